@@ -1,0 +1,161 @@
+/**
+ * The engine's public types: one contract shared by the CLI, the Electron shell and the renderer.
+ * Pure types only (no Node imports) so the renderer can import it too.
+ */
+
+/** Output files the engine can write. */
+export type OutputFormat = 'hdr' | 'png' | 'png16'
+
+/** What the model is asked to do. `lowlight` brightens dark photos (see issue on low-light mode). */
+export type Mode = 'hdr' | 'lowlight'
+
+/** onnxruntime execution providers Unclip knows how to ask for, in onnxruntime-node's spelling. */
+export type ProviderName = 'cuda' | 'dml' | 'coreml' | 'webgpu' | 'cpu'
+
+/** Tone-mapping operators shared by export and the live preview. */
+export type ToneOperator = 'reinhard' | 'exposure'
+
+/** Preview/export tone-mapping settings. Formulas live in `tonemap.ts`. */
+export interface ToneMapSettings {
+  operator: ToneOperator
+  /** Exposure in stops applied to linear radiance before the operator, -5..+5. */
+  exposureEv: number
+  /** Extended-Reinhard white point (luminance mapped to 1.0), > 0; `Infinity` gives plain Reinhard. */
+  whitePoint: number
+  /** Display gamma applied after the sRGB encode's linear→display step; 1 means plain sRGB. */
+  gamma: number
+}
+
+/** An interleaved RGB float image: `data.length === width * height * 3`. */
+export interface RgbImage {
+  width: number
+  height: number
+  data: Float32Array
+}
+
+/** Metadata kept from the input for the outputs. */
+export interface SourceMetadata {
+  /** Raw EXIF block as sharp returns it (orientation already applied to the pixels), if any. */
+  exif?: Buffer
+  /** Input format as sharp names it (`jpeg`, `png`, ...). */
+  format: string
+  /** Width and height after orientation. */
+  width: number
+  height: number
+  /** Whether the input carried an ICC profile that was converted to sRGB. */
+  hadIccProfile: boolean
+}
+
+/** A decoded input: sRGB-encoded values in [0,1], orientation applied, ICC converted to sRGB. */
+export interface DecodedImage {
+  image: RgbImage
+  metadata: SourceMetadata
+}
+
+/** Stages reported while converting one file. */
+export type Stage = 'queued' | 'decode' | 'inference' | 'upsample' | 'encode' | 'write' | 'done' | 'failed' | 'skipped'
+
+/** One structured progress event. `fraction` is the file's own progress in [0,1]. */
+export interface ProgressEvent {
+  index: number
+  total: number
+  file: string
+  stage: Stage
+  fraction: number
+}
+
+/** Options shared by single-file and batch conversion. */
+export interface ConvertOptions {
+  /** Absolute output folder; created if missing. */
+  outDir: string
+  formats: OutputFormat[]
+  mode: Mode
+  /** Replace existing outputs; off by default so user files are never lost. */
+  overwrite: boolean
+  /** Tone mapping for PNG outputs; `DEFAULT_TONEMAP` when omitted. */
+  tonemap?: ToneMapSettings
+  signal?: AbortSignal
+  onProgress?: (event: ProgressEvent) => void
+}
+
+/** Per-stage wall-clock milliseconds of one conversion. */
+export type StageTimings = Partial<Record<'decode' | 'inference' | 'upsample' | 'hdrEncode' | 'pngEncode' | 'write', number>>
+
+export interface ConvertResult {
+  input: string
+  outputs: string[]
+  timings: StageTimings
+}
+
+export interface BatchFailure {
+  input: string
+  error: { code: ErrorCode; message: string }
+}
+
+export interface BatchOptions extends ConvertOptions {
+  /** Descend into sub-folders, mirroring the folder tree under `outDir`. */
+  recursive: boolean
+  /** Explicit output folder; default is `unclip/` inside each input folder. */
+  outDirExplicit?: boolean
+}
+
+export interface BatchResult {
+  converted: ConvertResult[]
+  failed: BatchFailure[]
+  /** Inputs skipped because their outputs already exist and `overwrite` is off. */
+  skipped: string[]
+  cancelled: boolean
+}
+
+/** Why an execution provider was (not) chosen. */
+export interface ProviderReport {
+  requested: ProviderName[]
+  chosen: ProviderName
+  /** One line per provider that was tried and failed, e.g. `cuda: libcudart.so.12 not found`. */
+  fallbacks: { provider: ProviderName; reason: string }[]
+}
+
+/** What `unclip info` prints and the status bar shows. */
+export interface EngineInfo {
+  model: { name: string; version: string; fixture: boolean }
+  providersAvailable: ProviderName[]
+  provider: ProviderReport
+}
+
+/** The closed set of error codes; the UI and CLI switch on these. */
+export type ErrorCode =
+  | 'FILE_NOT_FOUND'
+  | 'NOT_AN_IMAGE'
+  | 'CORRUPT_IMAGE'
+  | 'UNSUPPORTED_FORMAT'
+  | 'TOO_LARGE'
+  | 'OUTPUT_EXISTS'
+  | 'OUTPUT_NOT_WRITABLE'
+  | 'DISK_FULL'
+  | 'MODEL_MISSING'
+  | 'MODEL_CORRUPT'
+  | 'PROVIDER_UNAVAILABLE'
+  | 'MODE_UNAVAILABLE'
+  | 'INVALID_ARGUMENT'
+  | 'CANCELLED'
+  | 'INTERNAL'
+
+/**
+ * `models/<name>.json`, the model card the engine reads beside `models/<name>.onnx`.
+ * The engine depends on nothing else about a model.
+ */
+export interface ModelCard {
+  name: string
+  version: string
+  /** ONNX file name, relative to the card. Defaults to `<name>.onnx`. */
+  file?: string
+  /** Input tensor name: float32 [1,3,H,W], sRGB-encoded RGB in [0,1]. */
+  input: string
+  /** Output tensor name: float32 [1,3,H,W], linear radiance relative to the input's exposure. */
+  output: string
+  /** H and W are reflect-padded up to a multiple of this before inference. */
+  size_multiple: number
+  /** A test fixture, not a trained model: never offered as the product model. */
+  fixture?: boolean
+  description?: string
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['src-main/**/*.test.ts', 'test/**/*.test.ts', 'src-renderer/**/*.test.ts', 'e2e/**/*.e2e.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // The machine has two cores; onnxruntime and sharp already use both.
+    maxWorkers: 2,
+    pool: 'forks'
+  }
+})
