@@ -1,0 +1,193 @@
+/**
+ * Tone mapping shared by PNG export and the WebGL2 live preview. Pure (no Node imports) so the
+ * renderer imports this very module; `TONEMAP_GLSL` is the same pipeline for the GPU.
+ *
+ * For linear radiance `rgb` and settings `{ operator, exposureEv: EV, whitePoint: W, gamma }`:
+ *
+ * 1. `scaled = rgb · 2^EV`
+ * 2. operator `'exposure'`: `mapped = scaled`.
+ *    operator `'reinhard'` (extended Reinhard on luminance, colour ratios kept):
+ *    `L = 0.2126·R + 0.7152·G + 0.0722·B` of `scaled`, `Ld = L·(1 + L/W²)/(1 + L)`,
+ *    `mapped = scaled · Ld/L`, computed as `scaled · (1 + L/W²)/(1 + L)` so there is no division
+ *    by L; `mapped = 0` when `L ≤ 0`. `W ≥ 1e18` (including `Infinity`) gives plain Reinhard
+ *    `L/(1+L)`: 1/W² is taken as 0, which is what it underflows to in float32 anyway.
+ * 3. Clamp each channel to [0,1] (NaN becomes 0).
+ * 4. sRGB-encode each channel (IEC 61966-2-1 piecewise curve).
+ * 5. Display gamma: `v^(1/gamma)`; `gamma = 1` leaves plain sRGB.
+ *
+ * The GLSL follows the same steps in the same order, so preview and export differ only by
+ * float32 vs float64 rounding, far below 1/255.
+ */
+import { UnclipError } from './errors'
+import type { RgbImage, ToneMapSettings, ToneOperator } from './types'
+
+/** The settings the app starts with and export uses when none are given. */
+export const DEFAULT_TONEMAP: ToneMapSettings = Object.freeze({
+  operator: 'reinhard',
+  exposureEv: 0,
+  whitePoint: 4,
+  gamma: 1
+})
+
+/** The `op` integer `unclipToneMap` in `TONEMAP_GLSL` takes for each operator. */
+export const TONE_OPERATOR_INDEX: Readonly<Record<ToneOperator, number>> = Object.freeze({ reinhard: 0, exposure: 1 })
+
+/** From this white point on, 1/W² is treated as 0 (plain Reinhard). */
+const PLAIN_REINHARD_WHITE_POINT = 1e18
+
+const LUMA_R = 0.2126
+const LUMA_G = 0.7152
+const LUMA_B = 0.0722
+
+/**
+ * Linear → sRGB-encoded value (IEC 61966-2-1). Inputs outside [0,1] follow the same formula.
+ * @param linear Linear-light value, normally in [0,1].
+ * @returns The display-encoded value.
+ */
+export function srgbEncode(linear: number): number {
+  return linear <= 0.0031308 ? 12.92 * linear : 1.055 * Math.pow(linear, 1 / 2.4) - 0.055
+}
+
+/**
+ * sRGB-encoded → linear value (IEC 61966-2-1), the inverse of `srgbEncode`.
+ * @param encoded Display-encoded value, normally in [0,1].
+ * @returns The linear-light value.
+ */
+export function srgbDecode(encoded: number): number {
+  return encoded <= 0.04045 ? encoded / 12.92 : Math.pow((encoded + 0.055) / 1.055, 2.4)
+}
+
+/**
+ * Relative luminance of linear Rec.709/sRGB primaries.
+ * @returns `0.2126·r + 0.7152·g + 0.0722·b`
+ */
+export function luminance(r: number, g: number, b: number): number {
+  return LUMA_R * r + LUMA_G * g + LUMA_B * b
+}
+
+/**
+ * Checks settings the way every entry point needs them.
+ * @throws UnclipError `INVALID_ARGUMENT` naming the bad field and the value received.
+ */
+export function assertToneMapSettings(settings: ToneMapSettings): void {
+  const { operator, exposureEv, whitePoint, gamma } = settings
+  if (operator !== 'reinhard' && operator !== 'exposure') {
+    throw invalid(`Expected tone-map operator 'reinhard' or 'exposure' but received ${describe(operator)}`)
+  }
+  if (typeof exposureEv !== 'number' || !Number.isFinite(exposureEv)) {
+    throw invalid(`Expected finite number for exposureEv but received ${describe(exposureEv)}`)
+  }
+  if (typeof whitePoint !== 'number' || !(whitePoint > 0)) {
+    throw invalid(`Expected positive number for whitePoint but received ${describe(whitePoint)}`)
+  }
+  if (typeof gamma !== 'number' || !(gamma > 0) || !Number.isFinite(gamma)) {
+    throw invalid(`Expected positive finite number for gamma but received ${describe(gamma)}`)
+  }
+}
+
+/**
+ * Tone-maps one linear pixel (see the module comment for the formulas).
+ * @param settings Validated on every call; use `toneMapImage` for many pixels.
+ * @returns Display-encoded `[r, g, b]`, each in [0,1].
+ * @throws UnclipError `INVALID_ARGUMENT` for bad settings.
+ * @example toneMapPixel(1, 1, 1, { operator: 'reinhard', exposureEv: 0, whitePoint: Infinity, gamma: 1 }) // ≈ [0.7354, 0.7354, 0.7354]
+ */
+export function toneMapPixel(r: number, g: number, b: number, settings: ToneMapSettings): [number, number, number] {
+  assertToneMapSettings(settings)
+  const k = prepare(settings)
+  const f = channelFactor(r * k.scale, g * k.scale, b * k.scale, k)
+  return [display(r * k.scale * f, k.invGamma), display(g * k.scale * f, k.invGamma), display(b * k.scale * f, k.invGamma)]
+}
+
+/**
+ * Tone-maps a whole image to interleaved display RGB integers.
+ * @param image Linear radiance.
+ * @param bitDepth 8 gives `Uint8Array` (round(v·255)), 16 gives `Uint16Array` (round(v·65535)).
+ * @returns Interleaved RGB, `width·height·3` samples.
+ * @throws UnclipError `INVALID_ARGUMENT` for bad settings, bit depth or image shape.
+ */
+export function toneMapImage(image: RgbImage, settings: ToneMapSettings, bitDepth: 8 | 16): Uint8Array | Uint16Array {
+  assertToneMapSettings(settings)
+  if (bitDepth !== 8 && bitDepth !== 16) throw invalid(`Expected bit depth 8 or 16 but received ${describe(bitDepth)}`)
+  const { width, height, data } = image
+  if (data.length !== width * height * 3) {
+    throw invalid(`Expected ${width}×${height}×3 = ${width * height * 3} samples but received ${data.length}`)
+  }
+  const k = prepare(settings)
+  const max = bitDepth === 8 ? 255 : 65535
+  const out = bitDepth === 8 ? new Uint8Array(data.length) : new Uint16Array(data.length)
+  for (let i = 0; i < data.length; i += 3) {
+    const r = data[i] * k.scale
+    const g = data[i + 1] * k.scale
+    const b = data[i + 2] * k.scale
+    const f = channelFactor(r, g, b, k)
+    out[i] = Math.round(display(r * f, k.invGamma) * max)
+    out[i + 1] = Math.round(display(g * f, k.invGamma) * max)
+    out[i + 2] = Math.round(display(b * f, k.invGamma) * max)
+  }
+  return out
+}
+
+/**
+ * GLSL ES 3.00 source defining `vec3 unclipToneMap(vec3 linearRgb, int op, float exposureEv,
+ * float whitePoint, float gammaValue)`, the same pipeline as `toneMapPixel`. `op` comes from
+ * `TONE_OPERATOR_INDEX`; pass `whitePoint` ≥ 1e18 for plain Reinhard since WebGL cannot be relied
+ * on to carry `Infinity` into a uniform. Needs `precision highp float`.
+ */
+export const TONEMAP_GLSL = `
+float unclipSrgbEncode(float v) {
+  return v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1.0 / 2.4) - 0.055;
+}
+
+vec3 unclipToneMap(vec3 linearRgb, int op, float exposureEv, float whitePoint, float gammaValue) {
+  vec3 scaled = linearRgb * exp2(exposureEv);
+  vec3 mapped = scaled;
+  if (op == ${TONE_OPERATOR_INDEX.reinhard}) {
+    float lum = dot(scaled, vec3(${LUMA_R}, ${LUMA_G}, ${LUMA_B}));
+    float invW2 = whitePoint >= ${PLAIN_REINHARD_WHITE_POINT.toExponential()} ? 0.0 : 1.0 / (whitePoint * whitePoint);
+    mapped = lum > 0.0 ? scaled * ((1.0 + lum * invW2) / (1.0 + lum)) : vec3(0.0);
+  }
+  vec3 c = clamp(mapped, 0.0, 1.0);
+  vec3 encoded = vec3(unclipSrgbEncode(c.r), unclipSrgbEncode(c.g), unclipSrgbEncode(c.b));
+  return pow(encoded, vec3(1.0 / gammaValue));
+}
+`
+
+interface Prepared {
+  scale: number
+  reinhard: boolean
+  invW2: number
+  invGamma: number
+}
+
+function prepare(settings: ToneMapSettings): Prepared {
+  const w = settings.whitePoint
+  return {
+    scale: Math.pow(2, settings.exposureEv),
+    reinhard: settings.operator === 'reinhard',
+    invW2: w >= PLAIN_REINHARD_WHITE_POINT ? 0 : 1 / (w * w),
+    invGamma: 1 / settings.gamma
+  }
+}
+
+/** The factor each exposure-scaled channel is multiplied by before clamping. */
+function channelFactor(r: number, g: number, b: number, k: Prepared): number {
+  if (!k.reinhard) return 1
+  const lum = LUMA_R * r + LUMA_G * g + LUMA_B * b
+  return lum > 0 ? (1 + lum * k.invW2) / (1 + lum) : 0
+}
+
+/** Clamp (NaN → 0), sRGB encode, display gamma. */
+function display(v: number, invGamma: number): number {
+  const c = v > 0 ? (v < 1 ? v : 1) : 0
+  const encoded = srgbEncode(c)
+  return invGamma === 1 ? encoded : Math.pow(encoded, invGamma)
+}
+
+function invalid(message: string): UnclipError {
+  return new UnclipError('INVALID_ARGUMENT', message)
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : `${String(value)} of type ${typeof value}`
+}
