@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest'
+import { parseCommand, UsageError } from './args'
+
+function usageMessage(argv: string[]): string {
+  try {
+    parseCommand(argv)
+  } catch (error) {
+    if (error instanceof UsageError) return error.message
+    throw error
+  }
+  throw new Error(`parseCommand(${argv.join(' ')}) did not throw`)
+}
+
+describe('parseCommand', () => {
+  it('fills in convert defaults: hdr,png, hdr mode, nothing overwritten', () => {
+    expect(parseCommand(['convert', 'a.jpg', 'shots'])).toEqual({
+      name: 'convert',
+      args: {
+        inputs: ['a.jpg', 'shots'],
+        outDir: undefined,
+        formats: ['hdr', 'png'],
+        mode: 'hdr',
+        recursive: false,
+        overwrite: false,
+        json: false,
+        model: undefined,
+        modelsDir: undefined,
+        provider: undefined
+      }
+    })
+  })
+
+  it('reads every convert option, short and long', () => {
+    const command = parseCommand([
+      'convert', 'x', '-o', 'out', '--format', 'HDR, png16', '-m', 'lowlight', '-r', '--overwrite',
+      '--ep', 'cuda', '--model', 'm', '--models-dir', 'dir', '--json'
+    ])
+    expect(command).toEqual({
+      name: 'convert',
+      args: {
+        inputs: ['x'], outDir: 'out', formats: ['hdr', 'png16'], mode: 'lowlight', recursive: true,
+        overwrite: true, json: true, model: 'm', modelsDir: 'dir', provider: 'cuda'
+      }
+    })
+  })
+
+  it('answers help and version', () => {
+    expect(parseCommand([])).toEqual({ name: 'help', topic: undefined })
+    expect(parseCommand(['--help'])).toEqual({ name: 'help', topic: undefined })
+    expect(parseCommand(['convert', '--help'])).toEqual({ name: 'help', topic: 'convert' })
+    expect(parseCommand(['info', '-h'])).toEqual({ name: 'help', topic: 'info' })
+    expect(parseCommand(['help', 'convert'])).toEqual({ name: 'help', topic: 'convert' })
+    expect(parseCommand(['--version'])).toEqual({ name: 'version' })
+  })
+
+  it('parses info with engine options only', () => {
+    expect(parseCommand(['info', '--ep', 'cpu'])).toEqual({
+      name: 'info',
+      args: { model: undefined, modelsDir: undefined, provider: 'cpu' }
+    })
+  })
+
+  it('rejects mistakes with precise messages', () => {
+    expect(usageMessage(['frob'])).toBe("Unknown command 'frob'; expected convert or info")
+    expect(usageMessage(['--frob'])).toBe("Unknown option '--frob'; expected a command first (convert or info)")
+    expect(usageMessage(['convert'])).toBe('Expected at least one file or folder to convert')
+    expect(usageMessage(['convert', 'a', '--bogus'])).toBe("Unknown option '--bogus'")
+    expect(usageMessage(['convert', 'a', '--format', 'jpg'])).toBe(
+      "Invalid value 'jpg' for --format; expected one of hdr, png, png16"
+    )
+    expect(usageMessage(['convert', 'a', '--format', 'png,png'])).toBe('Format listed twice in --format png,png')
+    expect(usageMessage(['convert', 'a', '--mode', 'night'])).toBe(
+      "Invalid value 'night' for --mode; expected one of hdr, lowlight"
+    )
+    expect(usageMessage(['convert', 'a', '--ep', 'gpu'])).toBe(
+      "Invalid value 'gpu' for --ep; expected one of cuda, dml, coreml, webgpu, cpu"
+    )
+    expect(usageMessage(['convert', 'a', '-o', ' '])).toBe('Expected a value for --out')
+    expect(usageMessage(['info', 'a.jpg'])).toBe("Unexpected argument 'a.jpg'; info takes no files")
+  })
+})

@@ -1,0 +1,135 @@
+import { parseArgs } from 'node:util'
+import type { Mode, OutputFormat, ProviderName } from '../engine/types'
+
+/** A mistake in the command line itself: printed with a pointer to `--help`, exit status 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+/** Options every engine-loading command takes. */
+export interface EngineArgs {
+  model?: string
+  modelsDir?: string
+  provider?: ProviderName
+}
+
+export interface ConvertArgs extends EngineArgs {
+  inputs: string[]
+  outDir?: string
+  formats: OutputFormat[]
+  mode: Mode
+  recursive: boolean
+  overwrite: boolean
+  json: boolean
+}
+
+export type Command =
+  | { name: 'help'; topic?: 'convert' | 'info' }
+  | { name: 'version' }
+  | { name: 'convert'; args: ConvertArgs }
+  | { name: 'info'; args: EngineArgs }
+
+const FORMATS: readonly OutputFormat[] = ['hdr', 'png', 'png16']
+const MODES: readonly Mode[] = ['hdr', 'lowlight']
+const PROVIDERS: readonly ProviderName[] = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu']
+
+const ENGINE_OPTIONS = {
+  model: { type: 'string' },
+  'models-dir': { type: 'string' },
+  ep: { type: 'string' },
+  help: { type: 'boolean', short: 'h' }
+} as const
+
+const CONVERT_OPTIONS = {
+  ...ENGINE_OPTIONS,
+  out: { type: 'string', short: 'o' },
+  format: { type: 'string', short: 'f' },
+  mode: { type: 'string', short: 'm' },
+  recursive: { type: 'boolean', short: 'r' },
+  overwrite: { type: 'boolean' },
+  json: { type: 'boolean' }
+} as const
+
+/**
+ * Turns `process.argv.slice(2)` into a command.
+ *
+ * @param argv - the arguments after the script name
+ * @returns the command to run, with defaults filled in
+ * @throws {UsageError} for unknown commands or options, missing values and values out of range
+ */
+export function parseCommand(argv: string[]): Command {
+  const [first, ...rest] = argv
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' ? rest[0] : undefined
+    return { name: 'help', topic: topic === 'convert' || topic === 'info' ? topic : undefined }
+  }
+  if (first === '--version' || first === '-v') return { name: 'version' }
+  if (first === 'convert') return parseConvert(rest)
+  if (first === 'info') return parseInfo(rest)
+  if (first.startsWith('-')) throw new UsageError(`Unknown option '${first}'; expected a command first (convert or info)`)
+  throw new UsageError(`Unknown command '${first}'; expected convert or info`)
+}
+
+function parseConvert(argv: string[]): Command {
+  const { values, positionals } = parse(argv, CONVERT_OPTIONS)
+  if (values.help) return { name: 'help', topic: 'convert' }
+  if (positionals.length === 0) throw new UsageError('Expected at least one file or folder to convert')
+  return {
+    name: 'convert',
+    args: {
+      ...engineArgs(values),
+      inputs: positionals,
+      outDir: nonEmpty(values.out, '--out'),
+      formats: parseFormats(values.format ?? 'hdr,png'),
+      mode: oneOf(values.mode ?? 'hdr', MODES, '--mode'),
+      recursive: values.recursive ?? false,
+      overwrite: values.overwrite ?? false,
+      json: values.json ?? false
+    }
+  }
+}
+
+function parseInfo(argv: string[]): Command {
+  const { values, positionals } = parse(argv, ENGINE_OPTIONS)
+  if (values.help) return { name: 'help', topic: 'info' }
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}'; info takes no files`)
+  return { name: 'info', args: engineArgs(values) }
+}
+
+function parse<T extends typeof ENGINE_OPTIONS>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true })
+  } catch (error) {
+    // node's messages carry a long hint about `--`; the first sentence is the useful part.
+    const message = error instanceof Error ? error.message.split(/\.\s/)[0] : String(error)
+    throw new UsageError(message.replace(/\.$/, ''))
+  }
+}
+
+function engineArgs(values: { model?: string; 'models-dir'?: string; ep?: string }): EngineArgs {
+  return {
+    model: nonEmpty(values.model, '--model'),
+    modelsDir: nonEmpty(values['models-dir'], '--models-dir'),
+    provider: values.ep === undefined ? undefined : oneOf(values.ep, PROVIDERS, '--ep')
+  }
+}
+
+function parseFormats(list: string): OutputFormat[] {
+  const formats = list.split(',').map((item) => item.trim().toLowerCase())
+  const parsed = formats.map((format) => oneOf(format, FORMATS, '--format'))
+  if (new Set(parsed).size !== parsed.length) throw new UsageError(`Format listed twice in --format ${list}`)
+  return parsed
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  throw new UsageError(`Invalid value '${value}' for ${flag}; expected one of ${allowed.join(', ')}`)
+}
+
+function nonEmpty(value: string | undefined, flag: string): string | undefined {
+  if (value !== undefined && value.trim() === '') throw new UsageError(`Expected a value for ${flag}`)
+  return value
+}

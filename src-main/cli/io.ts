@@ -1,0 +1,5 @@
+/** The streams a command writes to; the process's own in production. */
+export interface CliIo {
+  stdout: NodeJS.WriteStream
+  stderr: NodeJS.WriteStream
+}
