@@ -1,0 +1,326 @@
+/**
+ * Radiance RGBE (`.hdr`) reader and writer.
+ *
+ * Pixels are 4 bytes: three 8-bit mantissas sharing one exponent byte `e`, value = `m · 2^(e-136)`
+ * (`e = 0` is black). We write with round-to-nearest mantissas, so the brightest channel of a
+ * pixel is within 1/256 relative, and every channel within 1/256 of the pixel's brightest
+ * channel; we read without Radiance's +0.5 offset (as OpenCV and stb_image do), so an encoded
+ * pixel decodes and re-encodes to the same bytes.
+ *
+ * `EXPOSURE=` follows the format's meaning: stored value = radiance × EXPOSURE. The decoder
+ * returns pixel values exactly as stored and the product of all EXPOSURE lines (1 when absent)
+ * as `exposure`; divide by it for the original radiance. The encoder writes the pixels it is given
+ * and the `exposure` option as an EXPOSURE line, without scaling anything.
+ */
+import { UnclipError } from './errors'
+import type { RgbImage } from './types'
+
+export interface RadianceEncodeOptions {
+  /** New-style run-length scanlines (default true); flat regardless for widths outside 8..32767. */
+  rle?: boolean
+  /** Written as an `EXPOSURE=` header line when given; must be finite and > 0. */
+  exposure?: number
+}
+
+export interface RadianceEncoder {
+  /** Header through the resolution line; write it first. */
+  header: Buffer
+  /**
+   * Encodes the next full-width rows (interleaved RGB floats, a multiple of `width·3` long).
+   * @throws UnclipError `INVALID_ARGUMENT` for a partial row or more rows than `height`.
+   */
+  encodeRows(rows: Float32Array): Buffer
+}
+
+/** Largest image the decoder allocates for (a 3-float-per-pixel buffer of 1.5 GiB). */
+export const MAX_RADIANCE_PIXELS = 2 ** 27
+
+const MIN_RLE_WIDTH = 8
+const MAX_RLE_WIDTH = 0x7fff
+/** Shortest run worth a run code; shorter ones cost less as literals. */
+const MIN_RUN = 4
+/** Largest finite RGBE value: mantissa 255 with the top exponent. */
+const MAX_RGBE = 255 * 2 ** 119
+
+/** `2^(e-136)` per exponent byte, 0 for `e = 0`. */
+const EXPONENT_SCALE = Float64Array.from({ length: 256 }, (_, e) => (e === 0 ? 0 : 2 ** (e - 136)))
+
+/**
+ * Starts a streaming Radiance encoder for strips of full-width, top-down rows.
+ * @param width Pixels per row, a positive integer.
+ * @param height Rows in the whole image, a positive integer.
+ * @returns The header and a row encoder; concatenate header and every `encodeRows` result.
+ * @throws UnclipError `INVALID_ARGUMENT` for bad dimensions or exposure.
+ */
+export function createRadianceEncoder(width: number, height: number, options: RadianceEncodeOptions = {}): RadianceEncoder {
+  for (const [name, value] of [['width', width], ['height', height]] as const) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new UnclipError('INVALID_ARGUMENT', `Expected positive integer for ${name} but received ${String(value)}`)
+    }
+  }
+  const { exposure } = options
+  if (exposure !== undefined && !(Number.isFinite(exposure) && exposure > 0)) {
+    throw new UnclipError('INVALID_ARGUMENT', `Expected positive finite number for exposure but received ${String(exposure)}`)
+  }
+  const rle = options.rle !== false && width >= MIN_RLE_WIDTH && width <= MAX_RLE_WIDTH
+  const lines = ['#?RADIANCE', 'FORMAT=32-bit_rle_rgbe']
+  if (exposure !== undefined) lines.push(`EXPOSURE=${exposure}`)
+  const header = Buffer.from(`${lines.join('\n')}\n\n-Y ${height} +X ${width}\n`, 'latin1')
+  const rgbe = new Uint8Array(width * 4)
+  let rowsWritten = 0
+
+  function encodeRows(rows: Float32Array): Buffer {
+    if (rows.length % (width * 3) !== 0) {
+      throw new UnclipError('INVALID_ARGUMENT', `Expected a multiple of ${width * 3} samples (whole rows) but received ${rows.length}`)
+    }
+    const count = rows.length / (width * 3)
+    if (rowsWritten + count > height) {
+      throw new UnclipError('INVALID_ARGUMENT', `Expected at most ${height} rows in total but received ${rowsWritten + count}`)
+    }
+    const chunks: Uint8Array[] = []
+    for (let y = 0; y < count; y++) {
+      for (let x = 0; x < width; x++) floatToRgbe(rows, (y * width + x) * 3, rgbe, x * 4)
+      chunks.push(rle ? rleScanline(rgbe, width) : rgbe.slice())
+    }
+    rowsWritten += count
+    return Buffer.concat(chunks)
+  }
+  return { header, encodeRows }
+}
+
+/**
+ * Encodes a whole image as a Radiance `.hdr` file.
+ * @param image Linear RGB; negatives and NaN are written as 0, values above ~1.7e38 saturate.
+ * @returns The complete file.
+ * @throws UnclipError `INVALID_ARGUMENT` for a bad image shape or options.
+ */
+export function encodeRadiance(image: RgbImage, options: RadianceEncodeOptions = {}): Buffer {
+  const { width, height, data } = image
+  const encoder = createRadianceEncoder(width, height, options)
+  if (data.length !== width * height * 3) {
+    throw new UnclipError('INVALID_ARGUMENT', `Expected ${width}×${height}×3 = ${width * height * 3} samples but received ${data.length}`)
+  }
+  return Buffer.concat([encoder.header, encoder.encodeRows(data)])
+}
+
+/**
+ * Decodes a Radiance `.hdr` file: new-style RLE, flat and old-style RLE scanlines, any `#?`
+ * signature (`#?RADIANCE`, `#?RGBE`, ...), all eight orientations (returned top-down, left-right).
+ * @param bytes The whole file.
+ * @returns The pixels as stored, and the product of the file's EXPOSURE values (1 if none).
+ * @throws UnclipError `CORRUPT_IMAGE` ("Radiance file is corrupt: <reason>") for damaged data,
+ *   `UNSUPPORTED_FORMAT` for XYZE or other pixel formats, `TOO_LARGE` above `MAX_RADIANCE_PIXELS`.
+ */
+export function decodeRadiance(bytes: Uint8Array): RgbImage & { exposure: number } {
+  const header = parseHeader(bytes)
+  const { scanlines, length, width, height } = header
+  const out = new Float32Array(width * height * 3)
+  const line = new Uint8Array(length * 4)
+  let pos = header.dataStart
+  for (let s = 0; s < scanlines; s++) {
+    pos = readScanline(bytes, pos, line, length)
+    for (let i = 0; i < length; i++) {
+      const scale = EXPONENT_SCALE[line[i * 4 + 3]]
+      const o = header.pixelIndex(s, i) * 3
+      out[o] = line[i * 4] * scale
+      out[o + 1] = line[i * 4 + 1] * scale
+      out[o + 2] = line[i * 4 + 2] * scale
+    }
+  }
+  return { width, height, data: out, exposure: header.exposure }
+}
+
+function corrupt(reason: string): UnclipError {
+  return new UnclipError('CORRUPT_IMAGE', `Radiance file is corrupt: ${reason}`)
+}
+
+/** Writes one pixel as RGBE with round-to-nearest mantissas. */
+function floatToRgbe(src: Float32Array, si: number, dst: Uint8Array, di: number): void {
+  const r = clampChannel(src[si])
+  const g = clampChannel(src[si + 1])
+  const b = clampChannel(src[si + 2])
+  const max = Math.max(r, g, b)
+  if (max === 0) {
+    dst[di] = dst[di + 1] = dst[di + 2] = dst[di + 3] = 0
+    return
+  }
+  // frexp: max = m·2^e with m in [0.5, 1); Math.log2 can be off by one near powers of two.
+  let e = Math.floor(Math.log2(max)) + 1
+  if (max >= 2 ** e) e++
+  else if (max < 2 ** (e - 1)) e--
+  let unit = 2 ** (e - 8)
+  if (Math.round(max / unit) === 256) unit = 2 ** (++e - 8)
+  if (e + 128 < 1) {
+    dst[di] = dst[di + 1] = dst[di + 2] = dst[di + 3] = 0
+    return
+  }
+  dst[di] = Math.round(r / unit)
+  dst[di + 1] = Math.round(g / unit)
+  dst[di + 2] = Math.round(b / unit)
+  dst[di + 3] = e + 128
+}
+
+function clampChannel(v: number): number {
+  return v > 0 ? (v < MAX_RGBE ? v : MAX_RGBE) : 0
+}
+
+/** New-style scanline: 2, 2, width (big-endian), then each component run-length coded. */
+function rleScanline(rgbe: Uint8Array, width: number): Uint8Array {
+  const out = new Uint8Array(4 + width * 4 + 4 * Math.ceil(width / 128))
+  out.set([2, 2, width >> 8, width & 0xff])
+  let o = 4
+  const component = new Uint8Array(width)
+  for (let c = 0; c < 4; c++) {
+    for (let x = 0; x < width; x++) component[x] = rgbe[x * 4 + c]
+    let i = 0
+    while (i < width) {
+      let runStart = i
+      let runLength = 0
+      while (runStart < width) {
+        runLength = 1
+        while (runStart + runLength < width && runLength < 127 && component[runStart + runLength] === component[runStart]) runLength++
+        if (runLength >= MIN_RUN) break
+        runStart += runLength
+      }
+      while (i < runStart) {
+        const n = Math.min(128, runStart - i)
+        out[o++] = n
+        out.set(component.subarray(i, i + n), o)
+        o += n
+        i += n
+      }
+      if (runStart < width) {
+        out[o++] = 128 + runLength
+        out[o++] = component[runStart]
+        i = runStart + runLength
+      }
+    }
+  }
+  return out.subarray(0, o)
+}
+
+interface Header {
+  width: number
+  height: number
+  /** Scanlines in the file and pixels per scanline (swapped for X-major orientations). */
+  scanlines: number
+  length: number
+  exposure: number
+  dataStart: number
+  /** Top-down, left-right pixel index of pixel `i` of scanline `s`. */
+  pixelIndex(s: number, i: number): number
+}
+
+const RESOLUTION = /^([-+])([XY]) +(\d{1,9}) +([-+])([XY]) +(\d{1,9})[ \t\r]*$/
+
+function parseHeader(bytes: Uint8Array): Header {
+  let pos = 0
+  const readLine = (): string | undefined => {
+    const end = bytes.indexOf(0x0a, pos)
+    if (end < 0) return undefined
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset + pos, end - pos).toString('latin1')
+    pos = end + 1
+    return text
+  }
+  if (bytes.length < 2 || bytes[0] !== 0x23 || bytes[1] !== 0x3f) throw corrupt('missing the #?RADIANCE signature')
+  readLine()
+  let exposure = 1
+  for (;;) {
+    const line = readLine()
+    if (line === undefined) throw corrupt('header ends before the blank line that closes it')
+    const text = line.replace(/\r$/, '')
+    if (text === '') break
+    if (text.startsWith('FORMAT=')) {
+      const format = text.slice(7).trim()
+      if (format === '32-bit_rle_xyze') {
+        throw new UnclipError('UNSUPPORTED_FORMAT', 'Radiance file uses XYZE pixels, which Unclip does not read; save it as RGBE (32-bit_rle_rgbe) instead.')
+      }
+      if (format !== '32-bit_rle_rgbe') {
+        throw new UnclipError('UNSUPPORTED_FORMAT', `Radiance file has pixel format '${format}'; Unclip reads only 32-bit_rle_rgbe.`)
+      }
+    } else if (/^\s*EXPOSURE\s*=/.test(text)) {
+      const value = Number(text.slice(text.indexOf('=') + 1).trim())
+      if (!(Number.isFinite(value) && value > 0)) throw corrupt(`bad EXPOSURE line '${text}'`)
+      exposure *= value
+    }
+  }
+  const resolution = readLine()
+  const match = resolution === undefined ? null : RESOLUTION.exec(resolution)
+  if (match === null || match[2] === match[5]) throw corrupt('missing or malformed resolution line')
+  const [, majorSign, majorAxis, majorText, minorSign, , minorText] = match
+  const scanlines = Number(majorText)
+  const length = Number(minorText)
+  if (scanlines < 1 || length < 1) throw corrupt(`image has zero size (${resolution})`)
+  const yMajor = majorAxis === 'Y'
+  const width = yMajor ? length : scanlines
+  const height = yMajor ? scanlines : length
+  if (width * height > MAX_RADIANCE_PIXELS) {
+    throw new UnclipError('TOO_LARGE', `Radiance image is ${width}×${height} pixels, more than the ${MAX_RADIANCE_PIXELS} Unclip can open.`)
+  }
+  // Every scanline takes at least 4 bytes, so this rejects absurd sizes before allocating.
+  if (scanlines * 4 > bytes.length - pos) throw corrupt(`${scanlines} scanlines declared but only ${bytes.length - pos} bytes of pixel data`)
+  // Radiance's +Y points up and +X right; '-' on the major axis means scanlines run down/left.
+  const majorReversed = yMajor ? majorSign === '+' : majorSign === '-'
+  const minorReversed = yMajor ? minorSign === '-' : minorSign === '+'
+  const pixelIndex = (s: number, i: number): number => {
+    const major = majorReversed ? scanlines - 1 - s : s
+    const minor = minorReversed ? length - 1 - i : i
+    return yMajor ? major * width + minor : minor * width + major
+  }
+  return { width, height, scanlines, length, exposure, dataStart: pos, pixelIndex }
+}
+
+/** Reads one scanline of `length` RGBE pixels into `line`; returns the position after it. */
+function readScanline(bytes: Uint8Array, start: number, line: Uint8Array, length: number): number {
+  if (start + 4 > bytes.length) throw corrupt('pixel data ends early')
+  const newStyle = length >= MIN_RLE_WIDTH && length <= MAX_RLE_WIDTH && bytes[start] === 2 && bytes[start + 1] === 2 && (bytes[start + 2] & 0x80) === 0
+  if (!newStyle) return readOldScanline(bytes, start, line, length)
+  if (((bytes[start + 2] << 8) | bytes[start + 3]) !== length) throw corrupt('run-length scanline has the wrong width')
+  let pos = start + 4
+  for (let c = 0; c < 4; c++) {
+    let x = 0
+    while (x < length) {
+      if (pos >= bytes.length) throw corrupt('pixel data ends early')
+      let code = bytes[pos++]
+      const run = code > 128
+      if (run) code -= 128
+      if (code === 0 || x + code > length) throw corrupt('bad run-length run')
+      if (run) {
+        if (pos >= bytes.length) throw corrupt('pixel data ends early')
+        const value = bytes[pos++]
+        for (const end = x + code; x < end; x++) line[x * 4 + c] = value
+      } else {
+        if (pos + code > bytes.length) throw corrupt('pixel data ends early')
+        for (const end = x + code; x < end; x++) line[x * 4 + c] = bytes[pos++]
+      }
+    }
+  }
+  return pos
+}
+
+/** Flat pixels, where a (1,1,1,n) pixel repeats the previous one n << shift times (old-style RLE). */
+function readOldScanline(bytes: Uint8Array, start: number, line: Uint8Array, length: number): number {
+  let pos = start
+  let shift = 0
+  let x = 0
+  while (x < length) {
+    if (pos + 4 > bytes.length) throw corrupt('pixel data ends early')
+    const r = bytes[pos], g = bytes[pos + 1], b = bytes[pos + 2], e = bytes[pos + 3]
+    pos += 4
+    if (r === 1 && g === 1 && b === 1) {
+      if (x === 0) throw corrupt('old-style run at the start of a scanline')
+      const count = shift > 24 ? Infinity : e * 2 ** shift
+      if (x + count > length) throw corrupt('old-style run goes past the end of the scanline')
+      for (let n = 0; n < count; n++, x++) line.copyWithin(x * 4, (x - 1) * 4, x * 4)
+      shift += 8
+    } else {
+      line[x * 4] = r
+      line[x * 4 + 1] = g
+      line[x * 4 + 2] = b
+      line[x * 4 + 3] = e
+      x++
+      shift = 0
+    }
+  }
+  return pos
+}
