@@ -1,0 +1,169 @@
+/**
+ * User settings persisted as JSON (in Electron's userData folder; the path is passed in, so this
+ * module is plain Node). Loads leniently — a corrupt file gives defaults, a bad field gives that
+ * field's default — and writes atomically (temp file + rename) so a crash never leaves half a file.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { MAX_RECENT_FOLDERS, type Settings, type SettingsPatch } from '../src-preload/contract'
+import { DEFAULT_TONEMAP } from './engine/tonemap'
+import {
+  absolutePath,
+  arrayOf,
+  boolean,
+  integerBetween,
+  invalidArgument,
+  mode,
+  nullable,
+  object,
+  oneOf,
+  outputFormats,
+  PROVIDERS,
+  toneMap,
+  type Check
+} from './ipc/validate'
+
+/** A fresh copy of the defaults. */
+export function defaultSettings(): Settings {
+  return {
+    lastFolder: null,
+    recentFolders: [],
+    export: { formats: ['hdr', 'png'], outDir: null, overwrite: false },
+    preview: { ...DEFAULT_TONEMAP },
+    mode: 'hdr',
+    provider: 'auto',
+    windowBounds: null
+  }
+}
+
+export interface SettingsStore {
+  /** The current settings (a copy). */
+  get(): Settings
+  /** Validates and merges `patch`, persists, and returns the new settings. */
+  set(patch: SettingsPatch): Promise<Settings>
+}
+
+const coord = integerBetween(-100_000, 100_000)
+const extent = integerBetween(100, 100_000)
+
+export const windowBounds: Check<Settings['windowBounds']> = nullable((value, name) => {
+  const o = object(value, name)
+  return {
+    x: coord(o.x, `${name}.x`),
+    y: coord(o.y, `${name}.y`),
+    width: extent(o.width, `${name}.width`),
+    height: extent(o.height, `${name}.height`),
+    maximized: boolean(o.maximized, `${name}.maximized`)
+  }
+})
+
+const recentFolders = arrayOf(absolutePath, { max: MAX_RECENT_FOLDERS })
+const provider = oneOf<Settings['provider']>(['auto', ...PROVIDERS])
+
+/**
+ * Validates a settings patch and merges it over `current`.
+ * @throws {UnclipError} INVALID_ARGUMENT naming the bad field (`settings.export.formats[0]`).
+ */
+export function mergeSettings(current: Settings, patch: unknown, name = 'settings'): Settings {
+  const p = object(patch, name)
+  const next: Settings = structuredClone(current)
+  for (const key of Object.keys(p)) {
+    const value = p[key]
+    const field = `${name}.${key}`
+    switch (key) {
+      case 'lastFolder':
+        next.lastFolder = nullable(absolutePath)(value, field)
+        break
+      case 'recentFolders':
+        next.recentFolders = recentFolders(value, field)
+        break
+      case 'export': {
+        const e = object(value, field)
+        for (const sub of Object.keys(e)) {
+          const subField = `${field}.${sub}`
+          if (sub === 'formats') next.export.formats = outputFormats(e[sub], subField)
+          else if (sub === 'outDir') next.export.outDir = nullable(absolutePath)(e[sub], subField)
+          else if (sub === 'overwrite') next.export.overwrite = boolean(e[sub], subField)
+          else throw invalidArgument(subField, 'no such setting', e[sub])
+        }
+        break
+      }
+      case 'preview':
+        next.preview = toneMap({ ...next.preview, ...object(value, field) }, field)
+        break
+      case 'mode':
+        next.mode = mode(value, field)
+        break
+      case 'provider':
+        next.provider = provider(value, field)
+        break
+      case 'windowBounds':
+        next.windowBounds = windowBounds(value, field)
+        break
+      default:
+        throw invalidArgument(field, 'no such setting', value)
+    }
+  }
+  return next
+}
+
+
+/**
+ * Reads settings from stored JSON, keeping each valid field and defaulting the rest.
+ * @param text - the file's contents, or undefined when there is no file
+ */
+export function parseSettings(text: string | undefined): Settings {
+  let stored: unknown
+  try {
+    stored = text === undefined ? {} : JSON.parse(text, (_key, value) => (value === 'Infinity' ? Infinity : value))
+  } catch {
+    return defaultSettings()
+  }
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return defaultSettings()
+  let settings = defaultSettings()
+  for (const [key, value] of Object.entries(stored)) {
+    try {
+      settings = mergeSettings(settings, { [key]: value })
+    } catch {
+      // A bad or unknown field keeps its default; the rest of the user's settings survive.
+    }
+  }
+  return settings
+}
+
+/** JSON has no Infinity; the white point is stored as the string "Infinity". */
+export function serializeSettings(settings: Settings): string {
+  return JSON.stringify(settings, (_key, value) => (value === Infinity ? 'Infinity' : value), 2) + '\n'
+}
+
+/**
+ * Opens the settings file at `filePath` (created on the first `set`).
+ * @example const store = await openSettingsStore(join(app.getPath('userData'), 'settings.json'))
+ */
+export async function openSettingsStore(filePath: string): Promise<SettingsStore> {
+  const text = await readFile(filePath, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined
+    return '' // unreadable: treated like a corrupt file
+  })
+  let current = parseSettings(text)
+  let writing: Promise<void> = Promise.resolve()
+
+  const persist = async (settings: Settings): Promise<void> => {
+    await mkdir(dirname(filePath), { recursive: true })
+    const temp = `${filePath}.${process.pid}.tmp`
+    await writeFile(temp, serializeSettings(settings), 'utf8')
+    await rename(temp, filePath)
+  }
+
+  return {
+    get: () => structuredClone(current),
+    async set(patch) {
+      current = mergeSettings(current, patch)
+      const snapshot = structuredClone(current)
+      // Serialize writes so an older snapshot never lands after a newer one.
+      writing = writing.catch(() => undefined).then(() => persist(snapshot))
+      await writing
+      return structuredClone(current)
+    }
+  }
+}
