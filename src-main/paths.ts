@@ -1,0 +1,47 @@
+/**
+ * Where things are, in development and when packaged. The only module that reads `app.isPackaged`
+ * or `process.resourcesPath`.
+ *
+ * Layout (electron-vite output): out/main/index.js, out/main/engine-worker.js, out/preload/index.cjs,
+ * out/renderer/index.html. Packaged, models live in `resources/models` (electron-builder
+ * extraResources) instead of `<repo>/models`.
+ */
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { app } from 'electron'
+
+const mainDir = fileURLToPath(new URL('.', import.meta.url))
+
+export interface AppPaths {
+  /** Folder with `<model>.onnx` + `<model>.json`. */
+  modelsDir: string
+  /** The sandboxed preload script (CommonJS). */
+  preload: string
+  /** The engine worker's entry, run with `utilityProcess.fork`. */
+  engineWorker: string
+  /** The renderer: a dev-server URL under `electron-vite dev`, else the built index.html file. */
+  renderer: { kind: 'url'; url: string } | { kind: 'file'; file: string }
+  /** Window icon (Linux; macOS and Windows take it from the bundle). */
+  icon: string
+  /** The settings JSON. */
+  settingsFile: string
+  isPackaged: boolean
+}
+
+/** Resolves every path the shell needs. Call after `app` is ready (userData needs it). */
+export function appPaths(): AppPaths {
+  const isPackaged = app.isPackaged
+  const devServer = process.env['ELECTRON_RENDERER_URL']
+  return {
+    modelsDir: isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'models'),
+    preload: join(mainDir, '../preload/index.cjs'),
+    engineWorker: join(mainDir, 'engine-worker.js'),
+    renderer:
+      !isPackaged && devServer
+        ? { kind: 'url', url: devServer }
+        : { kind: 'file', file: join(mainDir, '../renderer/index.html') },
+    icon: isPackaged ? join(process.resourcesPath, 'icon.png') : join(app.getAppPath(), 'build/icon.png'),
+    settingsFile: join(app.getPath('userData'), 'settings.json'),
+    isPackaged
+  }
+}
