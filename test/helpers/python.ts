@@ -13,6 +13,8 @@ export interface PythonOptions {
   env?: Record<string, string>
   /** Command-line arguments, available to the snippet as `sys.argv[1:]`. */
   args?: string[]
+  /** Text written to the snippet's stdin. */
+  input?: string
   timeoutMs?: number
 }
 
@@ -39,6 +41,7 @@ export function runPython(script: string, options: PythonOptions = {}): string {
   const result = spawnSync(PYTHON, ['-c', script, ...(options.args ?? [])], {
     encoding: 'utf8',
     env: { ...process.env, ...options.env },
+    input: options.input,
     timeout: options.timeoutMs ?? 60_000,
     maxBuffer: 256 * 1024 * 1024
   })
