@@ -1,0 +1,187 @@
+"""
+Unclip's network: one LDR photo in, linear HDR radiance out.
+
+A frozen ImageNet MobileNetV3-Large-minimalistic encoder (tflite_encoder.py) feeds a UNet-like decoder:
+a bottleneck at 1/32, then five 2x PixelShuffle up-steps, each fused with the encoder skip of its scale
+(the last with the input itself), InstanceNorm + ReLU in every block, tanh output.
+
+The tanh output `y` lives in a log-encoded space that depends on the recipe:
+- `seed` (the reference recipe): y = per-image min-max normalised log1p(HDR) in [-1, 1]. That normalisation can't
+  be inverted from the LDR alone, so `forward` assumes the range [0, log1p(config.max_radiance)].
+- `shipped` (the product): y = 2 * log1p(k * HDR) / log1p(k * M) - 1 with fixed k = `log_k`, M = `max_radiance`,
+  HDR in the input's exposure units (1.0 = the sensor's clipping level); `forward` inverts it exactly, so the
+  ONNX graph takes sRGB [0, 1] and returns linear radiance with every normalisation inside.
+"""
+import math
+from dataclasses import dataclass, asdict
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from tflite_encoder import FEATURE_CHANNELS, MobileNetV3Encoder, load_tflite
+
+
+@dataclass
+class UnclipConfig:
+    recipe: str = 'shipped'         # 'seed' (reference targets) or 'shipped' (fixed log encoding, engine contract)
+    widths: tuple = (192, 96, 64, 32, 16, 12)  # decoder channels at 1/32, 1/16, 1/8, 1/4, 1/2, 1/1
+    upsample: str = 'icnr_blur'     # 'shuffle' (plain PixelShuffle) or 'icnr_blur' (ICNR init + 3x3 binomial blur)
+    log_k: float = 16.0             # shipped log encoding gain: resolves ~1/k of the clip level in the shadows
+    max_radiance: float = 1024.0    # M: brightest encodable radiance, 10 stops above the clipping level
+    blend: bool = False             # Eilertsen-style: keep the linearised input where it isn't near clipping
+    blend_threshold: float = 0.95   # tau: the alpha ramp starts at this max-channel LDR value
+
+    def to_dict(self):
+        d = asdict(self)
+        d['widths'] = list(self.widths)
+        return d
+
+    @classmethod
+    def from_dict(cls, d):
+        d = dict(d)
+        d['widths'] = tuple(d['widths'])
+        return cls(**d)
+
+
+def srgb_to_linear(x):
+    """sRGB [0,1] -> linear [0,1]; the engine's 'do-nothing' linearisation, used by the optional blend."""
+    return torch.where(x <= 0.04045, x / 12.92, ((x.clamp(min=0.04045) + 0.055) / 1.055) ** 2.4)
+
+
+def icnr_(conv, scale=2):
+    """ICNR init (Aitken et al. 2017): every output sub-pixel of the shuffle starts with the same kernel, so the
+    initial upsample is nearest-neighbour and has no checkerboard/mosaic to unlearn."""
+    out_c, in_c, kh, kw = conv.weight.shape
+    sub = torch.empty(out_c // scale ** 2, in_c, kh, kw)
+    nn.init.kaiming_normal_(sub)
+    conv.weight.data.copy_(sub.repeat_interleave(scale ** 2, dim=0))
+    nn.init.zeros_(conv.bias)
+
+
+class ConvIN(nn.Sequential):
+    """3x3 conv -> InstanceNorm -> ReLU, the decoder's basic block."""
+
+    def __init__(self, cin, cout):
+        super().__init__(nn.Conv2d(cin, cout, 3, padding=1, padding_mode='replicate'),
+                         nn.InstanceNorm2d(cout, affine=True), nn.ReLU(inplace=True))
+
+
+class Up(nn.Module):
+    """x2 upsample by PixelShuffle, then fuse with the skip of the new scale."""
+
+    def __init__(self, cin, cskip, cout, upsample):
+        super().__init__()
+        self.expand = nn.Conv2d(cin, cout * 4, 1)  # 1x1: the 3x3 fusion below supplies the spatial context
+        self.shuffle = nn.PixelShuffle(2)
+        self.blur = upsample == 'icnr_blur'
+        if self.blur:
+            icnr_(self.expand)
+            k = torch.tensor([1.0, 2.0, 1.0])
+            k = (k[:, None] * k[None, :]) / 16.0
+            self.register_buffer('blur_kernel', k.expand(cout, 1, 3, 3).clone())
+        self.fuse = ConvIN(cout + cskip, cout)
+
+    def forward(self, x, skip):
+        x = self.shuffle(self.expand(x))  # (B,cout,2h,2w)
+        if self.blur:  # removes what remains of the 2x2 period that the shuffle's four sub-kernels can drift into
+            x = F.conv2d(F.pad(x, (1, 1, 1, 1), mode='replicate'), self.blur_kernel, groups=x.shape[1])
+        return self.fuse(torch.cat([x, skip], dim=1))
+
+
+class Unclip(nn.Module):
+    def __init__(self, config: UnclipConfig, encoder: MobileNetV3Encoder | None = None):
+        super().__init__()
+        self.config = config
+        self.encoder = encoder if encoder is not None else MobileNetV3Encoder()
+        self.encoder.requires_grad_(False)
+        w = config.widths
+        self.bottleneck = nn.Sequential(nn.Conv2d(FEATURE_CHANNELS[4], w[0], 1), nn.ReLU(inplace=True),
+                                        ConvIN(w[0], w[0]))
+        skips = list(reversed(FEATURE_CHANNELS[:4])) + [3]  # 112, 40, 24, 16, then the input image
+        self.ups = nn.ModuleList([Up(w[i], skips[i], w[i + 1], config.upsample) for i in range(5)])
+        self.out = nn.Conv2d(w[5], 3, 3, padding=1, padding_mode='replicate')
+
+    def train(self, mode=True):
+        super().train(mode)
+        self.encoder.eval()  # frozen: never in training mode
+        return self
+
+    def forward_log(self, ldr):
+        """(B,3,H,W) sRGB [0,1], H and W multiples of 32 -> (B,3,H,W) tanh output in the recipe's log space."""
+        f1, f2, f3, f4, f5 = self.encoder(ldr)  # 1/2 .. 1/32
+        x = self.bottleneck(f5)                 # (B,w0,H/32,W/32)
+        for up, skip in zip(self.ups, (f4, f3, f2, f1, ldr)):
+            x = up(x, skip)                     # doubles resolution each step, ends at (B,w5,H,W)
+        return torch.tanh(self.out(x))          # (B,3,H,W)
+
+    def decode_log(self, y):
+        """Tanh-space output -> linear radiance in the input's exposure units."""
+        c = self.config
+        if c.recipe == 'shipped':
+            # exp(.) - 1, not expm1: ONNX has no expm1, and float32 exp is exact enough at these magnitudes
+            return (torch.exp((y + 1.0) * (0.5 * math.log1p(c.log_k * c.max_radiance))) - 1.0) / c.log_k
+        return torch.exp((y + 1.0) * (0.5 * math.log1p(c.max_radiance))) - 1.0  # seed: assumed range
+
+    def forward(self, ldr):
+        """(B,3,H,W) sRGB [0,1] -> (B,3,H,W) linear HDR, ~ the linearised input where it wasn't clipped."""
+        hdr = self.decode_log(self.forward_log(ldr))
+        if self.config.blend:
+            alpha = ((ldr.amax(dim=1, keepdim=True) - self.config.blend_threshold)
+                     / (1.0 - self.config.blend_threshold)).clamp(0.0, 1.0)  # (B,1,H,W)
+            hdr = (1.0 - alpha) * srgb_to_linear(ldr) + alpha * hdr
+        return hdr
+
+
+def encode_target(hdr, config: UnclipConfig):
+    """(B,3,H,W) linear HDR -> the recipe's tanh-space target in [-1, 1]."""
+    if config.recipe == 'shipped':
+        scale = math.log1p(config.log_k * config.max_radiance)
+        return 2.0 * torch.log1p(config.log_k * hdr.clamp(0.0, config.max_radiance)) / scale - 1.0
+    log = torch.log1p(hdr.clamp(min=0.0))  # seed: per-image min-max, as in the reference
+    lo = log.amin(dim=(1, 2, 3), keepdim=True)
+    hi = log.amax(dim=(1, 2, 3), keepdim=True)
+    return 2.0 * (log - lo) / (hi - lo).clamp(min=1e-6) - 1.0
+
+
+def build(config: UnclipConfig, weights=None):
+    """A fresh network; `weights` is the TFLite file for the pretrained encoder (random encoder when None)."""
+    return Unclip(config, load_tflite(weights) if weights is not None else None)
+
+
+def load_checkpoint(path, device='cpu'):
+    """-> (net in eval mode, UnclipConfig). Checkpoints hold the encoder weights too, so no TFLite file is needed."""
+    ckpt = torch.load(path, map_location=device)
+    config = UnclipConfig.from_dict(ckpt['config'])
+    net = Unclip(config)
+    net.load_state_dict(ckpt['model'])
+    return net.to(device).eval(), config
+
+
+@torch.no_grad()
+def predict_hdr(net, ldr):
+    """(B,3,H,W) sRGB [0,1], any H, W -> (B,3,H,W) linear HDR in the input's exposure units.
+    Pads by reflection to multiples of 32 (the encoder's stride) and crops back."""
+    h, w = ldr.shape[-2:]
+    ph, pw = -h % 32, -w % 32
+    x = F.pad(ldr, (0, pw, 0, ph), mode='reflect') if ph or pw else ldr
+    return net(x)[..., :h, :w]
+
+
+def mosaic_score(y, period=2):
+    """Checkerboard/mosaic strength of an image batch (B,C,H,W): spectral power at the harmonics of `period`
+    (the PixelShuffle's) divided by the power of their 8 neighbouring frequency bins. ~1 for natural images;
+    >> 1 when the 2x2 sub-pixel phases of the shuffle have different gains or offsets."""
+    y = y - y.mean(dim=(-2, -1), keepdim=True)
+    p = torch.fft.fft2(y.float()).abs().pow(2).mean(dim=(0, 1))  # (H,W)
+    H, W = p.shape
+    peak = nbr = 0.0
+    for i in range(period):
+        for j in range(period):
+            if i == 0 and j == 0:
+                continue
+            u, v = i * H // period, j * W // period
+            peak += p[u, v]
+            nbr += sum(p[(u + du) % H, (v + dv) % W] for du in (-1, 0, 1) for dv in (-1, 0, 1)
+                       if du or dv) / 8.0
+    return float(peak / nbr)
