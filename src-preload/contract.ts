@@ -28,8 +28,6 @@ export type AppErrorCode =
   | 'JOB_NOT_FOUND'
   /** A job id that is already running was reused. */
   | 'JOB_EXISTS'
-  /** `image:convert` / `export:write` before `image:open` for that path. */
-  | 'IMAGE_NOT_OPEN'
   /** The message did not come from the app's own window. */
   | 'FORBIDDEN'
   /** The engine worker process died; the next command restarts it. */

@@ -1,0 +1,185 @@
+/**
+ * The engine host in this process: loads the engine lazily, keeps the last opened images and the
+ * current image's HDR prediction (so export does not recompute), and tracks cancellable jobs.
+ * Plain Node — used by tests, the e2e bridge and the utility-process worker.
+ */
+import { PREVIEW_MAX_SIDE, type ConvertedImage, type OpenedImage } from '../../src-preload/contract'
+import { assertModeAvailable, convertBatch, planBatch } from '../engine/batch'
+import { outputPathFor } from '../engine/convert'
+import { decodeImage } from '../engine/decode'
+import { createEngine, type Engine } from '../engine/engine'
+import { UnclipError } from '../engine/errors'
+import type { DecodedImage, Mode, RgbImage } from '../engine/types'
+import { createJobRegistry } from './jobs'
+import { canReplaceOriginal, encodeOutput, refuseExisting, saveAndReturnPath, writeOutput } from './outputs'
+import { clippedFraction, downscale, peak, previewSize } from './preview'
+import type { EngineHost, EngineHostOptions } from './types'
+
+/** Decoded images kept for quick re-open and export; each 24 MP image holds ~290 MB of floats. */
+const DECODED_CACHE_SIZE = 2
+
+interface CachedImage {
+  decoded: DecodedImage
+  /** The prediction of the current image, with the mode that produced it. */
+  hdr?: { mode: Mode; image: RgbImage }
+}
+
+/**
+ * Creates an engine host that runs the model in this process.
+ * @param options - models folder, model name, provider
+ * @example const host = createInProcessEngineHost({ modelsDir: 'test/fixtures/models', model: 'unclip-fixture' })
+ */
+export function createInProcessEngineHost(options: EngineHostOptions): EngineHost {
+  let engineOptions = { ...options }
+  let engine: Promise<Engine> | undefined
+  const jobs = createJobRegistry()
+  const cache = new Map<string, CachedImage>()
+
+  const loadEngine = (): Promise<Engine> => {
+    engine ??= createEngine(engineOptions).catch((error: unknown) => {
+      engine = undefined // a later call retries (e.g. after the model is installed)
+      throw error
+    })
+    return engine
+  }
+
+  const remember = (path: string, entry: CachedImage): CachedImage => {
+    cache.delete(path)
+    cache.set(path, entry)
+    while (cache.size > DECODED_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
+    return entry
+  }
+
+  const decoded = async (path: string): Promise<CachedImage> => {
+    const hit = cache.get(path)
+    if (hit) return remember(path, hit)
+    return remember(path, { decoded: await decodeImage(path) })
+  }
+
+  const predicted = async (
+    path: string,
+    mode: Mode,
+    signal?: AbortSignal,
+    onFraction?: (fraction: number) => void
+  ): Promise<RgbImage> => {
+    assertModeAvailable(mode)
+    const entry = await decoded(path)
+    if (entry.hdr?.mode === mode) return entry.hdr.image
+    const model = await loadEngine()
+    const image = await model.predict(entry.decoded.image, { signal, onProgress: onFraction })
+    // Only the current image keeps its prediction: HDR floats are the largest thing we hold.
+    for (const other of cache.values()) delete other.hdr
+    entry.hdr = { mode, image }
+    return image
+  }
+
+  return {
+    info: async () => (await loadEngine()).info,
+
+    async openImage(path): Promise<OpenedImage> {
+      const { decoded: image } = await decoded(path)
+      const { width, height } = image.image
+      const size = previewSize(width, height, PREVIEW_MAX_SIDE)
+      return {
+        path,
+        width,
+        height,
+        previewWidth: size.width,
+        previewHeight: size.height,
+        ldr: downscale(image.image, size.width, size.height),
+        clippedFraction: clippedFraction(image.image),
+        metadata: {
+          format: image.metadata.format,
+          hadIccProfile: image.metadata.hadIccProfile,
+          hasExif: image.metadata.exif !== undefined
+        }
+      }
+    },
+
+    convertImage(jobId, { path, mode }, onProgress): Promise<ConvertedImage> {
+      return jobs.run(jobId, async (signal) => {
+        const report = (stage: 'decode' | 'inference' | 'done', fraction: number): void =>
+          onProgress({ index: 0, total: 1, file: path, stage, fraction })
+        report('decode', 0)
+        const started = performance.now()
+        const hdr = await predicted(path, mode, signal, (fraction) => report('inference', fraction))
+        const inference = performance.now() - started
+        report('done', 1)
+        const size = previewSize(hdr.width, hdr.height, PREVIEW_MAX_SIDE)
+        return {
+          path,
+          width: hdr.width,
+          height: hdr.height,
+          previewWidth: size.width,
+          previewHeight: size.height,
+          hdr: downscale(hdr, size.width, size.height),
+          peak: peak(hdr),
+          timings: { inference }
+        }
+      })
+    },
+
+    async exportImage({ path, formats, tonemap, mode, outDir, overwrite }) {
+      const [planned] = await planBatch([path], { outDir: outDir ?? '', outDirExplicit: outDir !== undefined, recursive: false, formats })
+      if (!planned) throw new UnclipError('FILE_NOT_FOUND', `${path} does not exist.`)
+      const targets = formats.map((format) => ({ format, target: outputPathFor(planned.outputBase, format) }))
+      if (!overwrite) {
+        // Refuse before the (slow) prediction when nothing would be written anyway.
+        for (const { target } of targets) await refuseExisting(target)
+      }
+      const hdr = await predicted(path, mode)
+      const outputs: string[] = []
+      for (const { format, target } of targets) {
+        await writeOutput(target, await encodeOutput(hdr, format, tonemap), overwrite)
+        outputs.push(target)
+      }
+      return { outputs }
+    },
+
+    async saveAndReturn({ path, tonemap, mode, confirmReplace }) {
+      if (confirmReplace && !canReplaceOriginal(path)) {
+        throw new UnclipError('INVALID_ARGUMENT', `Only TIFF originals can be replaced; ${path} is kept and nothing was written.`)
+      }
+      const hdr = await predicted(path, mode)
+      const output = confirmReplace ? path : saveAndReturnPath(path)
+      // The -unclip.tif is this feature's own output: saving again updates it.
+      await writeOutput(output, await encodeOutput(hdr, 'tiff16', tonemap), true)
+      return { output }
+    },
+
+    startBatch(jobId, request, onProgress) {
+      return jobs.run(jobId, async (signal) =>
+        convertBatch(await loadEngine(), request.inputs, {
+          outDir: request.outDir ?? '',
+          outDirExplicit: request.outDir !== undefined,
+          formats: request.formats,
+          mode: request.mode,
+          overwrite: request.overwrite,
+          recursive: request.recursive,
+          tonemap: request.tonemap,
+          signal,
+          onProgress
+        })
+      )
+    },
+
+    cancel: (jobId) => jobs.cancel(jobId),
+
+    configure({ provider }) {
+      if (provider === engineOptions.provider) return
+      engineOptions = { ...engineOptions, provider }
+      const previous = engine
+      engine = undefined
+      // A running job keeps using the old session; it is released with the process then.
+      if (jobs.size() === 0) void previous?.then((loaded) => loaded.dispose()).catch(() => undefined)
+    },
+
+    async dispose() {
+      jobs.cancelAll()
+      cache.clear()
+      const previous = engine
+      engine = undefined
+      await previous?.then((loaded) => loaded.dispose()).catch(() => undefined)
+    }
+  }
+}
