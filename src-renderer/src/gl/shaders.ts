@@ -1,0 +1,61 @@
+import { TONEMAP_GLSL } from '../../../src-main/engine/tonemap'
+
+export const VERTEX_SHADER = `#version 300 es
+// One triangle covering the viewport; the fragment shader does all the geometry.
+void main() {
+  vec2 p = vec2(float((gl_VertexID << 1) & 2), float(gl_VertexID & 2));
+  gl_Position = vec4(p * 2.0 - 1.0, 0.0, 1.0);
+}
+`
+
+/**
+ * Left of the divider: the LDR input as it is (already display-encoded). Right: the model's
+ * linear HDR through `unclipToneMap`, the export's own formulas.
+ */
+export const FRAGMENT_SHADER = `#version 300 es
+precision highp float;
+precision highp int;
+
+uniform sampler2D u_ldr;
+uniform sampler2D u_hdr;
+uniform bool u_hasHdr;
+uniform vec2 u_imageSize;
+uniform vec2 u_canvasSize;
+uniform float u_scale;
+uniform vec2 u_offset;
+uniform float u_splitX;
+uniform int u_op;
+uniform float u_exposureEv;
+uniform float u_whitePoint;
+uniform float u_gamma;
+uniform bool u_markClipped;
+uniform vec3 u_background;
+
+out vec4 outColor;
+
+${TONEMAP_GLSL}
+
+void main() {
+  // Canvas pixels count from the top like the image rows; gl_FragCoord counts from the bottom.
+  vec2 canvasPx = vec2(gl_FragCoord.x, u_canvasSize.y - gl_FragCoord.y);
+  vec2 imagePx = (canvasPx - u_offset) / u_scale;
+  if (imagePx.x < 0.0 || imagePx.y < 0.0 || imagePx.x >= u_imageSize.x || imagePx.y >= u_imageSize.y) {
+    outColor = vec4(u_background, 1.0);
+    return;
+  }
+  vec2 uv = imagePx / u_imageSize;
+  vec3 ldr = texture(u_ldr, uv).rgb;
+  vec3 color;
+  if (!u_hasHdr || canvasPx.x < u_splitX) {
+    color = ldr;
+  } else {
+    color = unclipToneMap(texture(u_hdr, uv).rgb, u_op, u_exposureEv, u_whitePoint, u_gamma);
+  }
+  // Same threshold as the shell's clippedFraction: any channel at 254/255 or above.
+  if (u_markClipped && max(ldr.r, max(ldr.g, ldr.b)) >= 254.0 / 255.0) {
+    float stripe = mod(floor((canvasPx.x + canvasPx.y) / 6.0), 2.0);
+    color = mix(color, vec3(1.0, 0.0, 0.6), 0.35 + 0.35 * stripe);
+  }
+  outColor = vec4(color, 1.0);
+}
+`

@@ -1,0 +1,136 @@
+import type { Api, DroppedFile, MenuCommand, Unsubscribe } from '../../../src-preload/contract'
+import type { Mode } from '../../../src-main/engine/types'
+import { Batch } from './batch.svelte'
+import { EngineStatus } from './engine-status.svelte'
+import { ExportOptions } from './export-options.svelte'
+import { Library } from './library.svelte'
+import { ToneSettings } from './tone.svelte'
+import { Viewer } from './viewer.svelte'
+
+/** The window's state: owns every store and the subscriptions to the main process. */
+export class AppState {
+  readonly engine: EngineStatus
+  readonly library: Library
+  readonly tone: ToneSettings
+  readonly viewer: Viewer
+  readonly exportOptions: ExportOptions
+  readonly batch: Batch
+  /** Low light stays off until the engine offers it; see `EngineStatus.lowLightOffered`. */
+  mode = $state<Mode>('hdr')
+  dragging = $state(false)
+
+  readonly #api: Api
+  readonly #unsubscribes: Unsubscribe[]
+
+  constructor(api: Api) {
+    this.#api = api
+    this.engine = new EngineStatus(api)
+    this.library = new Library(api)
+    this.tone = new ToneSettings(api)
+    this.viewer = new Viewer(api, this.library)
+    this.exportOptions = new ExportOptions(api)
+    this.batch = new Batch(api, this.library)
+    this.#unsubscribes = [
+      api.onMenuCommand(({ command }) => void this.command(command)),
+      api.onOpenFiles(({ paths }) => void this.openPaths(paths))
+    ]
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.engine.load(), this.tone.load(), this.exportOptions.load()])
+    const pending = await this.#api.pendingFiles()
+    if (pending.ok && pending.value.length > 0) await this.openPaths(pending.value)
+  }
+
+  async command(command: MenuCommand): Promise<void> {
+    switch (command) {
+      case 'openFile':
+        return this.openFiles()
+      case 'openFolder':
+        return this.openFolder()
+      case 'export':
+        return this.exportCurrent()
+      case 'zoomIn':
+        return this.viewer.zoomSteps(1)
+      case 'zoomOut':
+        return this.viewer.zoomSteps(-1)
+      case 'zoomFit':
+        return this.viewer.fit()
+      case 'zoomActual':
+        return this.viewer.actualSize()
+      case 'toggleBeforeAfter':
+        return this.viewer.flip()
+      case 'cancel':
+        return this.batch.running ? this.batch.cancel() : this.viewer.cancel()
+      case 'saveAndReturn':
+        // Photo-editor round trips arrive through the plugin flow, not this window.
+        return
+    }
+  }
+
+  async openFolder(): Promise<void> {
+    this.viewer.close()
+    await this.library.chooseFolder()
+  }
+
+  async openFiles(): Promise<void> {
+    await this.library.chooseFiles()
+    await this.#openSelection()
+  }
+
+  async openPaths(paths: string[]): Promise<void> {
+    await this.library.openPaths(paths)
+    await this.#openSelection()
+  }
+
+  async drop(files: readonly DroppedFile[]): Promise<void> {
+    this.dragging = false
+    const granted = await this.#api.grantDroppedFiles(files)
+    if (granted.ok && granted.value.length > 0) await this.openPaths(granted.value)
+  }
+
+  async openItem(path: string): Promise<void> {
+    this.library.select(path)
+    await this.viewer.open(path)
+  }
+
+  closeImage(): void {
+    this.library.select(null)
+    this.viewer.close()
+  }
+
+  async convertCurrent(): Promise<void> {
+    await this.viewer.convert(this.mode)
+  }
+
+  async exportCurrent(): Promise<void> {
+    if (this.viewer.path && this.viewer.converted) {
+      await this.exportOptions.exportImage(this.viewer.path, this.tone.settings, this.mode)
+    }
+  }
+
+  async startBatch(): Promise<void> {
+    const o = this.exportOptions
+    await this.batch.start({
+      inputs: this.library.inputs,
+      formats: o.formats,
+      outDir: o.outDir,
+      overwrite: o.overwrite,
+      mode: this.mode,
+      tonemap: this.tone.settings
+    })
+  }
+
+  dispose(): void {
+    for (const unsubscribe of this.#unsubscribes) unsubscribe()
+    this.viewer.dispose()
+    this.batch.dispose()
+    this.tone.dispose()
+    this.library.dispose()
+  }
+
+  async #openSelection(): Promise<void> {
+    const path = this.library.selectedPath
+    if (path) await this.viewer.open(path)
+  }
+}

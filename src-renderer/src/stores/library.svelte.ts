@@ -1,0 +1,131 @@
+import type { Api, FolderEntry } from '../../../src-preload/contract'
+
+export type ItemStatus = 'new' | 'converting' | 'done' | 'failed'
+
+/** Thumbnail long side in CSS pixels times two for high-density screens. */
+const THUMBNAIL_SIDE = 320
+/** Thumbnails are decoded in the main process; two at a time keeps the UI responsive there. */
+const THUMBNAIL_CONCURRENCY = 2
+
+/** One photo in the open folder or file list. */
+export class LibraryItem {
+  readonly path: string
+  readonly name: string
+  status = $state<ItemStatus>('new')
+  error = $state<string | null>(null)
+  thumbnailUrl = $state<string | null>(null)
+  thumbnailError = $state<string | null>(null)
+
+  constructor(path: string, name: string) {
+    this.path = path
+    this.name = name
+  }
+
+  setStatus(status: ItemStatus, error: string | null = null): void {
+    this.status = status
+    this.error = error
+  }
+}
+
+/** The photos the user opened: a folder's images or a hand-picked list. */
+export class Library {
+  /** The open folder, or null for a list of files. */
+  folder = $state<string | null>(null)
+  items = $state<LibraryItem[]>([])
+  selectedPath = $state<string | null>(null)
+  error = $state<string | null>(null)
+
+  selected = $derived(this.items.find((item) => item.path === this.selectedPath) ?? null)
+  inputs = $derived(this.folder ? [this.folder] : this.items.map((item) => item.path))
+
+  readonly #api: Api
+  /** Bumped on every open so late thumbnails of a previous folder are dropped. */
+  #generation = 0
+
+  constructor(api: Api) {
+    this.#api = api
+  }
+
+  async chooseFolder(): Promise<void> {
+    const result = await this.#api.openFolder()
+    if (!result.ok) return this.#fail(result.error.message)
+    if (result.value) await this.openFolder(result.value)
+  }
+
+  async chooseFiles(): Promise<void> {
+    const result = await this.#api.openFiles()
+    if (!result.ok) return this.#fail(result.error.message)
+    if (result.value.length > 0) this.openFiles(result.value)
+  }
+
+  /** Opens granted paths from a drop or the OS: a single folder opens as a folder. */
+  async openPaths(paths: string[]): Promise<void> {
+    if (paths.length === 1) {
+      const listed = await this.#api.listFolder(paths[0])
+      if (listed.ok) return this.#show(paths[0], listed.value)
+    }
+    this.openFiles(paths)
+  }
+
+  async openFolder(folder: string): Promise<void> {
+    const listed = await this.#api.listFolder(folder)
+    if (!listed.ok) return this.#fail(listed.error.message)
+    this.#show(folder, listed.value)
+  }
+
+  openFiles(paths: string[]): void {
+    this.#show(
+      null,
+      paths.map((path) => ({ path, name: path.split(/[\\/]/).pop() ?? path, size: 0, mtimeMs: 0 }))
+    )
+    if (paths.length === 1) this.selectedPath = paths[0]
+  }
+
+  select(path: string | null): void {
+    this.selectedPath = path
+  }
+
+  find(path: string): LibraryItem | undefined {
+    return this.items.find((item) => item.path === path)
+  }
+
+  /** Releases the thumbnails' object URLs. */
+  dispose(): void {
+    this.#generation += 1
+    this.#revokeThumbnails()
+  }
+
+  #show(folder: string | null, entries: FolderEntry[]): void {
+    this.dispose()
+    this.error = null
+    this.folder = folder
+    this.selectedPath = null
+    this.items = entries.map((entry) => new LibraryItem(entry.path, entry.name))
+    void this.#loadThumbnails(this.#generation)
+  }
+
+  async #loadThumbnails(generation: number): Promise<void> {
+    const queue = [...this.items]
+    const worker = async (): Promise<void> => {
+      for (let item = queue.shift(); item && generation === this.#generation; item = queue.shift()) {
+        const result = await this.#api.thumbnail(item.path, THUMBNAIL_SIDE)
+        if (generation !== this.#generation) return
+        if (result.ok) {
+          const bytes = new Uint8Array(result.value.bytes)
+          item.thumbnailUrl = URL.createObjectURL(new Blob([bytes], { type: result.value.mime }))
+        } else {
+          item.thumbnailError = result.error.message
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: THUMBNAIL_CONCURRENCY }, worker))
+  }
+
+  #revokeThumbnails(): void {
+    for (const item of this.items) if (item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl)
+  }
+
+  #fail(message: string): void {
+    this.error = message
+  }
+}
