@@ -157,5 +157,10 @@ export interface ModelCard {
   size_multiple: number
   /** A test fixture, not a trained model: never offered as the product model. */
   fixture?: boolean
+  /**
+   * Long side (pixels) the engine runs the model at; larger photos are reduced to it and the
+   * model's highlight ratio is upsampled edge-aware to full resolution. Default 1024.
+   */
+  inference_long_side?: number
   description?: string
 }

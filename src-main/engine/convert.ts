@@ -1,0 +1,148 @@
+/**
+ * Converts one photo file into the requested HDR/PNG outputs: decode, predict in strips, encode
+ * each strip into every writer, then move the finished files into place. Nothing is written over
+ * an existing file unless asked, and a failure or cancel leaves no partial output behind.
+ */
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { decodeImage } from './decode'
+import type { Engine } from './engine'
+import { throwIfAborted, toUnclipError, UnclipError } from './errors'
+import { createOutputWriter, type OutputWriter } from './outputs'
+import { DEFAULT_TONEMAP } from './tonemap'
+import type { ConvertOptions, ConvertResult, OutputFormat, ProgressEvent, Stage, StageTimings } from './types'
+
+const SUFFIX: Record<OutputFormat, string> = { hdr: '.hdr', png: '.png', png16: '-16bit.png' }
+
+/** Share of a file's progress each stage ends at. */
+const PROGRESS_AT: Partial<Record<Stage, number>> = { decode: 0.15, inference: 0.5, upsample: 0.9, encode: 0.97, write: 1 }
+
+export interface ConvertFileOptions extends ConvertOptions {
+  /** Output path without extension, e.g. `/out/beach` → `/out/beach.hdr`, `/out/beach.png`. */
+  outputBase: string
+  /** Position in a batch, for progress events (default 0 of 1). */
+  index?: number
+  total?: number
+}
+
+/**
+ * Output path for one format.
+ * @param outputBase Path without extension.
+ * @param format Output format.
+ * @returns `<base>.hdr`, `<base>.png` or `<base>-16bit.png`.
+ */
+export function outputPathFor(outputBase: string, format: OutputFormat): string {
+  return outputBase + SUFFIX[format]
+}
+
+/**
+ * Converts one file.
+ * @param engine A loaded engine.
+ * @param inputPath Absolute input path.
+ * @param options Formats, overwrite, tone mapping, cancel and progress; `outputBase` names the outputs.
+ * @returns The files written and per-stage timings.
+ * @throws UnclipError `OUTPUT_EXISTS` (before any work), the decode errors, `MODE_UNAVAILABLE`,
+ *   `INVALID_ARGUMENT`, `OUTPUT_NOT_WRITABLE`, `DISK_FULL`, `CANCELLED`.
+ */
+export async function convertFile(engine: Engine, inputPath: string, options: ConvertFileOptions): Promise<ConvertResult> {
+  const { formats, signal } = options
+  if (formats.length === 0) throw new UnclipError('INVALID_ARGUMENT', 'Expected at least one output format but received none')
+  if (options.mode !== 'hdr') {
+    throw new UnclipError('MODE_UNAVAILABLE', `Mode "${options.mode}" is not available with model "${engine.card.name}"`)
+  }
+  const targets = [...new Set(formats)].map((format) => ({ format, path: outputPathFor(options.outputBase, format) }))
+  if (!options.overwrite) {
+    const existing = targets.find((t) => existsSync(t.path))
+    if (existing) throw new UnclipError('OUTPUT_EXISTS', `Output already exists: ${existing.path} (use --overwrite to replace it)`)
+  }
+  const report = (stage: Stage, fraction: number): void =>
+    options.onProgress?.({ index: options.index ?? 0, total: options.total ?? 1, file: inputPath, stage, fraction } satisfies ProgressEvent)
+  const timings: StageTimings = {}
+  let writers: OutputWriter[] = []
+  try {
+    throwIfAborted(signal)
+    report('decode', 0)
+    let started = performance.now()
+    const { image, metadata } = await decodeImage(inputPath)
+    timings.decode = performance.now() - started
+    throwIfAborted(signal)
+
+    const dir = path.dirname(options.outputBase)
+    started = performance.now()
+    await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+      throw fsError(error, dir, dir)
+    })
+    timings.write = performance.now() - started
+    const context = { width: image.width, height: image.height, tonemap: options.tonemap ?? DEFAULT_TONEMAP, exif: metadata.exif, timings }
+    writers = targets.map((t) => createOutputWriter(t.format, t.path, context))
+
+    report('inference', PROGRESS_AT.decode!)
+    const predicted = await engine.predictStrips(
+      image,
+      async (strip) => {
+        for (const writer of writers) await writeOrMap(writer, () => writer.add(strip))
+      },
+      {
+        signal,
+        onProgress: (f) =>
+          f <= 0.5
+            ? report('inference', lerp(PROGRESS_AT.decode!, PROGRESS_AT.inference!, f / 0.5))
+            : report('upsample', lerp(PROGRESS_AT.inference!, PROGRESS_AT.upsample!, (f - 0.5) / 0.5))
+      }
+    )
+    timings.inference = predicted.inference
+    timings.upsample = predicted.upsample
+
+    report('encode', PROGRESS_AT.upsample!)
+    for (const writer of writers) {
+      throwIfAborted(signal)
+      await writeOrMap(writer, () => writer.finish())
+    }
+    throwIfAborted(signal)
+    report('write', PROGRESS_AT.encode!)
+    for (const writer of writers) await writeOrMap(writer, () => writer.commit())
+    report('done', 1)
+    return { input: inputPath, outputs: targets.map((t) => t.path), timings }
+  } catch (error) {
+    await Promise.all(writers.map((w) => w.discard().catch(() => undefined)))
+    throw toUnclipError(error)
+  }
+}
+
+function lerp(a: number, b: number, t: number): number {
+  return a + (b - a) * t
+}
+
+async function writeOrMap(writer: OutputWriter, step: () => Promise<void>): Promise<void> {
+  try {
+    await step()
+  } catch (error) {
+    throw fsError(error, path.dirname(writer.finalPath), writer.finalPath)
+  }
+}
+
+/**
+ * Turns a file-system error into the coded error a photographer can act on.
+ * @param error What fs threw (other errors pass through unchanged).
+ * @param dir Output folder, named for permission problems.
+ * @param file Output file, named for a full disk.
+ * @returns The error to throw.
+ */
+export function fsError(error: unknown, dir: string, file: string): unknown {
+  switch ((error as NodeJS.ErrnoException | undefined)?.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return new UnclipError('OUTPUT_NOT_WRITABLE', `Cannot write to ${dir}: permission denied`, { cause: error })
+    case 'EROFS':
+      return new UnclipError('OUTPUT_NOT_WRITABLE', `Cannot write to ${dir}: read-only file system`, { cause: error })
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return new UnclipError('OUTPUT_NOT_WRITABLE', `Cannot write to ${dir}: a file is in the way of the folder`, { cause: error })
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new UnclipError('DISK_FULL', `Disk full while writing ${file}`, { cause: error })
+    default:
+      return error
+  }
+}

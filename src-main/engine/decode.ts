@@ -1,0 +1,143 @@
+/**
+ * Reads a photo into sRGB floats: orientation applied, embedded ICC profile converted to sRGB,
+ * grey/CMYK/palette made RGB, alpha flattened, first frame of animations and multi-page files.
+ */
+import { open, stat } from 'node:fs/promises'
+import path from 'node:path'
+import sharp from 'sharp'
+import { UnclipError } from './errors'
+import type { DecodedImage } from './types'
+
+/** Default pixel limit: larger than any camera's output, small enough that decoding fits in memory. */
+export const DEFAULT_MAX_PIXELS = 200_000_000
+
+export interface DecodeOptions {
+  /** Refuse images with more pixels than this, before decoding them. */
+  maxPixels?: number
+}
+
+/** Camera raw extensions: sharp would read only the small preview embedded in these TIFF containers. */
+const CAMERA_RAW = new Set(['.dng', '.cr2', '.cr3', '.nef', '.nrw', '.arw', '.srf', '.sr2', '.raf', '.orf', '.rw2', '.pef', '.srw', '.x3f', '.3fr', '.iiq', '.erf', '.mrw', '.kdc', '.dcr'])
+
+/** Formats sharp reads whose pixels are photos. SVG is vector art (and would be rasterised at an arbitrary size). */
+const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'tiff', 'heif', 'gif', 'avif', 'vips'])
+
+/**
+ * Decodes an image file for the engine.
+ *
+ * Transparent pixels are flattened onto black: a white matte would look like clipped highlight to
+ * the model and be inflated into a glowing background, whereas black is zero radiance — what
+ * "nothing there" means in a linear HDR file, which has no alpha channel.
+ *
+ * @param filePath Absolute path of the image.
+ * @param options `maxPixels` limit (default 200 MP).
+ * @returns sRGB-encoded RGB in [0,1] (8- or 16-bit precision as the source has) and metadata.
+ * @throws UnclipError `FILE_NOT_FOUND`, `NOT_AN_IMAGE`, `UNSUPPORTED_FORMAT`, `CORRUPT_IMAGE`, `TOO_LARGE`.
+ * @example
+ * const { image, metadata } = await decodeImage('/photos/beach.jpg')
+ */
+export async function decodeImage(filePath: string, options: DecodeOptions = {}): Promise<DecodedImage> {
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS
+  await assertReadableFile(filePath)
+  if (CAMERA_RAW.has(path.extname(filePath).toLowerCase())) {
+    throw new UnclipError('UNSUPPORTED_FORMAT', `Camera raw files are not supported: ${filePath} (export it as a 16-bit TIFF or PNG first)`)
+  }
+  const sniffed = await sniff(filePath)
+  if (sniffed) throw new UnclipError('UNSUPPORTED_FORMAT', `Unsupported format: ${filePath} is ${sniffed} (convert it to JPEG, PNG or TIFF first)`)
+
+  let meta: sharp.Metadata
+  try {
+    meta = await sharp(filePath, { limitInputPixels: false }).metadata()
+  } catch (error) {
+    throw new UnclipError('NOT_AN_IMAGE', `Not an image, or a format Unclip cannot read: ${filePath}`, { cause: error })
+  }
+  if (!SUPPORTED.has(meta.format)) {
+    throw new UnclipError('UNSUPPORTED_FORMAT', `Unsupported format: ${filePath} is ${meta.format.toUpperCase()} (convert it to JPEG, PNG or TIFF first)`)
+  }
+  const width = meta.width
+  const height = meta.height
+  if (width * height > maxPixels) {
+    const mp = (n: number): string => `${Math.round(n / 1e5) / 10} MP`
+    throw new UnclipError('TOO_LARGE', `Image is too large: ${filePath} is ${width}×${height} (${mp(width * height)}); the limit is ${mp(maxPixels)}`)
+  }
+  const sixteenBit = meta.depth !== 'uchar' && meta.depth !== 'char'
+  let raw: { data: Buffer; info: sharp.OutputInfo }
+  try {
+    raw = await sharp(filePath, { limitInputPixels: false, failOn: 'error' })
+      .rotate()
+      .flatten({ background: { r: 0, g: 0, b: 0 } })
+      .toColourspace(sixteenBit ? 'rgb16' : 'srgb')
+      .raw({ depth: sixteenBit ? 'ushort' : 'uchar' })
+      .toBuffer({ resolveWithObject: true })
+  } catch (error) {
+    throw decodeError(filePath, meta, error)
+  }
+  const { info } = raw
+  if (info.channels !== 3) throw new UnclipError('INTERNAL', `Unexpected error: decoded ${info.channels} channels from ${filePath}`)
+  return {
+    image: { width: info.width, height: info.height, data: toFloat(raw.data, sixteenBit) },
+    metadata: {
+      exif: meta.exif,
+      format: meta.format,
+      width: info.width,
+      height: info.height,
+      hadIccProfile: meta.icc !== undefined
+    }
+  }
+}
+
+async function assertReadableFile(filePath: string): Promise<void> {
+  try {
+    const info = await stat(filePath)
+    if (!info.isFile()) throw new UnclipError('NOT_AN_IMAGE', `Not an image, or a format Unclip cannot read: ${filePath}`)
+  } catch (error) {
+    if (error instanceof UnclipError) throw error
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new UnclipError('FILE_NOT_FOUND', `File not found: ${filePath}`, { cause: error })
+    throw new UnclipError('NOT_AN_IMAGE', `Cannot read ${filePath}: ${(error as Error).message}`, { cause: error })
+  }
+}
+
+/** Names formats recognisable from their first bytes that Unclip deliberately does not read. */
+async function sniff(filePath: string): Promise<string | undefined> {
+  const handle = await open(filePath, 'r')
+  try {
+    const head = Buffer.alloc(512)
+    const { bytesRead } = await handle.read(head, 0, head.length, 0)
+    const bytes = head.subarray(0, bytesRead)
+    const text = bytes.toString('latin1')
+    if (text.startsWith('%PDF')) return 'a PDF document'
+    if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg|<svg)/i.test(text)) return 'an SVG vector image'
+    if (text.startsWith('#?RADIANCE') || text.startsWith('#?RGBE')) return 'already an HDR (Radiance) image'
+    if (bytes.length >= 4 && bytes.readUInt32BE(0) === 0x762f3101) return 'already an HDR (OpenEXR) image'
+    if (text.startsWith('\xff\x0a') || text.slice(4, 12) === 'JXL \r\n\x87\n') return 'JPEG XL'
+    if (text.slice(4, 12) === 'jP  \r\n\x87\n' || text.startsWith('\xff\x4f\xff\x51')) return 'JPEG 2000'
+    return undefined
+  } finally {
+    await handle.close()
+  }
+}
+
+function decodeError(filePath: string, meta: sharp.Metadata, error: unknown): UnclipError {
+  const message = error instanceof Error ? error.message : String(error)
+  if (meta.format === 'heif' && /compression format|not been built|unsupported codec|No decoder/i.test(message)) {
+    return new UnclipError('UNSUPPORTED_FORMAT', `Unsupported format: ${filePath} is HEIC (HEVC); this build reads AVIF but not HEVC (convert it to JPEG first)`, { cause: error })
+  }
+  return new UnclipError('CORRUPT_IMAGE', `Image is corrupt or truncated: ${filePath}`, { cause: error })
+}
+
+function toFloat(data: Buffer, sixteenBit: boolean): Float32Array {
+  if (sixteenBit) {
+    // A Uint16Array view needs an even byte offset; copy in the rare case sharp's buffer has none.
+    const bytes = data.byteOffset % 2 === 0 ? data : new Uint8Array(data)
+    const values = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2)
+    const out = new Float32Array(values.length)
+    for (let i = 0; i < values.length; i++) out[i] = values[i] / 65535
+    return out
+  }
+  const table = new Float32Array(256)
+  for (let i = 0; i < 256; i++) table[i] = i / 255
+  const out = new Float32Array(data.length)
+  for (let i = 0; i < data.length; i++) out[i] = table[data[i]]
+  return out
+}

@@ -1,0 +1,175 @@
+/**
+ * The engine: one loaded model on one execution provider, turning sRGB photos into linear HDR.
+ *
+ * Full resolution at any size: the model runs on a copy reduced to the card's
+ * `inference_long_side` (default 1024; tiled if a panorama is still longer), and its highlight
+ * ratio is carried back to full resolution edge-aware (`guided-upsample.ts`), in row strips, so a
+ * 100 MP photo never needs more than the input plus one strip of float output.
+ */
+import type { InferenceSession } from 'onnxruntime-node'
+import { throwIfAborted, UnclipError } from './errors'
+import { applyRatioRows, downscaleArea, fitRatioField } from './guided-upsample'
+import { runModel } from './inference'
+import { defaultModelsDir, selectModel } from './model-registry'
+import { createSession, providersAvailable } from './providers'
+import type { EngineInfo, ModelCard, ProviderName, RgbImage } from './types'
+
+export interface EngineOptions {
+  /** Folder of model cards; `defaultModelsDir()` when omitted. */
+  modelsDir?: string
+  /** Model name; the newest non-fixture model when omitted. */
+  model?: string
+  /** Force one execution provider; otherwise the platform's preference order with fallback. */
+  provider?: ProviderName
+}
+
+export interface PredictOptions {
+  signal?: AbortSignal
+  /** Fraction of this prediction done, in [0,1]. */
+  onProgress?: (fraction: number) => void
+}
+
+/** Receives full-width HDR row strips top to bottom; the strip's buffer is reused after it returns. */
+export type StripSink = (strip: RgbImage, y: number) => void | Promise<void>
+
+/** Milliseconds spent in each half of a prediction (strip sinks excluded). */
+export interface PredictTimings {
+  inference: number
+  upsample: number
+}
+
+export interface Engine {
+  readonly info: EngineInfo
+  readonly card: ModelCard
+  /**
+   * Predicts the HDR image. Holds the whole float output; use `predictStrips` for big images.
+   * @param image sRGB-encoded RGB in [0,1].
+   * @returns Linear radiance relative to the input's exposure, same size.
+   * @throws UnclipError `CANCELLED` within one strip or tile of the signal firing.
+   */
+  predict(image: RgbImage, options?: PredictOptions): Promise<RgbImage>
+  /**
+   * Same prediction, streamed: calls `sink` with consecutive full-width strips of rows.
+   * @returns Time spent running the model and upsampling.
+   * @throws UnclipError `CANCELLED` as `predict`; whatever `sink` throws.
+   */
+  predictStrips(image: RgbImage, sink: StripSink, options?: PredictOptions): Promise<PredictTimings>
+  dispose(): Promise<void>
+}
+
+/** Default long side the model runs at when the card does not say. */
+export const DEFAULT_INFERENCE_LONG_SIDE = 1024
+/** A reduced copy keeps at least this short side, so panoramas keep vertical detail (and get tiled). */
+const MIN_INFERENCE_SHORT_SIDE = 256
+/** Target pixels per output strip: ~12 MB of float rows. */
+const STRIP_PIXELS = 1 << 20
+/** Share of progress given to running the model; the rest is the full-res upsample. */
+const INFERENCE_SHARE = 0.5
+
+/**
+ * Loads a model and opens a session on the best available execution provider.
+ * @param options Models folder, model name and provider.
+ * @returns A ready engine; call `dispose()` when done.
+ * @throws UnclipError `MODEL_MISSING`, `MODEL_CORRUPT` (card, file, load or tensor-name mismatch),
+ *   `PROVIDER_UNAVAILABLE` (forced provider).
+ */
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const entry = await selectModel(options.modelsDir ?? defaultModelsDir(), options.model)
+  const { card, onnxPath } = entry
+  let opened: Awaited<ReturnType<typeof createSession>>
+  try {
+    opened = await createSession(onnxPath, options.provider)
+  } catch (error) {
+    if (error instanceof UnclipError) throw error
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]
+    throw new UnclipError('MODEL_CORRUPT', `Model "${card.name}" could not be loaded from ${onnxPath}: ${reason}`, { cause: error })
+  }
+  const { session, report } = opened
+  if (!session.inputNames.includes(card.input) || !session.outputNames.includes(card.output)) {
+    await session.release()
+    throw new UnclipError(
+      'MODEL_CORRUPT',
+      `Model "${card.name}" does not match its card: expected input "${card.input}" and output "${card.output}", the file has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`
+    )
+  }
+  const info: EngineInfo = {
+    model: { name: card.name, version: card.version, fixture: Boolean(card.fixture) },
+    providersAvailable: providersAvailable(),
+    provider: report
+  }
+  return new SessionEngine(session, card, info)
+}
+
+/**
+ * Size the model runs at for a photo: long side reduced to `longSide`, but the short side kept
+ * at ≥ 256 px (wide panoramas are then tiled); photos already small run as they are.
+ * @returns Width and height, each ≥ 1 and ≤ the input's.
+ */
+export function inferenceSize(width: number, height: number, longSide: number): { width: number; height: number } {
+  let scale = Math.min(1, longSide / Math.max(width, height))
+  scale = Math.max(scale, Math.min(1, MIN_INFERENCE_SHORT_SIDE / Math.min(width, height)))
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) }
+}
+
+class SessionEngine implements Engine {
+  constructor(
+    private readonly session: InferenceSession,
+    readonly card: ModelCard,
+    readonly info: EngineInfo
+  ) {}
+
+  async predict(image: RgbImage, options: PredictOptions = {}): Promise<RgbImage> {
+    const data = new Float32Array(image.width * image.height * 3)
+    await this.predictStrips(image, (strip, y) => data.set(strip.data, y * image.width * 3), options)
+    return { width: image.width, height: image.height, data }
+  }
+
+  async predictStrips(image: RgbImage, sink: StripSink, options: PredictOptions = {}): Promise<PredictTimings> {
+    assertImage(image)
+    const { signal, onProgress } = options
+    throwIfAborted(signal)
+    const longSide = this.card.inference_long_side ?? DEFAULT_INFERENCE_LONG_SIDE
+    const small = inferenceSize(image.width, image.height, longSide)
+    const reduced = small.width !== image.width || small.height !== image.height
+    const started = performance.now()
+    const ldrSmall = reduced ? downscaleArea(image, small.width, small.height) : image
+    throwIfAborted(signal)
+    const hdrSmall = await runModel(this.session, this.card, ldrSmall, {
+      signal,
+      maxTileSide: Math.max(longSide, MIN_INFERENCE_SHORT_SIDE),
+      onProgress: (f) => onProgress?.(f * INFERENCE_SHARE)
+    })
+    const field = reduced ? fitRatioField(ldrSmall, hdrSmall) : undefined
+    const timings: PredictTimings = { inference: performance.now() - started, upsample: 0 }
+
+    const stripRows = Math.max(1, Math.floor(STRIP_PIXELS / image.width))
+    const buffer = reduced ? new Float32Array(Math.min(stripRows, image.height) * image.width * 3) : undefined
+    for (let y = 0; y < image.height; y += stripRows) {
+      throwIfAborted(signal)
+      const rows = Math.min(stripRows, image.height - y)
+      const t0 = performance.now()
+      let data: Float32Array
+      if (field && buffer) {
+        data = buffer.subarray(0, rows * image.width * 3)
+        applyRatioRows(field, image, y, rows, data)
+      } else {
+        data = hdrSmall.data.subarray(y * image.width * 3, (y + rows) * image.width * 3)
+      }
+      timings.upsample += performance.now() - t0
+      await sink({ width: image.width, height: rows, data }, y)
+      onProgress?.(INFERENCE_SHARE + (1 - INFERENCE_SHARE) * ((y + rows) / image.height))
+    }
+    return timings
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release()
+  }
+}
+
+function assertImage(image: RgbImage): void {
+  const { width, height, data } = image
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || data.length !== width * height * 3) {
+    throw new UnclipError('INVALID_ARGUMENT', `Expected an RGB image with positive integer size and width·height·3 values but received ${width}×${height} with ${data.length} values`)
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Carries a low-resolution prediction to full resolution without losing the photo's own detail.
+ *
+ * The model runs on a reduced copy. What it adds is expressed as a per-pixel, per-channel log
+ * ratio `r = log(hdr_small + ε) − log(lin(ldr_small) + ε)`. `r` is fitted with a fast guided filter
+ * (He & Sun 2015) whose guide is the low-res log luminance, the coefficients are bilinearly
+ * upsampled, and applied to the full-res log luminance: `hdr = (lin(ldr) + ε)·exp(a·g + b) − ε`.
+ * Unclipped areas, where `r ≈ 0`, keep every full-res pixel; the guide puts the ratio's edges on
+ * the photo's edges. Rows are produced independently, so strips never meet at a seam.
+ */
+import { luminance, srgbDecode } from './tonemap'
+import type { RgbImage } from './types'
+
+/** Offset that keeps the logs finite in black areas; below the darkest non-zero 8-bit linear value (3e-4) would amplify noise, so a little above. */
+export const RATIO_EPSILON = 1e-3
+/** Guided-filter window radius in low-res pixels. */
+const GUIDE_RADIUS = 4
+/** Guided-filter regulariser, in (log luminance)²: edges weaker than ~10% contrast are smoothed over. */
+const GUIDE_EPS = 0.01
+const LUT_SIZE = 65536
+
+let linearLut: Float32Array | undefined
+
+/** sRGB → linear via a table: decoded inputs are k/255 or k/65535, both exact entries here. */
+function linearTable(): Float32Array {
+  if (!linearLut) {
+    linearLut = new Float32Array(LUT_SIZE)
+    for (let i = 0; i < LUT_SIZE; i++) linearLut[i] = srgbDecode(i / (LUT_SIZE - 1))
+  }
+  return linearLut
+}
+
+function lutIndex(v: number): number {
+  return v > 0 ? (v < 1 ? (v * (LUT_SIZE - 1) + 0.5) | 0 : LUT_SIZE - 1) : 0
+}
+
+/**
+ * Area-average reduction (each output pixel averages the input block it covers).
+ * @param image Source, interleaved RGB.
+ * @param width Target width, 1..image.width.
+ * @param height Target height, 1..image.height.
+ * @returns The reduced image.
+ */
+export function downscaleArea(image: RgbImage, width: number, height: number): RgbImage {
+  const { width: W, height: H, data } = image
+  const out = new Float32Array(width * height * 3)
+  const acc = new Float64Array(W * 3)
+  const colStart = Int32Array.from({ length: width + 1 }, (_, x) => Math.floor((x * W) / width))
+  for (let y = 0; y < height; y++) {
+    const r0 = Math.floor((y * H) / height)
+    const r1 = Math.floor(((y + 1) * H) / height)
+    acc.fill(0)
+    for (let r = r0; r < r1; r++) {
+      const base = r * W * 3
+      for (let i = 0; i < W * 3; i++) acc[i] += data[base + i]
+    }
+    for (let x = 0; x < width; x++) {
+      const c0 = colStart[x]
+      const c1 = colStart[x + 1]
+      let sr = 0
+      let sg = 0
+      let sb = 0
+      for (let c = c0; c < c1; c++) {
+        sr += acc[3 * c]
+        sg += acc[3 * c + 1]
+        sb += acc[3 * c + 2]
+      }
+      const inv = 1 / ((c1 - c0) * (r1 - r0))
+      const o = 3 * (y * width + x)
+      out[o] = sr * inv
+      out[o + 1] = sg * inv
+      out[o + 2] = sb * inv
+    }
+  }
+  return { width, height, data: out }
+}
+
+/** Guided-filter coefficients at low resolution: per pixel `a0 a1 a2 b0 b1 b2` (one a, b per channel). */
+export interface RatioField {
+  width: number
+  height: number
+  coefficients: Float32Array
+}
+
+/**
+ * Fits the log ratio between the model's output and its input with a guided filter.
+ * @param ldrSmall The sRGB input the model saw.
+ * @param hdrSmall The model's linear output, same size.
+ * @returns Coefficients to apply at any resolution with `applyRatioRows`.
+ */
+export function fitRatioField(ldrSmall: RgbImage, hdrSmall: RgbImage): RatioField {
+  const { width: w, height: h } = ldrSmall
+  const n = w * h
+  const lut = linearTable()
+  const guide = new Float32Array(n)
+  const ratio = [new Float32Array(n), new Float32Array(n), new Float32Array(n)]
+  const ld = ldrSmall.data
+  const hd = hdrSmall.data
+  for (let i = 0; i < n; i++) {
+    const r = lut[lutIndex(ld[3 * i])]
+    const g = lut[lutIndex(ld[3 * i + 1])]
+    const b = lut[lutIndex(ld[3 * i + 2])]
+    guide[i] = Math.log(luminance(r, g, b) + RATIO_EPSILON)
+    ratio[0][i] = Math.log(hd[3 * i] + RATIO_EPSILON) - Math.log(r + RATIO_EPSILON)
+    ratio[1][i] = Math.log(hd[3 * i + 1] + RATIO_EPSILON) - Math.log(g + RATIO_EPSILON)
+    ratio[2][i] = Math.log(hd[3 * i + 2] + RATIO_EPSILON) - Math.log(b + RATIO_EPSILON)
+  }
+  const meanI = boxFilter(guide, w, h, GUIDE_RADIUS)
+  const meanII = boxFilter(product(guide, guide), w, h, GUIDE_RADIUS)
+  const coefficients = new Float32Array(6 * n)
+  for (let c = 0; c < 3; c++) {
+    const meanP = boxFilter(ratio[c], w, h, GUIDE_RADIUS)
+    const meanIP = boxFilter(product(guide, ratio[c]), w, h, GUIDE_RADIUS)
+    const a = new Float32Array(n)
+    const b = new Float32Array(n)
+    for (let i = 0; i < n; i++) {
+      const variance = meanII[i] - meanI[i] * meanI[i]
+      a[i] = (meanIP[i] - meanI[i] * meanP[i]) / (variance + GUIDE_EPS)
+      b[i] = meanP[i] - a[i] * meanI[i]
+    }
+    const meanA = boxFilter(a, w, h, GUIDE_RADIUS)
+    const meanB = boxFilter(b, w, h, GUIDE_RADIUS)
+    for (let i = 0; i < n; i++) {
+      coefficients[6 * i + c] = meanA[i]
+      coefficients[6 * i + 3 + c] = meanB[i]
+    }
+  }
+  return { width: w, height: h, coefficients }
+}
+
+/**
+ * Produces full-resolution HDR rows `[y0, y0 + rows)` from the full-res input and a ratio field.
+ * @param field Coefficients from `fitRatioField`.
+ * @param full Full-resolution sRGB input.
+ * @param y0 First row.
+ * @param rows Number of rows.
+ * @param out Destination, `rows · full.width · 3` floats, linear radiance ≥ 0.
+ */
+export function applyRatioRows(field: RatioField, full: RgbImage, y0: number, rows: number, out: Float32Array): void {
+  const W = full.width
+  const { width: w, height: h, coefficients } = field
+  const lut = linearTable()
+  const src = full.data
+  const left = new Int32Array(W)
+  const right = new Int32Array(W)
+  const tx = new Float32Array(W)
+  for (let x = 0; x < W; x++) {
+    const fx = Math.min(Math.max(((x + 0.5) * w) / W - 0.5, 0), w - 1)
+    const x0 = Math.floor(fx)
+    left[x] = 6 * x0
+    right[x] = 6 * Math.min(x0 + 1, w - 1)
+    tx[x] = fx - x0
+  }
+  const row = new Float32Array(6 * w)
+  for (let j = 0; j < rows; j++) {
+    const y = y0 + j
+    const fy = Math.min(Math.max(((y + 0.5) * h) / full.height - 0.5, 0), h - 1)
+    const ya = Math.floor(fy)
+    const ty = fy - ya
+    const above = 6 * w * ya
+    const below = 6 * w * Math.min(ya + 1, h - 1)
+    for (let k = 0; k < 6 * w; k++) row[k] = coefficients[above + k] + ty * (coefficients[below + k] - coefficients[above + k])
+    const s0 = y * W * 3
+    const o0 = j * W * 3
+    for (let x = 0; x < W; x++) {
+      const s = s0 + 3 * x
+      const r = lut[lutIndex(src[s])]
+      const g = lut[lutIndex(src[s + 1])]
+      const b = lut[lutIndex(src[s + 2])]
+      const guide = Math.log(0.2126 * r + 0.7152 * g + 0.0722 * b + RATIO_EPSILON)
+      const l = left[x]
+      const k = right[x]
+      const t = tx[x]
+      const a0 = row[l] + t * (row[k] - row[l])
+      const a1 = row[l + 1] + t * (row[k + 1] - row[l + 1])
+      const a2 = row[l + 2] + t * (row[k + 2] - row[l + 2])
+      const b0 = row[l + 3] + t * (row[k + 3] - row[l + 3])
+      const b1 = row[l + 4] + t * (row[k + 4] - row[l + 4])
+      const b2 = row[l + 5] + t * (row[k + 5] - row[l + 5])
+      const o = o0 + 3 * x
+      out[o] = Math.max(0, (r + RATIO_EPSILON) * Math.exp(a0 * guide + b0) - RATIO_EPSILON)
+      out[o + 1] = Math.max(0, (g + RATIO_EPSILON) * Math.exp(a1 * guide + b1) - RATIO_EPSILON)
+      out[o + 2] = Math.max(0, (b + RATIO_EPSILON) * Math.exp(a2 * guide + b2) - RATIO_EPSILON)
+    }
+  }
+}
+
+function product(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length)
+  for (let i = 0; i < a.length; i++) out[i] = a[i] * b[i]
+  return out
+}
+
+/** Mean over a (2r+1)² window clamped to the image, via row then column prefix sums. */
+function boxFilter(src: Float32Array, w: number, h: number, r: number): Float32Array {
+  const horizontal = new Float32Array(w * h)
+  const prefix = new Float64Array(Math.max(w, h) + 1)
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) prefix[x + 1] = prefix[x] + src[y * w + x]
+    for (let x = 0; x < w; x++) {
+      const lo = Math.max(0, x - r)
+      const hi = Math.min(w - 1, x + r)
+      horizontal[y * w + x] = (prefix[hi + 1] - prefix[lo]) / (hi - lo + 1)
+    }
+  }
+  const out = new Float32Array(w * h)
+  for (let x = 0; x < w; x++) {
+    for (let y = 0; y < h; y++) prefix[y + 1] = prefix[y] + horizontal[y * w + x]
+    for (let y = 0; y < h; y++) {
+      const lo = Math.max(0, y - r)
+      const hi = Math.min(h - 1, y + r)
+      out[y * w + x] = (prefix[hi + 1] - prefix[lo]) / (hi - lo + 1)
+    }
+  }
+  return out
+}

@@ -1,0 +1,21 @@
+/**
+ * The engine's public API: everything the CLI, batch runner and Electron shell import.
+ */
+export * from './types'
+export { UnclipError, isUnclipError, toUnclipError, cancelledError, throwIfAborted } from './errors'
+export { decodeImage, DEFAULT_MAX_PIXELS, type DecodeOptions } from './decode'
+export { defaultModelsDir, listModels, selectModel, type ModelEntry } from './model-registry'
+export { preferredProviders, providersAvailable, cudaLibrariesInstalled } from './providers'
+export {
+  createEngine,
+  inferenceSize,
+  DEFAULT_INFERENCE_LONG_SIDE,
+  type Engine,
+  type EngineOptions,
+  type PredictOptions,
+  type PredictTimings,
+  type StripSink
+} from './engine'
+export { convertFile, outputPathFor, type ConvertFileOptions } from './convert'
+export { DEFAULT_TONEMAP, toneMapImage, srgbDecode, srgbEncode, luminance } from './tonemap'
+export { encodeRadiance, createRadianceEncoder, decodeRadiance } from './radiance'
