@@ -5,13 +5,12 @@
  */
 import { PREVIEW_MAX_SIDE, type ConvertedImage, type OpenedImage } from '../../src-preload/contract'
 import { assertModeAvailable, convertBatch, planBatch } from '../engine/batch'
-import { outputPathFor } from '../engine/convert'
 import { decodeImage } from '../engine/decode'
 import { createEngine, type Engine } from '../engine/engine'
 import { UnclipError } from '../engine/errors'
 import type { DecodedImage, Mode, RgbImage } from '../engine/types'
 import { createJobRegistry } from './jobs'
-import { canReplaceOriginal, encodeOutput, refuseExisting, saveAndReturnPath, writeOutput } from './outputs'
+import { canReplaceOriginal, encodeTiff16, exportTargets, refuseExisting, replaceFile, saveAndReturnPath, writeExports } from './outputs'
 import { clippedFraction, downscale, peak, previewSize } from './preview'
 import type { EngineHost, EngineHostOptions } from './types'
 
@@ -122,18 +121,12 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     async exportImage({ path, formats, tonemap, mode, outDir, overwrite }) {
       const [planned] = await planBatch([path], { outDir: outDir ?? '', outDirExplicit: outDir !== undefined, recursive: false, formats })
       if (!planned) throw new UnclipError('FILE_NOT_FOUND', `${path} does not exist.`)
-      const targets = formats.map((format) => ({ format, target: outputPathFor(planned.outputBase, format) }))
-      if (!overwrite) {
-        // Refuse before the (slow) prediction when nothing would be written anyway.
-        for (const { target } of targets) await refuseExisting(target)
-      }
+      const targets = exportTargets(planned.outputBase, formats)
+      // Refuse before a (slow) prediction when nothing would be written anyway.
+      if (!overwrite) for (const target of targets) await refuseExisting(target.path)
       const hdr = await predicted(path, mode)
-      const outputs: string[] = []
-      for (const { format, target } of targets) {
-        await writeOutput(target, await encodeOutput(hdr, format, tonemap), overwrite)
-        outputs.push(target)
-      }
-      return { outputs }
+      const exif = cache.get(path)?.decoded.metadata.exif
+      return { outputs: await writeExports(hdr, targets, { tonemap, exif, overwrite }) }
     },
 
     async saveAndReturn({ path, tonemap, mode, confirmReplace }) {
@@ -143,7 +136,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       const hdr = await predicted(path, mode)
       const output = confirmReplace ? path : saveAndReturnPath(path)
       // The -unclip.tif is this feature's own output: saving again updates it.
-      await writeOutput(output, await encodeOutput(hdr, 'tiff16', tonemap), true)
+      await replaceFile(output, await encodeTiff16(hdr, tonemap))
       return { output }
     },
 

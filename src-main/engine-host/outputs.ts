@@ -1,30 +1,16 @@
 /**
- * Writes files from an HDR prediction already in memory: the export formats and the 16-bit TIFF of
- * Save and return. Each file is written to a temporary name beside its target and renamed into
- * place, so a failure never leaves a truncated output.
+ * Writes files from an HDR prediction already in memory: the export formats (through the engine's
+ * own output writers, so EXIF, ICC and naming match the batch) and the 16-bit TIFF of Save and
+ * return. Files appear only complete: temporary name beside the target, then rename.
  */
 import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, extname, join } from 'node:path'
 import sharp from 'sharp'
-import { UnclipError } from '../engine/errors'
-import { encodeRadiance } from '../engine/radiance'
+import { fsError, outputPathFor } from '../engine/convert'
+import { UnclipError, toUnclipError } from '../engine/errors'
+import { createOutputWriter, tempPathFor, type OutputWriter } from '../engine/outputs'
 import { toneMapImage } from '../engine/tonemap'
 import type { OutputFormat, RgbImage, ToneMapSettings } from '../engine/types'
-
-/** Encodes `hdr` as one output format. */
-export async function encodeOutput(hdr: RgbImage, format: OutputFormat | 'tiff16', tonemap: ToneMapSettings): Promise<Buffer> {
-  if (format === 'hdr') return encodeRadiance(hdr)
-  const raw = { width: hdr.width, height: hdr.height, channels: 3 as const }
-  if (format === 'png') {
-    const pixels = toneMapImage(hdr, tonemap, 8)
-    return sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw }).withIccProfile('srgb').png().toBuffer()
-  }
-  // sharp reads the sample depth from the typed array: a Uint16Array is 16-bit.
-  const input = sharp(toneMapImage(hdr, tonemap, 16), { raw }).toColourspace('rgb16')
-  return format === 'png16'
-    ? input.withIccProfile('srgb').png().toBuffer()
-    : input.withIccProfile('srgb').tiff({ compression: 'lzw', predictor: 'horizontal' }).toBuffer()
-}
 
 /** True when `path` exists. */
 export async function exists(path: string): Promise<boolean> {
@@ -39,30 +25,72 @@ export async function refuseExisting(target: string): Promise<void> {
   if (await exists(target)) throw new UnclipError('OUTPUT_EXISTS', `${target} already exists; turn on Overwrite to replace it.`)
 }
 
+/** Output paths for one input, as the batch names them. */
+export function exportTargets(outputBase: string, formats: OutputFormat[]): { format: OutputFormat; path: string }[] {
+  return formats.map((format) => ({ format, path: outputPathFor(outputBase, format) }))
+}
+
 /**
- * Writes `bytes` to `target` via a temporary file and rename.
+ * Writes every export format of `hdr`; all files or none.
  * @throws {UnclipError} OUTPUT_EXISTS (without `overwrite`), OUTPUT_NOT_WRITABLE, DISK_FULL.
  */
-export async function writeOutput(target: string, bytes: Buffer, overwrite: boolean): Promise<void> {
-  if (!overwrite) await refuseExisting(target)
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.partial`)
+export async function writeExports(
+  hdr: RgbImage,
+  targets: { format: OutputFormat; path: string }[],
+  options: { tonemap: ToneMapSettings; exif?: Buffer; overwrite: boolean }
+): Promise<string[]> {
+  if (!options.overwrite) for (const { path } of targets) await refuseExisting(path)
+  const context = { width: hdr.width, height: hdr.height, tonemap: options.tonemap, exif: options.exif, timings: {} }
+  const writers: OutputWriter[] = []
   try {
-    await mkdir(dirname(target), { recursive: true })
+    for (const { format, path } of targets) {
+      await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+        throw fsError(error, dirname(path), path)
+      })
+      const writer = createOutputWriter(format, path, context)
+      writers.push(writer)
+      await mapped(writer, () => writer.add(hdr))
+      await mapped(writer, () => writer.finish())
+    }
+    for (const writer of writers) await mapped(writer, () => writer.commit())
+    return targets.map((target) => target.path)
+  } catch (error) {
+    await Promise.all(writers.map((writer) => writer.discard().catch(() => undefined)))
+    throw toUnclipError(error)
+  }
+}
+
+async function mapped(writer: OutputWriter, step: () => Promise<void>): Promise<void> {
+  try {
+    await step()
+  } catch (error) {
+    throw fsError(error, dirname(writer.finalPath), writer.finalPath)
+  }
+}
+
+/** 16-bit tone-mapped TIFF with an sRGB profile, LZW-compressed. */
+export async function encodeTiff16(hdr: RgbImage, tonemap: ToneMapSettings): Promise<Buffer> {
+  // sharp reads the sample depth from the typed array: a Uint16Array is 16-bit.
+  return sharp(toneMapImage(hdr, tonemap, 16), { raw: { width: hdr.width, height: hdr.height, channels: 3 } })
+    .toColourspace('rgb16')
+    .withIccProfile('srgb')
+    .tiff({ compression: 'lzw', predictor: 'horizontal' })
+    .toBuffer()
+}
+
+/**
+ * Writes `bytes` to `target` (replacing it) via a temporary file and rename.
+ * @throws {UnclipError} OUTPUT_NOT_WRITABLE, DISK_FULL.
+ */
+export async function replaceFile(target: string, bytes: Buffer): Promise<void> {
+  const temp = tempPathFor(target)
+  try {
     await writeFile(temp, bytes)
     await rename(temp, target)
   } catch (error) {
     await rm(temp, { force: true })
-    throw writeError(error, target)
+    throw toUnclipError(fsError(error, dirname(target), target))
   }
-}
-
-function writeError(error: unknown, target: string): UnclipError {
-  const code = (error as NodeJS.ErrnoException).code
-  if (code === 'ENOSPC') return new UnclipError('DISK_FULL', `The disk is full; could not write ${target}.`, { cause: error })
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR') {
-    return new UnclipError('OUTPUT_NOT_WRITABLE', `Cannot write ${target}: choose another output folder.`, { cause: error })
-  }
-  return new UnclipError('INTERNAL', `Could not write ${target}: ${(error as Error).message}`, { cause: error })
 }
 
 /** `<folder>/<name>-unclip.tif` beside the original. */
