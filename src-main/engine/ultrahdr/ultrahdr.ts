@@ -50,22 +50,28 @@ export async function encodeUltraHdr(hdr: RgbImage, options: UltraHdrOptions = {
     throw new UnclipError('INVALID_ARGUMENT', `Expected integer between 1 and 100 for quality but received ${String(quality)}`)
   }
   const sdr = options.sdr ?? (toneMapImage(hdr, DEFAULT_TONEMAP, 8) as Uint8Array)
-  const map = computeGainMap(hdr, sdr, {
+  if (sdr.length !== hdr.width * hdr.height * 3) {
+    throw new UnclipError(
+      'INVALID_ARGUMENT',
+      `Expected ${hdr.width}×${hdr.height}×3 = ${hdr.width * hdr.height * 3} SDR samples but received ${sdr.length}`
+    )
+  }
+  const sdrJpeg = await sharp(sdr, { raw: { width: hdr.width, height: hdr.height, channels: 3 } })
+    .withIccProfile('srgb')
+    .jpeg({ quality, chromaSubsampling: '4:4:4' })
+    .toBuffer()
+  // The map is computed against the base as decoders will see it, so it also corrects the base's
+  // JPEG error (to the map's resolution).
+  const decodedSdr = await sharp(sdrJpeg).raw().toBuffer()
+  const map = computeGainMap(hdr, decodedSdr, {
     scale: options.gainMapScale ?? DEFAULT_GAIN_MAP_SCALE,
     maxContentBoost: options.maxContentBoost
   })
-
-  const [sdrJpeg, mapJpeg] = await Promise.all([
-    sharp(sdr, { raw: { width: hdr.width, height: hdr.height, channels: 3 } })
-      .withIccProfile('srgb')
-      .jpeg({ quality, chromaSubsampling: '4:4:4' })
-      .toBuffer(),
-    // One channel stays one channel (a single-channel map per the spec); sharp would otherwise expand to sRGB.
-    sharp(map.data, { raw: { width: map.width, height: map.height, channels: 1 } })
-      .toColourspace('b-w')
-      .jpeg({ quality, chromaSubsampling: '4:4:4' })
-      .toBuffer()
-  ])
+  // One channel stays one channel (a single-channel map per the spec); sharp would otherwise expand to sRGB.
+  const mapJpeg = await sharp(map.data, { raw: { width: map.width, height: map.height, channels: 1 } })
+    .toColourspace('b-w')
+    .jpeg({ quality, chromaSubsampling: '4:4:4' })
+    .toBuffer()
   // The assembler moves an EXIF segment found in the base JPEG to the front of the file.
   const base = options.exif ? insertExifIntoJpeg(sdrJpeg, options.exif) : sdrJpeg
 
