@@ -53,13 +53,15 @@ def psnr(test: np.ndarray, reference: np.ndarray, peak: float) -> float:
 def align_scale(pred: np.ndarray, ref: np.ndarray, ldr: np.ndarray, well_exposed=WELL_EXPOSED) -> float:
     """Global factor s minimising the squared log-luminance error of s * pred against ref.
 
-    Fitted on pixels whose LDR (H, W, 3, display-encoded [0, 1]) luminance lies within well_exposed and where
-    both luminances are positive; on all positive pixels when none qualify; 1.0 when there are none at all.
+    Fitted on pixels whose LDR (H, W, 3, display-encoded [0, 1]) luminance is at least well_exposed[0], whose
+    brightest LDR channel is at most well_exposed[1] (so no channel is near clipping) and where both
+    luminances are positive; on all positive pixels when none qualify; 1.0 when there are none at all.
     Closed form: log s = mean(log Y_ref - log Y_pred).
     """
-    y_pred, y_ref, y_ldr = luminance(pred), luminance(ref), luminance(ldr)
+    y_pred, y_ref = luminance(pred), luminance(ref)
     positive = (y_pred > 0) & (y_ref > 0)
-    mask = positive & (y_ldr >= well_exposed[0]) & (y_ldr <= well_exposed[1])
+    ldr_max = np.maximum(np.maximum(ldr[..., 0], ldr[..., 1]), ldr[..., 2])
+    mask = positive & (luminance(ldr) >= well_exposed[0]) & (ldr_max <= well_exposed[1])
     if not mask.any():
         mask = positive
     if not mask.any():
