@@ -1,0 +1,221 @@
+/**
+ * One handler per command: validate the argument, check paths against the guard, call the engine
+ * host, answer a Result. Electron-free — the app wires it to ipcMain through the gateway, the e2e
+ * calls it directly.
+ */
+import { stat } from 'node:fs/promises'
+import { MAX_RECENT_FOLDERS, type CommandName, type Events, type ResponseOf, type Result, type Settings, type SettingsPatch } from '../../src-preload/contract'
+import type { EngineHost } from '../engine-host/types'
+import { mergeSettings, type SettingsStore } from '../settings'
+import { ShellError, toAppError } from './app-error'
+import { listImages, thumbnail } from './files'
+import type { PathGuard } from './path-guard'
+import {
+  absolutePath,
+  arrayOf,
+  boolean,
+  integerBetween,
+  jobId,
+  mode,
+  nothing,
+  object,
+  optional,
+  outputFormats,
+  toneMap
+} from './validate'
+
+/** Native dialogs; each returns what the user picked (nothing when cancelled). */
+export interface Dialogs {
+  openFiles(): Promise<string[]>
+  openFolder(): Promise<string | null>
+  chooseOutputFolder(): Promise<string | null>
+}
+
+export interface HandlerDeps {
+  host: EngineHost
+  dialogs: Dialogs
+  settings: SettingsStore
+  shell: { showItemInFolder(path: string): void }
+  pathGuard: PathGuard
+  emit: <E extends keyof Events>(event: E, payload: Events[E]) => void
+  /** Files from argv / open-file not yet handed to the renderer; drained by `app:pendingFiles`. */
+  pendingFiles: { drain(): string[] }
+}
+
+export type Handlers = { [C in CommandName]: (request: unknown) => Promise<Result<ResponseOf<C>>> }
+
+const MAX_PATHS = 10_000
+
+/**
+ * Builds every command's handler.
+ * @example const handlers = createHandlers(deps); await handlers['image:open']({ path: '/photos/a.jpg' })
+ */
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { host, dialogs, settings, pathGuard: guard, emit } = deps
+  const paths = arrayOf(absolutePath, { max: MAX_PATHS })
+
+  /** Grants a picked folder and remembers it as the last and most recent folder. */
+  const rememberFolder = async (folder: string): Promise<void> => {
+    const recent = [folder, ...settings.get().recentFolders.filter((f) => f !== folder)].slice(0, MAX_RECENT_FOLDERS)
+    await settings.set({ lastFolder: folder, recentFolders: recent })
+  }
+
+  /** Paths in a settings patch must be ones the user already chose. */
+  const checkSettingsPaths = (patch: SettingsPatch): void => {
+    if (patch.lastFolder) guard.check(patch.lastFolder, 'settings.lastFolder')
+    patch.recentFolders?.forEach((folder, i) => guard.check(folder, `settings.recentFolders[${i}]`))
+    if (patch.export?.outDir) guard.check(patch.export.outDir, 'settings.export.outDir')
+  }
+
+  const impl: { [C in CommandName]: (request: unknown) => Promise<ResponseOf<C>> } = {
+    async 'dialog:openFiles'(request) {
+      nothing(request, 'request')
+      const picked = await dialogs.openFiles()
+      for (const path of picked) guard.grant(path, 'file')
+      return picked
+    },
+    async 'dialog:openFolder'(request) {
+      nothing(request, 'request')
+      const folder = await dialogs.openFolder()
+      if (folder) {
+        guard.grant(folder, 'tree')
+        await rememberFolder(folder)
+      }
+      return folder
+    },
+    async 'dialog:chooseOutputFolder'(request) {
+      nothing(request, 'request')
+      const folder = await dialogs.chooseOutputFolder()
+      if (folder) guard.grant(folder, 'tree')
+      return folder
+    },
+    async 'paths:grant'(request) {
+      const dropped = paths(object(request, 'request').paths, 'paths')
+      const granted: string[] = []
+      for (const path of dropped) {
+        const stats = await stat(path).catch(() => undefined)
+        if (!stats) continue
+        guard.grant(path, stats.isDirectory() ? 'tree' : 'file')
+        granted.push(path)
+      }
+      return granted
+    },
+    async 'folder:list'(request) {
+      const r = object(request, 'request')
+      const folder = guard.check(absolutePath(r.folder, 'folder'), 'folder')
+      return listImages(folder, optional(boolean)(r.recursive, 'recursive') ?? false)
+    },
+    async 'image:thumbnail'(request) {
+      const r = object(request, 'request')
+      const path = guard.check(absolutePath(r.path, 'path'), 'path')
+      return thumbnail(path, integerBetween(16, 1024)(r.maxSide, 'maxSide'))
+    },
+    async 'image:open'(request) {
+      const path = guard.check(absolutePath(object(request, 'request').path, 'path'), 'path')
+      return host.openImage(path)
+    },
+    async 'image:convert'(request) {
+      const r = object(request, 'request')
+      const id = jobId(r.jobId, 'jobId')
+      const path = guard.check(absolutePath(r.path, 'path'), 'path')
+      return host.convertImage(id, { path, mode: mode(r.mode, 'mode') }, (event) => emit('job:progress', { jobId: id, event }))
+    },
+    async 'export:write'(request) {
+      const r = object(request, 'request')
+      const path = guard.check(absolutePath(r.path, 'path'), 'path')
+      const outDir = optional(absolutePath)(r.outDir, 'outDir')
+      if (outDir) guard.check(outDir, 'outDir')
+      const written = await host.exportImage({
+        path,
+        formats: outputFormats(r.formats, 'formats'),
+        tonemap: toneMap(r.tonemap, 'tonemap'),
+        mode: mode(r.mode, 'mode'),
+        outDir,
+        overwrite: boolean(r.overwrite, 'overwrite')
+      })
+      for (const output of written.outputs) guard.grant(output, 'file')
+      return written
+    },
+    async 'batch:start'(request) {
+      const r = object(request, 'request')
+      const id = jobId(r.jobId, 'jobId')
+      const inputs = arrayOf(absolutePath, { min: 1, max: MAX_PATHS })(r.inputs, 'inputs').map((input, i) =>
+        guard.check(input, `inputs[${i}]`)
+      )
+      const outDir = optional(absolutePath)(r.outDir, 'outDir')
+      if (outDir) guard.check(outDir, 'outDir')
+      const result = await host.startBatch(
+        id,
+        {
+          inputs,
+          formats: outputFormats(r.formats, 'formats'),
+          outDir,
+          recursive: boolean(r.recursive, 'recursive'),
+          overwrite: boolean(r.overwrite, 'overwrite'),
+          mode: mode(r.mode, 'mode'),
+          tonemap: toneMap(r.tonemap, 'tonemap')
+        },
+        (event) => emit('job:progress', { jobId: id, event })
+      )
+      for (const converted of result.converted) for (const output of converted.outputs) guard.grant(output, 'file')
+      return result
+    },
+    async 'job:cancel'(request) {
+      const id = jobId(object(request, 'request').jobId, 'jobId')
+      if (!host.cancel(id)) throw new ShellError('JOB_NOT_FOUND', `No running job has id "${id}".`)
+      return null
+    },
+    async 'settings:get'(request) {
+      nothing(request, 'request')
+      return settings.get()
+    },
+    async 'settings:set'(request) {
+      const patch = object(request, 'settings') as SettingsPatch
+      const before: Settings = settings.get()
+      // Shapes first (precise messages), then paths, and only then persist.
+      mergeSettings(before, patch)
+      checkSettingsPaths(patch)
+      const next = await settings.set(patch)
+      if (next.provider !== before.provider) host.configure({ provider: next.provider === 'auto' ? undefined : next.provider })
+      return next
+    },
+    async 'engine:info'(request) {
+      nothing(request, 'request')
+      return host.info()
+    },
+    async 'shell:showInFolder'(request) {
+      const path = guard.check(absolutePath(object(request, 'request').path, 'path'), 'path')
+      deps.shell.showItemInFolder(path)
+      return null
+    },
+    async 'app:pendingFiles'(request) {
+      nothing(request, 'request')
+      return deps.pendingFiles.drain()
+    },
+    async 'plugin:saveAndReturn'(request) {
+      const r = object(request, 'request')
+      const path = guard.check(absolutePath(r.path, 'path'), 'path')
+      const saved = await host.saveAndReturn({
+        path,
+        tonemap: toneMap(r.tonemap, 'tonemap'),
+        mode: mode(r.mode, 'mode'),
+        confirmReplace: boolean(r.confirmReplace, 'confirmReplace')
+      })
+      guard.grant(saved.output, 'file')
+      return saved
+    }
+  }
+
+  const handlers = {} as Record<CommandName, (request: unknown) => Promise<Result<unknown>>>
+  for (const name of Object.keys(impl) as CommandName[]) {
+    const run = impl[name] as (request: unknown) => Promise<unknown>
+    handlers[name] = async (request) => {
+      try {
+        return { ok: true, value: await run(request) }
+      } catch (error) {
+        return { ok: false, error: toAppError(error) }
+      }
+    }
+  }
+  return handlers as Handlers
+}
