@@ -52,8 +52,12 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def lr_at(step, args):
-    t = min(step / max(args.steps, 1), 1.0)
+def lr_at(step, args, elapsed_s=0.0):
+    """Cosine decay over the run; a time-boxed run (--max-minutes) decays over whichever ends first."""
+    t = step / max(args.steps, 1)
+    if args.max_minutes:
+        t = max(t, elapsed_s / (60 * args.max_minutes))
+    t = min(t, 1.0)
     return args.lr * (args.lr_floor + (1 - args.lr_floor) * 0.5 * (1 + math.cos(math.pi * t)))
 
 
@@ -115,6 +119,7 @@ def main(argv=None):
     torch.manual_seed(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     device = torch.device(args.device)
+    torch.backends.cudnn.benchmark = True  # fixed crop size: let cuDNN pick the fastest kernels once
     ckpt_path = args.out / 'ckpt.pt'
     clip_weight = args.clip_weight if args.clip_weight is not None else (3.0 if args.recipe == 'shipped' else 0.0)
 
@@ -142,7 +147,7 @@ def main(argv=None):
     if not files:
         raise SystemExit(f'No .hdr files in {args.data}')
     dataset = data.HdrCropDataset(files, crop=args.crop, samples_per_image=args.samples_per_image,
-                                  seed=args.seed + step, crf_dir=args.crf)
+                                  seed=None, crf_dir=args.crf)  # fresh randomness per item and worker
     loader = DataLoader(dataset, batch_size=args.batch, shuffle=True, num_workers=args.workers, drop_last=True,
                         persistent_workers=args.workers > 0, pin_memory=device.type == 'cuda')
     val_pairs = data.make_eval_pairs(args.val) if str(args.val) and args.val.exists() else []
@@ -155,7 +160,7 @@ def main(argv=None):
             break
         ldr, hdr, clip = (b[k].to(device, non_blocking=True) for k in ('ldr', 'hdr', 'clip'))
         for g in opt.param_groups:
-            g['lr'] = lr_at(step, args)
+            g['lr'] = lr_at(step, args, time.time() - t0)
         pred = net.forward_log(ldr)
         loss, parts = loss_fn(pred, encode_target(hdr, config), clip)
         opt.zero_grad(set_to_none=True)
@@ -168,7 +173,7 @@ def main(argv=None):
         last['n'] += 1
         if step % args.log_every == 0:
             n = last.pop('n')
-            row = {'step': step, **{k: v / n for k, v in last.items()}, 'lr': lr_at(step, args),
+            row = {'step': step, **{k: v / n for k, v in last.items()}, 'lr': opt.param_groups[0]['lr'],
                    'elapsed_s': time.time() - t0}
             history['train'].append(row)
             print(json.dumps(row), flush=True)
