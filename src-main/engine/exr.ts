@@ -110,13 +110,11 @@ function channelList(): Buffer {
 /** Rows `y0 .. y0+rows-1`, each as B, G, R runs of little-endian halves. */
 function scanlineBlock(data: Float32Array, width: number, y0: number, rows: number): Buffer {
   const out = Buffer.alloc(rows * width * 3 * 2)
+  const view = new DataView(out.buffer, out.byteOffset, out.length)
   let o = 0
   for (let y = y0; y < y0 + rows; y++) {
     for (const [, channel] of CHANNELS) {
-      for (let x = 0, i = (y * width) * 3 + channel; x < width; x++, i += 3) {
-        out.writeUInt16LE(floatToHalf(data[i]), o)
-        o += 2
-      }
+      for (let x = 0, i = y * width * 3 + channel; x < width; x++, i += 3, o += 2) view.setUint16(o, floatToHalf(data[i]), true)
     }
   }
   return out

@@ -42,6 +42,14 @@ const MIN_RUN = 4
 /** Largest finite RGBE value: mantissa 255 with the top exponent. */
 const MAX_RGBE = 255 * 2 ** 119
 
+/** Scratch float64 and its 32-bit words, to read exponents without Math.log2. */
+const f64 = new Float64Array(1)
+const f64Words = new Uint32Array(f64.buffer)
+const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0
+/** `POW2[POW2_OFFSET + k] = 2^k` for the k a float32 pixel can need. */
+const POW2_OFFSET = 160
+const POW2 = Float64Array.from({ length: 320 }, (_, i) => 2 ** (i - POW2_OFFSET))
+
 /** `2^(e-136)` per exponent byte, 0 for `e = 0`. */
 const EXPONENT_SCALE = Float64Array.from({ length: 256 }, (_, e) => (e === 0 ? 0 : 2 ** (e - 136)))
 
@@ -119,12 +127,13 @@ export function decodeRadiance(bytes: Uint8Array): RgbImage & { exposure: number
   let pos = header.dataStart
   for (let s = 0; s < scanlines; s++) {
     pos = readScanline(bytes, pos, line, length)
-    for (let i = 0; i < length; i++) {
-      const scale = EXPONENT_SCALE[line[i * 4 + 3]]
-      const o = header.pixelIndex(s, i) * 3
-      out[o] = line[i * 4] * scale
-      out[o + 1] = line[i * 4 + 1] * scale
-      out[o + 2] = line[i * 4 + 2] * scale
+    let o = header.scanlineStart(s) * 3
+    const step = header.pixelStep * 3
+    for (let i = 0; i < length * 4; i += 4, o += step) {
+      const scale = EXPONENT_SCALE[line[i + 3]]
+      out[o] = line[i] * scale
+      out[o + 1] = line[i + 1] * scale
+      out[o + 2] = line[i + 2] * scale
     }
   }
   return { width, height, data: out, exposure: header.exposure }
@@ -144,19 +153,21 @@ function floatToRgbe(src: Float32Array, si: number, dst: Uint8Array, di: number)
     dst[di] = dst[di + 1] = dst[di + 2] = dst[di + 3] = 0
     return
   }
-  // frexp: max = m·2^e with m in [0.5, 1); Math.log2 can be off by one near powers of two.
-  let e = Math.floor(Math.log2(max)) + 1
-  if (max >= 2 ** e) e++
-  else if (max < 2 ** (e - 1)) e--
-  let unit = 2 ** (e - 8)
-  if (Math.round(max / unit) === 256) unit = 2 ** (++e - 8)
+  // frexp from the float64 bits (every float32 is a normal float64): max = m·2^e, m in [0.5, 1).
+  f64[0] = max
+  let e = ((f64Words[HIGH_WORD] >>> 20) & 0x7ff) - 1022
+  let scale = POW2[POW2_OFFSET + 8 - e]
+  if (Math.round(max * scale) === 256) {
+    e++
+    scale *= 0.5
+  }
   if (e + 128 < 1) {
     dst[di] = dst[di + 1] = dst[di + 2] = dst[di + 3] = 0
     return
   }
-  dst[di] = Math.round(r / unit)
-  dst[di + 1] = Math.round(g / unit)
-  dst[di + 2] = Math.round(b / unit)
+  dst[di] = Math.round(r * scale)
+  dst[di + 1] = Math.round(g * scale)
+  dst[di + 2] = Math.round(b * scale)
   dst[di + 3] = e + 128
 }
 
@@ -207,8 +218,10 @@ interface Header {
   length: number
   exposure: number
   dataStart: number
-  /** Top-down, left-right pixel index of pixel `i` of scanline `s`. */
-  pixelIndex(s: number, i: number): number
+  /** Top-down, left-right index of the first pixel of scanline `s`... */
+  scanlineStart(s: number): number
+  /** ...and the index step from one pixel of a scanline to the next. */
+  pixelStep: number
 }
 
 const RESOLUTION = /^([-+])([XY]) +(\d{1,9}) +([-+])([XY]) +(\d{1,9})[ \t\r]*$/
@@ -262,12 +275,11 @@ function parseHeader(bytes: Uint8Array): Header {
   // Radiance's +Y points up and +X right; '-' on the major axis means scanlines run down/left.
   const majorReversed = yMajor ? majorSign === '+' : majorSign === '-'
   const minorReversed = yMajor ? minorSign === '-' : minorSign === '+'
-  const pixelIndex = (s: number, i: number): number => {
-    const major = majorReversed ? scanlines - 1 - s : s
-    const minor = minorReversed ? length - 1 - i : i
-    return yMajor ? major * width + minor : minor * width + major
-  }
-  return { width, height, scanlines, length, exposure, dataStart: pos, pixelIndex }
+  const along = yMajor ? 1 : width
+  const across = yMajor ? width : 1
+  const scanlineStart = (s: number): number =>
+    (majorReversed ? scanlines - 1 - s : s) * across + (minorReversed ? (length - 1) * along : 0)
+  return { width, height, scanlines, length, exposure, dataStart: pos, scanlineStart, pixelStep: minorReversed ? -along : along }
 }
 
 /** Reads one scanline of `length` RGBE pixels into `line`; returns the position after it. */
