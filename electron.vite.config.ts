@@ -7,7 +7,8 @@ export default defineConfig({
     plugins: [externalizeDepsPlugin()],
     build: {
       rollupOptions: {
-        input: { index: resolve('src-main/index.ts') }
+        // The engine worker runs in a utility process (see src-main/engine-host/utility.ts).
+        input: { index: resolve('src-main/index.ts'), 'engine-worker': resolve('src-main/engine-host/worker.ts') }
       }
     }
   },

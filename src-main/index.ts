@@ -1,0 +1,127 @@
+/**
+ * Electron main process: single instance, one hardened window, menu, IPC gateway, engine in a
+ * utility process, files opened with the app.
+ */
+import { app, BrowserWindow, dialog, session, shell } from 'electron'
+import { pathToFileURL } from 'node:url'
+import type { MenuCommand } from '../src-preload/contract'
+import { filesFromArgv } from './cli-args'
+import { createUtilityEngineHost } from './engine-host/utility'
+import { emitTo, registerGateway, type GatewayTarget } from './ipc/gateway'
+import { createHandlers, type Dialogs } from './ipc/handlers'
+import { createPathGuard } from './ipc/path-guard'
+import { installMenu } from './menu'
+import { appPaths } from './paths'
+import { CONTENT_SECURITY_POLICY, devContentSecurityPolicy, hardenSession, hardenWebContents } from './security'
+import { openSettingsStore } from './settings'
+import { createMainWindow } from './window'
+
+const IMAGE_FILTER = { name: 'Images', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'avif', 'heic', 'heif'] }
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  void main()
+}
+
+async function main(): Promise<void> {
+  const guard = createPathGuard()
+  let window: BrowserWindow | undefined
+  let appUrl = ''
+  const pending: string[] = []
+  const target: GatewayTarget = { contents: () => window?.webContents, appUrl: () => appUrl }
+  const emit = emitTo(target)
+
+  /** Files opened with the app: granted, then delivered now or queued until the renderer asks. */
+  const openWith = (paths: string[]): void => {
+    if (paths.length === 0) return
+    for (const path of paths) guard.grant(path, 'tree')
+    if (window && !window.webContents.isLoading()) emit('app:openFiles', { paths })
+    else pending.push(...paths)
+    if (window?.isMinimized()) window.restore()
+    window?.focus()
+  }
+
+  // macOS delivers "Open with" files through open-file, possibly before ready.
+  app.on('open-file', (event, path) => {
+    event.preventDefault()
+    openWith([path])
+  })
+  app.on('second-instance', (_event, argv, cwd) => openWith(filesFromArgv(argv, cwd, app.isPackaged ? 1 : 2)))
+
+  await app.whenReady()
+  const paths = appPaths()
+  openWith(filesFromArgv(process.argv, process.cwd(), paths.isPackaged ? 1 : 2))
+
+  const settings = await openSettingsStore(paths.settingsFile)
+  const stored = settings.get()
+  // Folders the user chose in earlier sessions (only user-chosen paths are ever stored).
+  for (const folder of [stored.lastFolder, stored.export.outDir, ...stored.recentFolders]) if (folder) guard.grant(folder, 'tree')
+
+  const host = createUtilityEngineHost(paths.engineWorker, {
+    modelsDir: paths.modelsDir,
+    provider: stored.provider === 'auto' ? undefined : stored.provider
+  })
+
+  const dialogs: Dialogs = {
+    async openFiles() {
+      const options = { properties: ['openFile', 'multiSelections'] as const, filters: [IMAGE_FILTER] }
+      const picked = window ? await dialog.showOpenDialog(window, { ...options, properties: [...options.properties] }) : undefined
+      return picked && !picked.canceled ? picked.filePaths : []
+    },
+    async openFolder() {
+      const picked = window ? await dialog.showOpenDialog(window, { properties: ['openDirectory'] }) : undefined
+      return picked && !picked.canceled ? (picked.filePaths[0] ?? null) : null
+    },
+    async chooseOutputFolder() {
+      const picked = window
+        ? await dialog.showOpenDialog(window, { title: 'Export to', properties: ['openDirectory', 'createDirectory'] })
+        : undefined
+      return picked && !picked.canceled ? (picked.filePaths[0] ?? null) : null
+    }
+  }
+
+  const handlers = createHandlers({
+    host,
+    dialogs,
+    settings,
+    shell: { showItemInFolder: (path) => shell.showItemInFolder(path) },
+    pathGuard: guard,
+    emit,
+    pendingFiles: { drain: () => pending.splice(0) }
+  })
+  registerGateway(handlers, target)
+
+  const policy =
+    paths.renderer.kind === 'url' ? devContentSecurityPolicy(paths.renderer.url) : CONTENT_SECURITY_POLICY
+  hardenSession(session.defaultSession, policy)
+  app.on('web-contents-created', (_event, contents) =>
+    hardenWebContents(contents, () => appUrl, (url) => void shell.openExternal(url))
+  )
+  installMenu((command: MenuCommand) => emit('menu:command', { command }))
+
+  const open = (): void => {
+    window = createMainWindow(paths.preload, settings.get().windowBounds, paths.isPackaged ? undefined : paths.icon, (bounds) => {
+      void settings.set({ windowBounds: bounds })
+    })
+    window.on('closed', () => {
+      window = undefined
+    })
+    if (paths.renderer.kind === 'url') {
+      appUrl = paths.renderer.url
+      void window.loadURL(appUrl)
+    } else {
+      appUrl = pathToFileURL(paths.renderer.file).href
+      void window.loadFile(paths.renderer.file)
+    }
+  }
+  open()
+
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) open()
+  })
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  app.on('will-quit', () => void host.dispose())
+}
