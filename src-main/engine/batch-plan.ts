@@ -1,0 +1,184 @@
+import { readdir, stat } from 'node:fs/promises'
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path'
+import { outputPathFor } from './convert'
+import { UnclipError } from './errors'
+import type { BatchOptions, OutputFormat } from './types'
+
+/** Image extensions a folder scan picks up (lower case, with the dot). Explicit file inputs are not filtered. */
+export const SUPPORTED_EXTENSIONS: ReadonlySet<string> = new Set([
+  '.jpg',
+  '.jpeg',
+  '.png',
+  '.tif',
+  '.tiff',
+  '.webp',
+  '.avif',
+  '.heic',
+  '.heif'
+])
+
+/** The folder created inside each input folder (or beside a single file) when no `-o` is given. */
+export const DEFAULT_OUT_DIR_NAME = 'unclip'
+
+const KNOWN_FORMATS: readonly OutputFormat[] = ['hdr', 'png', 'png16']
+
+/** One file of a batch and where its outputs go (`outputPathFor(outputBase, format)`). */
+export interface PlannedFile {
+  input: string
+  outputBase: string
+}
+
+export type PlanOptions = Pick<BatchOptions, 'outDir' | 'outDirExplicit' | 'recursive' | 'formats'>
+
+/** One input argument after `stat`, with the output root it maps to. */
+interface Root {
+  path: string
+  kind: 'file' | 'folder'
+  outRoot: string
+}
+
+/**
+ * Checks the options a batch plan depends on.
+ *
+ * @param options - the planning options as received (possibly from IPC or the CLI)
+ * @throws {UnclipError} INVALID_ARGUMENT naming the offending option
+ */
+export function validatePlanOptions(options: PlanOptions): void {
+  if (!Array.isArray(options.formats) || options.formats.length === 0) {
+    throw new UnclipError('INVALID_ARGUMENT', 'Expected at least one output format (hdr, png, png16) but received none')
+  }
+  for (const format of options.formats) {
+    if (!KNOWN_FORMATS.includes(format)) {
+      throw new UnclipError('INVALID_ARGUMENT', `Unknown output format "${String(format)}"; expected hdr, png or png16`)
+    }
+  }
+  if (new Set(options.formats).size !== options.formats.length) {
+    throw new UnclipError('INVALID_ARGUMENT', `Output format listed twice: ${options.formats.join(',')}`)
+  }
+  if (typeof options.recursive !== 'boolean') {
+    throw new UnclipError('INVALID_ARGUMENT', `Expected boolean for recursive but received ${typeof options.recursive}`)
+  }
+  if (options.outDirExplicit && (typeof options.outDir !== 'string' || !isAbsolute(options.outDir))) {
+    throw new UnclipError('INVALID_ARGUMENT', `Expected an absolute output folder but received "${String(options.outDir)}"`)
+  }
+}
+
+/**
+ * Lists the files a batch will convert and the output base of each, without touching any output.
+ *
+ * Folders contribute their supported images (see `SUPPORTED_EXTENSIONS`, case-insensitive), skipping
+ * hidden entries, symlinked folders (no cycles) and every output folder of this batch, so a re-run
+ * never converts its own results. With `recursive`, sub-folders are walked and their tree is mirrored
+ * under the output folder. Without `outDirExplicit`, outputs go to `unclip/` inside each input folder,
+ * or beside a single input file.
+ *
+ * The same file reached twice is planned once. Two files whose outputs would land on the same path
+ * (`a.jpg` and `a.png`, or two folders sent to one `-o`) are told apart by a `-2`, `-3`... suffix on
+ * the later one, in the plan's deterministic order; the comparison ignores case, as macOS and Windows do.
+ *
+ * @param inputs - file and folder paths, absolute or relative to the working directory
+ * @param options - output folder, recursion and formats (formats decide which output names collide)
+ * @returns the files in order: inputs as given, each folder's entries sorted by name
+ * @throws {UnclipError} INVALID_ARGUMENT when no inputs or bad options are given
+ * @throws {UnclipError} FILE_NOT_FOUND when an input path does not exist
+ */
+export async function planBatch(inputs: string[], options: PlanOptions): Promise<PlannedFile[]> {
+  if (!Array.isArray(inputs) || inputs.length === 0) {
+    throw new UnclipError('INVALID_ARGUMENT', 'Expected at least one input file or folder but received none')
+  }
+  validatePlanOptions(options)
+
+  const roots: Root[] = []
+  for (const input of inputs) roots.push(await statRoot(input, options))
+  const outRoots = new Set(roots.map((root) => root.outRoot))
+  if (options.outDirExplicit) outRoots.add(resolve(options.outDir))
+
+  const files: PlannedFile[] = []
+  for (const root of roots) {
+    if (root.kind === 'file') {
+      files.push({ input: root.path, outputBase: join(root.outRoot, stem(root.path)) })
+    } else {
+      await walk(root.path, root.outRoot, options.recursive, outRoots, files)
+    }
+  }
+  return disambiguate(dedupe(files), options.formats)
+}
+
+async function statRoot(input: string, options: PlanOptions): Promise<Root> {
+  const path = resolve(input)
+  let kind: Root['kind']
+  try {
+    kind = (await stat(path)).isDirectory() ? 'folder' : 'file'
+  } catch (error) {
+    if (isFsError(error, 'ENOENT') || isFsError(error, 'ENOTDIR')) {
+      throw new UnclipError('FILE_NOT_FOUND', `File not found: ${path}`, { cause: error })
+    }
+    throw error
+  }
+  const defaultRoot = kind === 'folder' ? join(path, DEFAULT_OUT_DIR_NAME) : join(dirname(path), DEFAULT_OUT_DIR_NAME)
+  return { path, kind, outRoot: options.outDirExplicit ? resolve(options.outDir) : defaultRoot }
+}
+
+async function walk(folder: string, outDir: string, recursive: boolean, skip: Set<string>, into: PlannedFile[]): Promise<void> {
+  const entries = await readdir(folder, { withFileTypes: true })
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const subfolders: string[] = []
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue
+    const path = join(folder, entry.name)
+    if (entry.isDirectory()) {
+      if (recursive && !skip.has(path)) subfolders.push(path)
+      continue
+    }
+    if (!SUPPORTED_EXTENSIONS.has(extname(entry.name).toLowerCase())) continue
+    // A symlink to a file counts as that file; a dangling one or one to a folder does not.
+    if (entry.isSymbolicLink() && !(await isFile(path))) continue
+    if (!entry.isFile() && !entry.isSymbolicLink()) continue
+    into.push({ input: path, outputBase: join(outDir, stem(entry.name)) })
+  }
+  for (const sub of subfolders) {
+    await walk(sub, join(outDir, relative(folder, sub)), recursive, skip, into)
+  }
+}
+
+function dedupe(files: PlannedFile[]): PlannedFile[] {
+  const seen = new Set<string>()
+  return files.filter((file) => {
+    if (seen.has(file.input)) return false
+    seen.add(file.input)
+    return true
+  })
+}
+
+function disambiguate(files: PlannedFile[], formats: OutputFormat[]): PlannedFile[] {
+  const taken = new Set<string>()
+  return files.map((file) => {
+    let outputBase = file.outputBase
+    for (let n = 2; targets(outputBase, formats).some((target) => taken.has(target)); n++) {
+      outputBase = `${file.outputBase}-${n}`
+    }
+    for (const target of targets(outputBase, formats)) taken.add(target)
+    return { input: file.input, outputBase }
+  })
+}
+
+function targets(outputBase: string, formats: OutputFormat[]): string[] {
+  return formats.map((format) => outputPathFor(outputBase, format).toLowerCase())
+}
+
+function stem(path: string): string {
+  const name = basename(path)
+  return name.slice(0, name.length - extname(name).length) || name
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile()
+  } catch {
+    return false
+  }
+}
+
+function isFsError(error: unknown, code: string): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === code
+}

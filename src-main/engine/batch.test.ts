@@ -1,0 +1,253 @@
+import { execFileSync } from 'node:child_process'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import sharp from 'sharp'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { convertBatch } from './batch'
+import { createEngine, type Engine } from './engine'
+import { UnclipError } from './errors'
+import { decodeRadiance } from './radiance'
+import type { BatchOptions, ProgressEvent } from './types'
+
+const FIXTURE_MODELS = fileURLToPath(new URL('../../test/fixtures/models', import.meta.url))
+
+let engine: Engine
+let dir: string
+
+beforeAll(async () => {
+  engine = await createEngine({ modelsDir: FIXTURE_MODELS, model: 'unclip-fixture' })
+})
+afterAll(async () => {
+  await engine.dispose()
+})
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'unclip-batch-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+const options = (over: Partial<BatchOptions> = {}): BatchOptions => ({
+  outDir: '',
+  formats: ['hdr', 'png'],
+  mode: 'hdr',
+  overwrite: false,
+  recursive: false,
+  ...over
+})
+
+/** Writes a photo with a gradient and a clipped patch, encoded by its extension. */
+async function photo(name: string, width = 48, height = 32): Promise<string> {
+  const raw = Buffer.alloc(width * height * 3)
+  for (let i = 0; i < width * height; i++) {
+    const x = i % width
+    const y = Math.floor(i / width)
+    const clipped = x < width / 4 && y < height / 4
+    raw[i * 3] = clipped ? 255 : (x * 255) / width
+    raw[i * 3 + 1] = clipped ? 255 : (y * 255) / height
+    raw[i * 3 + 2] = clipped ? 255 : 90
+  }
+  const path = join(dir, name)
+  await mkdir(dirname(path), { recursive: true })
+  const image = sharp(raw, { raw: { width, height, channels: 3 } })
+  await (name.endsWith('.png') ? image.png() : image.jpeg({ quality: 90 })).toFile(path)
+  return path
+}
+
+/** Every file under `root`, relative and sorted, hidden ones included. */
+async function files(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true })
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(root, join(e.parentPath, e.name)))
+    .sort()
+}
+
+async function expectHdr(path: string, width: number, height: number): Promise<void> {
+  const decoded = decodeRadiance(await readFile(path))
+  expect([decoded.width, decoded.height]).toEqual([width, height])
+}
+
+async function batchError(promise: Promise<unknown>): Promise<UnclipError> {
+  const error = await promise.catch((e: unknown) => e)
+  if (!(error instanceof UnclipError)) throw new Error(`expected an UnclipError, got ${String(error)}`)
+  return error
+}
+
+describe('convertBatch', () => {
+  it('converts a folder into unclip/ and closes each file with one final event', async () => {
+    await photo('a.jpg', 48, 32)
+    await photo('b.png', 40, 30)
+    const events: ProgressEvent[] = []
+    const result = await convertBatch(engine, [dir], options({ onProgress: (e) => events.push(e) }))
+
+    expect(result.failed).toEqual([])
+    expect(result.skipped).toEqual([])
+    expect(result.cancelled).toBe(false)
+    expect(result.converted.map((c) => c.outputs)).toEqual([
+      [join(dir, 'unclip', 'a.hdr'), join(dir, 'unclip', 'a.png')],
+      [join(dir, 'unclip', 'b.hdr'), join(dir, 'unclip', 'b.png')]
+    ])
+    await expectHdr(join(dir, 'unclip', 'a.hdr'), 48, 32)
+    expect((await sharp(join(dir, 'unclip', 'b.png')).metadata()).width).toBe(40)
+    expect(await files(join(dir, 'unclip'))).toEqual(['a.hdr', 'a.png', 'b.hdr', 'b.png'])
+
+    for (const index of [0, 1]) {
+      const mine = events.filter((e) => e.index === index)
+      const stages = mine.map((e) => e.stage)
+      expect(stages.filter((s) => s === 'done' || s === 'failed' || s === 'skipped')).toEqual(['done'])
+      expect(stages.at(-1)).toBe('done')
+      expect(new Set(stages)).toEqual(new Set(['queued', 'decode', 'inference', 'upsample', 'encode', 'write', 'done']))
+      expect(mine.every((e) => e.total === 2 && e.fraction >= 0 && e.fraction <= 1)).toBe(true)
+    }
+  })
+
+  it('mirrors sub-folders under an explicit output folder', async () => {
+    await photo('in/top.jpg')
+    await photo('in/trip/day1/deep.jpg')
+    const out = join(dir, 'out')
+    const result = await convertBatch(engine, [join(dir, 'in')], options({ outDir: out, outDirExplicit: true, recursive: true, formats: ['hdr'] }))
+    expect(result.converted).toHaveLength(2)
+    expect(await files(out)).toEqual(['top.hdr', join('trip', 'day1', 'deep.hdr')])
+  })
+
+  it('never replaces existing outputs: the photo is skipped and the file stays byte-identical', async () => {
+    await photo('a.jpg')
+    await photo('b.jpg')
+    await mkdir(join(dir, 'unclip'))
+    const mine = Buffer.from('the user edited this file')
+    await writeFile(join(dir, 'unclip', 'a.hdr'), mine)
+    const events: ProgressEvent[] = []
+
+    const result = await convertBatch(engine, [dir], options({ onProgress: (e) => events.push(e) }))
+
+    expect(result.skipped).toEqual([join(dir, 'a.jpg')])
+    expect(result.converted.map((c) => c.input)).toEqual([join(dir, 'b.jpg')])
+    expect(await readFile(join(dir, 'unclip', 'a.hdr'))).toEqual(mine)
+    expect(await files(join(dir, 'unclip'))).toEqual(['a.hdr', 'b.hdr', 'b.png'])
+    expect(events.filter((e) => e.index === 0).map((e) => e.stage)).toEqual(['queued', 'skipped'])
+  })
+
+  it('replaces existing outputs with overwrite', async () => {
+    await photo('a.jpg', 48, 32)
+    await mkdir(join(dir, 'unclip'))
+    await writeFile(join(dir, 'unclip', 'a.hdr'), 'old')
+    const result = await convertBatch(engine, [dir], options({ overwrite: true }))
+    expect(result.converted).toHaveLength(1)
+    await expectHdr(join(dir, 'unclip', 'a.hdr'), 48, 32)
+  })
+
+  it('goes on past broken files and lists each with its code and message', async () => {
+    await photo('a.jpg')
+    const garbage = join(dir, 'b.jpg')
+    await writeFile(garbage, 'this is not a JPEG at all')
+    const truncated = join(dir, 'c.jpg')
+    await writeFile(truncated, (await readFile(await photo('whole.jpg', 64, 64))).subarray(0, 400))
+    await rm(join(dir, 'whole.jpg'))
+    await photo('d.jpg')
+
+    const result = await convertBatch(engine, [dir], options())
+
+    expect(result.converted.map((c) => c.input)).toEqual([join(dir, 'a.jpg'), join(dir, 'd.jpg')])
+    expect(result.failed).toEqual([
+      { input: garbage, error: { code: 'NOT_AN_IMAGE', message: `Not an image, or a format Unclip cannot read: ${garbage}` } },
+      { input: truncated, error: { code: 'CORRUPT_IMAGE', message: `Image is corrupt or truncated: ${truncated}` } }
+    ])
+    expect(await files(join(dir, 'unclip'))).toEqual(['a.hdr', 'a.png', 'd.hdr', 'd.png'])
+  })
+
+  it('cancels mid-file within a second, leaving only finished outputs and no temp files', async () => {
+    await photo('a.jpg', 64, 48)
+    await photo('b.jpg', 3000, 2000)
+    await photo('c.jpg', 64, 48)
+    const controller = new AbortController()
+    let abortedAt = 0
+    const result = await convertBatch(engine, [dir], options({
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.index === 1 && e.stage === 'upsample' && abortedAt === 0) {
+          abortedAt = performance.now()
+          controller.abort()
+        }
+      }
+    }))
+    const latency = performance.now() - abortedAt
+
+    expect(abortedAt).toBeGreaterThan(0)
+    expect(latency).toBeLessThan(1000)
+    expect(result.cancelled).toBe(true)
+    expect(result.converted.map((c) => c.input)).toEqual([join(dir, 'a.jpg')])
+    expect(result.failed).toEqual([])
+    expect(await files(join(dir, 'unclip'))).toEqual(['a.hdr', 'a.png'])
+  })
+
+  it('starts nothing when the signal has already fired', async () => {
+    await photo('a.jpg')
+    const controller = new AbortController()
+    controller.abort()
+    const result = await convertBatch(engine, [dir], options({ signal: controller.signal }))
+    expect(result).toEqual({ converted: [], failed: [], skipped: [], cancelled: true })
+    expect(await files(dir)).toEqual(['a.jpg'])
+  })
+
+  it('reports OUTPUT_NOT_WRITABLE when a file stands where the output folder should be', async () => {
+    const input = await photo('a.jpg')
+    await writeFile(join(dir, 'blocker'), 'a file, not a folder')
+    const out = join(dir, 'blocker', 'out')
+    const result = await convertBatch(engine, [input], options({ outDir: out, outDirExplicit: true }))
+    expect(result.failed).toEqual([
+      { input, error: { code: 'OUTPUT_NOT_WRITABLE', message: `Cannot write to ${out}: a file is in the way of the folder` } }
+    ])
+  })
+
+  it('refuses a missing input, nonsense options and low-light mode before converting anything', async () => {
+    const missing = join(dir, 'nope.jpg')
+    const notFound = await batchError(convertBatch(engine, [missing], options()))
+    expect([notFound.code, notFound.message]).toEqual(['FILE_NOT_FOUND', `File not found: ${missing}`])
+
+    const lowlight = await batchError(convertBatch(engine, [dir], options({ mode: 'lowlight' })))
+    expect([lowlight.code, lowlight.message]).toEqual(['MODE_UNAVAILABLE', 'Low-light mode is not available yet'])
+
+    const mode = await batchError(convertBatch(engine, [dir], options({ mode: 'night' as never })))
+    expect([mode.code, mode.message]).toEqual(['INVALID_ARGUMENT', 'Unknown mode "night"; expected hdr or lowlight'])
+
+    const overwrite = await batchError(convertBatch(engine, [dir], options({ overwrite: 1 as never })))
+    expect([overwrite.code, overwrite.message]).toEqual(['INVALID_ARGUMENT', 'Expected boolean for overwrite but received number'])
+  })
+})
+
+/** A 1 MiB tmpfs, where writing a big .hdr fails with ENOSPC; needs root and a kernel that allows it. */
+function mountTinyTmpfs(path: string): string | null {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', path], { stdio: 'pipe' })
+    return null
+  } catch (error) {
+    return `cannot mount a tmpfs here: ${String((error as { stderr?: Buffer }).stderr ?? error).trim()}`
+  }
+}
+
+describe('convertBatch on a full disk', () => {
+  it('reports DISK_FULL, leaves no temp file and goes on to the next photo', async (context) => {
+    const input = await photo('big.jpg', 1200, 900)
+    const small = await photo('small.jpg', 16, 16)
+    const out = join(dir, 'tiny')
+    await mkdir(out)
+    const skipReason = mountTinyTmpfs(out)
+    if (skipReason) {
+      context.skip(skipReason)
+      return
+    }
+    try {
+      const result = await convertBatch(engine, [input, small], options({ outDir: out, outDirExplicit: true, formats: ['hdr'] }))
+      expect(result.failed).toEqual([
+        { input, error: { code: 'DISK_FULL', message: `Disk full while writing ${join(out, 'big.hdr')}` } }
+      ])
+      expect(result.converted.map((c) => c.input)).toEqual([small])
+      expect(await files(out)).toEqual(['small.hdr'])
+    } finally {
+      execFileSync('umount', [out])
+    }
+  })
+})

@@ -1,0 +1,138 @@
+import { access } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { convertFile, outputPathFor } from './convert'
+import type { Engine } from './engine'
+import { toUnclipError, UnclipError } from './errors'
+import { planBatch, type PlannedFile } from './batch-plan'
+import type { BatchOptions, BatchResult, Mode, ProgressEvent, Stage } from './types'
+
+export { planBatch, SUPPORTED_EXTENSIONS, DEFAULT_OUT_DIR_NAME, type PlannedFile } from './batch-plan'
+
+const FINAL_STAGES: ReadonlySet<Stage> = new Set(['done', 'failed', 'skipped'])
+
+/**
+ * Converts files and folders one file at a time (the model already uses every core).
+ *
+ * - Outputs are planned by `planBatch` (default `unclip/` folders, recursion, name clashes).
+ * - A photo whose outputs already exist is not converted unless `overwrite`: it is listed in
+ *   `skipped` (not `failed`), and its existing files are left byte-for-byte untouched.
+ * - A photo that fails is listed in `failed` with its error's code and message; the batch goes on.
+ * - Progress: every event `convertFile` reports, then exactly one final event per photo with stage
+ *   `done`, `failed` or `skipped` (fraction 1). The photo being converted when the batch is
+ *   cancelled gets no final event; the result's `cancelled` says why the batch ended.
+ * - Cancel: once `signal` fires, the current conversion stops at its next strip (its temp files are
+ *   removed by `convertFile`), no further photo starts, and the result has `cancelled: true`.
+ *   Photos finished before the cancel keep their outputs. Cancelling never throws.
+ *
+ * @param engine - a loaded engine from `createEngine`
+ * @param inputs - file and folder paths (relative ones resolve against the working directory)
+ * @param options - batch options; `outDir` is used only when `outDirExplicit` is true
+ * @returns converted, failed and skipped photos, and whether the batch was cancelled
+ * @throws {UnclipError} INVALID_ARGUMENT for nonsense options (no inputs, unknown format or mode, relative `-o`)
+ * @throws {UnclipError} MODE_UNAVAILABLE for `lowlight` mode, which has no model yet
+ * @throws {UnclipError} FILE_NOT_FOUND when an input path does not exist (nothing is converted)
+ * @example
+ * const result = await convertBatch(engine, ['/photos'], {
+ *   outDir: '', formats: ['hdr', 'png'], mode: 'hdr', overwrite: false, recursive: true, signal
+ * })
+ */
+export async function convertBatch(engine: Engine, inputs: string[], options: BatchOptions): Promise<BatchResult> {
+  validateBatchOptions(options)
+  return convertPlanned(engine, await planBatch(inputs, options), options)
+}
+
+/**
+ * Converts an already planned batch (see `planBatch`), as `convertBatch` does. Lets a caller check
+ * the inputs, and say that a folder holds no images, before loading a model.
+ *
+ * @param engine - a loaded engine
+ * @param plan - the files and output bases from `planBatch` with the same options
+ * @param options - batch options
+ * @returns as `convertBatch`
+ * @throws {UnclipError} INVALID_ARGUMENT or MODE_UNAVAILABLE as `convertBatch`
+ */
+export async function convertPlanned(engine: Engine, plan: PlannedFile[], options: BatchOptions): Promise<BatchResult> {
+  validateBatchOptions(options)
+  const result: BatchResult = { converted: [], failed: [], skipped: [], cancelled: false }
+  const { signal, onProgress } = options
+  const total = plan.length
+  const emit = (index: number, file: string, stage: Stage, fraction: number): void =>
+    onProgress?.({ index, total, file, stage, fraction })
+
+  for (const [index, file] of plan.entries()) {
+    if (signal?.aborted) {
+      result.cancelled = true
+      break
+    }
+    emit(index, file.input, 'queued', 0)
+    if (!options.overwrite && (await anyOutputExists(file, options))) {
+      result.skipped.push(file.input)
+      emit(index, file.input, 'skipped', 1)
+      continue
+    }
+    try {
+      const converted = await convertFile(engine, file.input, {
+        ...options,
+        outDir: dirname(file.outputBase),
+        outputBase: file.outputBase,
+        index,
+        total,
+        onProgress: (event: ProgressEvent) => {
+          if (!FINAL_STAGES.has(event.stage)) onProgress?.(event)
+        }
+      })
+      result.converted.push(converted)
+      emit(index, file.input, 'done', 1)
+    } catch (thrown) {
+      const error = toUnclipError(thrown)
+      if (error.code === 'CANCELLED') {
+        result.cancelled = true
+        break
+      }
+      // Another process may create the outputs between our check and the write; still not ours to replace.
+      if (error.code === 'OUTPUT_EXISTS') {
+        result.skipped.push(file.input)
+        emit(index, file.input, 'skipped', 1)
+        continue
+      }
+      result.failed.push({ input: file.input, error: error.toJSON() })
+      emit(index, file.input, 'failed', 1)
+    }
+  }
+  return result
+}
+
+function validateBatchOptions(options: BatchOptions): void {
+  if (options === null || typeof options !== 'object') {
+    throw new UnclipError('INVALID_ARGUMENT', 'Expected an options object for the batch')
+  }
+  if (options.mode !== 'hdr' && options.mode !== 'lowlight') {
+    throw new UnclipError('INVALID_ARGUMENT', `Unknown mode "${String(options.mode)}"; expected hdr or lowlight`)
+  }
+  if (typeof options.overwrite !== 'boolean') {
+    throw new UnclipError('INVALID_ARGUMENT', `Expected boolean for overwrite but received ${typeof options.overwrite}`)
+  }
+  assertModeAvailable(options.mode)
+}
+
+/**
+ * Refuses modes that have no model yet, so callers can fail before loading an engine.
+ *
+ * @param mode - the requested mode
+ * @throws {UnclipError} MODE_UNAVAILABLE for `lowlight`
+ */
+export function assertModeAvailable(mode: Mode): void {
+  if (mode === 'lowlight') throw new UnclipError('MODE_UNAVAILABLE', 'Low-light mode is not available yet')
+}
+
+async function anyOutputExists(file: PlannedFile, options: BatchOptions): Promise<boolean> {
+  for (const format of options.formats) {
+    try {
+      await access(outputPathFor(file.outputBase, format))
+      return true
+    } catch {
+      // Absent (or unreadable, which convertFile reports precisely when it tries to write).
+    }
+  }
+  return false
+}
