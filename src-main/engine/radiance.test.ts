@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -295,5 +296,22 @@ describe.skipIf(!existsSync(manifest))(`shared HDR data${existsSync(manifest) ? 
       expect([decoded.width, decoded.height], fields[fileCol]).toEqual([Number(fields[widthCol]), Number(fields[heightCol])])
       expect(decoded.data.some((v) => v > 0), fields[fileCol]).toBe(true)
     }
+  })
+
+  it.skipIf(cv2Missing !== null)('decodes every file to exactly the floats cv2.imread gives', () => {
+    const paths = readFileSync(manifest, 'utf8').trim().split('\n').slice(1).map((line) => join(shared, line.split('\t')[0]))
+    const out = runPython(
+      'import sys, hashlib, numpy as np, cv2\n' +
+        'for p in sys.argv[1:]:\n' +
+        '    rgb = np.ascontiguousarray(cv2.imread(p, cv2.IMREAD_UNCHANGED)[:, :, ::-1], np.float32)\n' +
+        '    print(hashlib.sha256(rgb.tobytes()).hexdigest())',
+      { args: paths, timeoutMs: 120_000 }
+    )
+    const digests = out.trim().split('\n')
+    expect(digests).toHaveLength(paths.length)
+    paths.forEach((path, i) => {
+      const { data } = decodeRadiance(readFileSync(path))
+      expect(createHash('sha256').update(data).digest('hex'), path).toBe(digests[i])
+    })
   })
 })
