@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { decodeImage } from './decode'
+import { decodeSamples } from './decode'
 import type { Engine } from './engine'
 import { throwIfAborted, toUnclipError, UnclipError } from './errors'
 import { createOutputWriter, type OutputWriter } from './outputs'
@@ -64,7 +64,7 @@ export async function convertFile(engine: Engine, inputPath: string, options: Co
     throwIfAborted(signal)
     report('decode', 0)
     let started = performance.now()
-    const { image, metadata } = await decodeImage(inputPath)
+    const { samples: image, metadata } = await decodeSamples(inputPath)
     timings.decode = performance.now() - started
     throwIfAborted(signal)
 

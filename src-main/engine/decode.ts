@@ -6,7 +6,7 @@ import { open, stat } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
 import { UnclipError } from './errors'
-import type { DecodedImage } from './types'
+import type { DecodedImage, RgbImage, RgbSamples, SourceMetadata } from './types'
 
 /** Default pixel limit: larger than any camera's output, small enough that decoding fits in memory. */
 export const DEFAULT_MAX_PIXELS = 200_000_000
@@ -23,7 +23,7 @@ const CAMERA_RAW = new Set(['.dng', '.cr2', '.cr3', '.nef', '.nrw', '.arw', '.sr
 const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'tiff', 'heif', 'gif', 'avif', 'vips'])
 
 /**
- * Decodes an image file for the engine.
+ * Decodes an image file for the engine as float sRGB values.
  *
  * Transparent pixels are flattened onto black: a white matte would look like clipped highlight to
  * the model and be inflated into a glowing background, whereas black is zero radiance — what
@@ -37,6 +37,19 @@ const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'tiff', 'heif', 'gif', 'avif',
  * const { image, metadata } = await decodeImage('/photos/beach.jpg')
  */
 export async function decodeImage(filePath: string, options: DecodeOptions = {}): Promise<DecodedImage> {
+  const { samples, metadata } = await decodeSamples(filePath, options)
+  return { image: samplesToImage(samples), metadata }
+}
+
+/**
+ * Decodes like `decodeImage` but keeps the integer samples (a quarter of the memory for 8-bit
+ * sources); `convertFile` uses this so big photos never exist as full-size floats.
+ * @param filePath Absolute path of the image.
+ * @param options `maxPixels` limit (default 200 MP).
+ * @returns 8- or 16-bit sRGB samples (16 when the source has more than 8 bits) and metadata.
+ * @throws UnclipError as `decodeImage`.
+ */
+export async function decodeSamples(filePath: string, options: DecodeOptions = {}): Promise<{ samples: RgbSamples; metadata: SourceMetadata }> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS
   await assertReadableFile(filePath)
   if (CAMERA_RAW.has(path.extname(filePath).toLowerCase())) {
@@ -54,8 +67,7 @@ export async function decodeImage(filePath: string, options: DecodeOptions = {})
   if (!SUPPORTED.has(meta.format)) {
     throw new UnclipError('UNSUPPORTED_FORMAT', `Unsupported format: ${filePath} is ${meta.format.toUpperCase()} (convert it to JPEG, PNG or TIFF first)`)
   }
-  const width = meta.width
-  const height = meta.height
+  const { width, height } = meta
   if (width * height > maxPixels) {
     const mp = (n: number): string => `${Math.round(n / 1e5) / 10} MP`
     throw new UnclipError('TOO_LARGE', `Image is too large: ${filePath} is ${width}×${height} (${mp(width * height)}); the limit is ${mp(maxPixels)}`)
@@ -75,7 +87,7 @@ export async function decodeImage(filePath: string, options: DecodeOptions = {})
   const { info } = raw
   if (info.channels !== 3) throw new UnclipError('INTERNAL', `Unexpected error: decoded ${info.channels} channels from ${filePath}`)
   return {
-    image: { width: info.width, height: info.height, data: toFloat(raw.data, sixteenBit) },
+    samples: { width: info.width, height: info.height, bits: sixteenBit ? 16 : 8, data: sixteenBit ? asUint16(raw.data) : raw.data },
     metadata: {
       exif: meta.exif,
       format: meta.format,
@@ -84,6 +96,19 @@ export async function decodeImage(filePath: string, options: DecodeOptions = {})
       hadIccProfile: meta.icc !== undefined
     }
   }
+}
+
+/**
+ * Integer samples as float sRGB values in [0,1].
+ * @param samples 8- or 16-bit samples.
+ * @returns A new float image of the same size.
+ */
+export function samplesToImage(samples: RgbSamples): RgbImage {
+  const { data } = samples
+  const out = new Float32Array(data.length)
+  const scale = 1 / (samples.bits === 16 ? 65535 : 255)
+  for (let i = 0; i < data.length; i++) out[i] = data[i] * scale
+  return { width: samples.width, height: samples.height, data: out }
 }
 
 async function assertReadableFile(filePath: string): Promise<void> {
@@ -126,18 +151,8 @@ function decodeError(filePath: string, meta: sharp.Metadata, error: unknown): Un
   return new UnclipError('CORRUPT_IMAGE', `Image is corrupt or truncated: ${filePath}`, { cause: error })
 }
 
-function toFloat(data: Buffer, sixteenBit: boolean): Float32Array {
-  if (sixteenBit) {
-    // A Uint16Array view needs an even byte offset; copy in the rare case sharp's buffer has none.
-    const bytes = data.byteOffset % 2 === 0 ? data : new Uint8Array(data)
-    const values = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2)
-    const out = new Float32Array(values.length)
-    for (let i = 0; i < values.length; i++) out[i] = values[i] / 65535
-    return out
-  }
-  const table = new Float32Array(256)
-  for (let i = 0; i < 256; i++) table[i] = i / 255
-  const out = new Float32Array(data.length)
-  for (let i = 0; i < data.length; i++) out[i] = table[data[i]]
-  return out
+function asUint16(data: Buffer): Uint16Array {
+  // A Uint16Array view needs an even byte offset; copy in the rare case sharp's buffer has none.
+  const bytes = data.byteOffset % 2 === 0 ? data : new Uint8Array(data)
+  return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2)
 }

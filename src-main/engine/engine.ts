@@ -8,11 +8,11 @@
  */
 import type { InferenceSession } from 'onnxruntime-node'
 import { throwIfAborted, UnclipError } from './errors'
-import { applyRatioRows, downscaleArea, fitRatioField } from './guided-upsample'
+import { applyRatioRows, downscaleArea, fitRatioField, type PixelSource } from './guided-upsample'
 import { runModel } from './inference'
 import { defaultModelsDir, selectModel } from './model-registry'
 import { createSession, providersAvailable } from './providers'
-import type { EngineInfo, ModelCard, ProviderName, RgbImage } from './types'
+import type { EngineInfo, ModelCard, ProviderName, RgbImage, RgbSamples } from './types'
 
 export interface EngineOptions {
   /** Folder of model cards; `defaultModelsDir()` when omitted. */
@@ -49,11 +49,13 @@ export interface Engine {
    */
   predict(image: RgbImage, options?: PredictOptions): Promise<RgbImage>
   /**
-   * Same prediction, streamed: calls `sink` with consecutive full-width strips of rows.
+   * Same prediction, streamed: calls `sink` with consecutive full-width strips of rows, so the
+   * full-size float output never exists. Also takes the integer samples `decodeSamples` returns.
+   * @param source sRGB floats in [0,1] or 8/16-bit sRGB samples.
    * @returns Time spent running the model and upsampling.
    * @throws UnclipError `CANCELLED` as `predict`; whatever `sink` throws.
    */
-  predictStrips(image: RgbImage, sink: StripSink, options?: PredictOptions): Promise<PredictTimings>
+  predictStrips(source: RgbImage | RgbSamples, sink: StripSink, options?: PredictOptions): Promise<PredictTimings>
   dispose(): Promise<void>
 }
 
@@ -124,7 +126,7 @@ class SessionEngine implements Engine {
     return { width: image.width, height: image.height, data }
   }
 
-  async predictStrips(image: RgbImage, sink: StripSink, options: PredictOptions = {}): Promise<PredictTimings> {
+  async predictStrips(image: PixelSource, sink: StripSink, options: PredictOptions = {}): Promise<PredictTimings> {
     assertImage(image)
     const { signal, onProgress } = options
     throwIfAborted(signal)
@@ -132,7 +134,8 @@ class SessionEngine implements Engine {
     const small = inferenceSize(image.width, image.height, longSide)
     const reduced = small.width !== image.width || small.height !== image.height
     const started = performance.now()
-    const ldrSmall = reduced ? downscaleArea(image, small.width, small.height) : image
+    // At full size this is just the float conversion integer samples need anyway.
+    const ldrSmall = reduced || !(image.data instanceof Float32Array) ? downscaleArea(image, small.width, small.height) : (image as RgbImage)
     throwIfAborted(signal)
     const hdrSmall = await runModel(this.session, this.card, ldrSmall, {
       signal,
@@ -143,7 +146,7 @@ class SessionEngine implements Engine {
     const timings: PredictTimings = { inference: performance.now() - started, upsample: 0 }
 
     const stripRows = Math.max(1, Math.floor(STRIP_PIXELS / image.width))
-    const buffer = reduced ? new Float32Array(Math.min(stripRows, image.height) * image.width * 3) : undefined
+    const buffer = field ? new Float32Array(Math.min(stripRows, image.height) * image.width * 3) : undefined
     for (let y = 0; y < image.height; y += stripRows) {
       throwIfAborted(signal)
       const rows = Math.min(stripRows, image.height - y)
@@ -167,9 +170,13 @@ class SessionEngine implements Engine {
   }
 }
 
-function assertImage(image: RgbImage): void {
+function assertImage(image: PixelSource): void {
   const { width, height, data } = image
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || data.length !== width * height * 3) {
-    throw new UnclipError('INVALID_ARGUMENT', `Expected an RGB image with positive integer size and width·height·3 values but received ${width}×${height} with ${data.length} values`)
+  const typed = data instanceof Float32Array || data instanceof Uint8Array || data instanceof Uint16Array
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || !typed || data.length !== width * height * 3) {
+    throw new UnclipError(
+      'INVALID_ARGUMENT',
+      `Expected an RGB image with positive integer size and width·height·3 values but received ${width}×${height} with ${data?.length} values`
+    )
   }
 }

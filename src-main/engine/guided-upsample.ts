@@ -9,7 +9,10 @@
  * the photo's edges. Rows are produced independently, so strips never meet at a seam.
  */
 import { luminance, srgbDecode } from './tonemap'
-import type { RgbImage } from './types'
+import type { RgbImage, RgbSamples } from './types'
+
+/** Full-resolution input: float sRGB values, or the integer samples they were decoded from. */
+export type PixelSource = RgbImage | RgbSamples
 
 /** Offset that keeps the logs finite in black areas; below the darkest non-zero 8-bit linear value (3e-4) would amplify noise, so a little above. */
 export const RATIO_EPSILON = 1e-3
@@ -34,15 +37,34 @@ function lutIndex(v: number): number {
   return v > 0 ? (v < 1 ? (v * (LUT_SIZE - 1) + 0.5) | 0 : LUT_SIZE - 1) : 0
 }
 
+/** Writes the linear-table index of every sample of `count` samples from `start` into `out`. */
+function tableIndices(source: PixelSource, start: number, count: number, out: Uint16Array): void {
+  const data = source.data
+  if (data instanceof Float32Array) {
+    for (let i = 0; i < count; i++) out[i] = lutIndex(data[start + i])
+  } else if (data instanceof Uint8Array) {
+    // 257 · k maps k/255 onto the 16-bit table exactly.
+    for (let i = 0; i < count; i++) out[i] = data[start + i] * 257
+  } else {
+    out.set(data.subarray(start, start + count))
+  }
+}
+
+/** Scale from a source's stored values to [0,1]. */
+function unitScale(source: PixelSource): number {
+  return source.data instanceof Uint8Array ? 1 / 255 : source.data instanceof Uint16Array ? 1 / 65535 : 1
+}
+
 /**
  * Area-average reduction (each output pixel averages the input block it covers).
- * @param image Source, interleaved RGB.
+ * @param image Source, interleaved RGB floats or integer samples.
  * @param width Target width, 1..image.width.
  * @param height Target height, 1..image.height.
- * @returns The reduced image.
+ * @returns The reduced image as floats in [0,1].
  */
-export function downscaleArea(image: RgbImage, width: number, height: number): RgbImage {
+export function downscaleArea(image: PixelSource, width: number, height: number): RgbImage {
   const { width: W, height: H, data } = image
+  const unit = unitScale(image)
   const out = new Float32Array(width * height * 3)
   const acc = new Float64Array(W * 3)
   const colStart = Int32Array.from({ length: width + 1 }, (_, x) => Math.floor((x * W) / width))
@@ -65,7 +87,7 @@ export function downscaleArea(image: RgbImage, width: number, height: number): R
         sg += acc[3 * c + 1]
         sb += acc[3 * c + 2]
       }
-      const inv = 1 / ((c1 - c0) * (r1 - r0))
+      const inv = unit / ((c1 - c0) * (r1 - r0))
       const o = 3 * (y * width + x)
       out[o] = sr * inv
       out[o + 1] = sg * inv
@@ -131,16 +153,15 @@ export function fitRatioField(ldrSmall: RgbImage, hdrSmall: RgbImage): RatioFiel
 /**
  * Produces full-resolution HDR rows `[y0, y0 + rows)` from the full-res input and a ratio field.
  * @param field Coefficients from `fitRatioField`.
- * @param full Full-resolution sRGB input.
+ * @param full Full-resolution sRGB input (floats or integer samples).
  * @param y0 First row.
  * @param rows Number of rows.
  * @param out Destination, `rows · full.width · 3` floats, linear radiance ≥ 0.
  */
-export function applyRatioRows(field: RatioField, full: RgbImage, y0: number, rows: number, out: Float32Array): void {
+export function applyRatioRows(field: RatioField, full: PixelSource, y0: number, rows: number, out: Float32Array): void {
   const W = full.width
   const { width: w, height: h, coefficients } = field
   const lut = linearTable()
-  const src = full.data
   const left = new Int32Array(W)
   const right = new Int32Array(W)
   const tx = new Float32Array(W)
@@ -152,6 +173,7 @@ export function applyRatioRows(field: RatioField, full: RgbImage, y0: number, ro
     tx[x] = fx - x0
   }
   const row = new Float32Array(6 * w)
+  const indices = new Uint16Array(3 * W)
   for (let j = 0; j < rows; j++) {
     const y = y0 + j
     const fy = Math.min(Math.max(((y + 0.5) * h) / full.height - 0.5, 0), h - 1)
@@ -160,13 +182,12 @@ export function applyRatioRows(field: RatioField, full: RgbImage, y0: number, ro
     const above = 6 * w * ya
     const below = 6 * w * Math.min(ya + 1, h - 1)
     for (let k = 0; k < 6 * w; k++) row[k] = coefficients[above + k] + ty * (coefficients[below + k] - coefficients[above + k])
-    const s0 = y * W * 3
+    tableIndices(full, y * W * 3, W * 3, indices)
     const o0 = j * W * 3
     for (let x = 0; x < W; x++) {
-      const s = s0 + 3 * x
-      const r = lut[lutIndex(src[s])]
-      const g = lut[lutIndex(src[s + 1])]
-      const b = lut[lutIndex(src[s + 2])]
+      const r = lut[indices[3 * x]]
+      const g = lut[indices[3 * x + 1]]
+      const b = lut[indices[3 * x + 2]]
       const guide = Math.log(0.2126 * r + 0.7152 * g + 0.0722 * b + RATIO_EPSILON)
       const l = left[x]
       const k = right[x]
@@ -191,10 +212,10 @@ function product(a: Float32Array, b: Float32Array): Float32Array {
   return out
 }
 
-/** Mean over a (2r+1)² window clamped to the image, via row then column prefix sums. */
+/** Mean over a (2r+1)² window clamped to the image: row prefix sums, then running column sums row by row (cache-friendly). */
 function boxFilter(src: Float32Array, w: number, h: number, r: number): Float32Array {
   const horizontal = new Float32Array(w * h)
-  const prefix = new Float64Array(Math.max(w, h) + 1)
+  const prefix = new Float64Array(w + 1)
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) prefix[x + 1] = prefix[x] + src[y * w + x]
     for (let x = 0; x < w; x++) {
@@ -204,13 +225,15 @@ function boxFilter(src: Float32Array, w: number, h: number, r: number): Float32A
     }
   }
   const out = new Float32Array(w * h)
-  for (let x = 0; x < w; x++) {
-    for (let y = 0; y < h; y++) prefix[y + 1] = prefix[y] + horizontal[y * w + x]
-    for (let y = 0; y < h; y++) {
-      const lo = Math.max(0, y - r)
-      const hi = Math.min(h - 1, y + r)
-      out[y * w + x] = (prefix[hi + 1] - prefix[lo]) / (hi - lo + 1)
-    }
+  const columns = new Float64Array(w)
+  for (let y = 0; y < Math.min(r, h - 1) + 1; y++) for (let x = 0; x < w; x++) columns[x] += horizontal[y * w + x]
+  for (let y = 0; y < h; y++) {
+    const count = Math.min(h - 1, y + r) - Math.max(0, y - r) + 1
+    for (let x = 0; x < w; x++) out[y * w + x] = columns[x] / count
+    const enter = y + r + 1
+    const leave = y - r
+    if (enter < h) for (let x = 0; x < w; x++) columns[x] += horizontal[enter * w + x]
+    if (leave >= 0) for (let x = 0; x < w; x++) columns[x] -= horizontal[leave * w + x]
   }
   return out
 }

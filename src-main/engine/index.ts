@@ -3,7 +3,7 @@
  */
 export * from './types'
 export { UnclipError, isUnclipError, toUnclipError, cancelledError, throwIfAborted } from './errors'
-export { decodeImage, DEFAULT_MAX_PIXELS, type DecodeOptions } from './decode'
+export { decodeImage, decodeSamples, samplesToImage, DEFAULT_MAX_PIXELS, type DecodeOptions } from './decode'
 export { defaultModelsDir, listModels, selectModel, type ModelEntry } from './model-registry'
 export { preferredProviders, providersAvailable, cudaLibrariesInstalled } from './providers'
 export {

@@ -33,6 +33,18 @@ export interface RgbImage {
   data: Float32Array
 }
 
+/**
+ * Interleaved RGB integer samples exactly as decoded: sRGB-encoded, 8- or 16-bit,
+ * `data.length === width * height * 3`. A quarter (8-bit) or half (16-bit) of the memory of the
+ * same picture as an `RgbImage`, which is what lets 100 MP photos convert in bounded memory.
+ */
+export interface RgbSamples {
+  width: number
+  height: number
+  bits: 8 | 16
+  data: Uint8Array | Uint16Array
+}
+
 /** Metadata kept from the input for the outputs. */
 export interface SourceMetadata {
   /** Raw EXIF block as sharp returns it (orientation already applied to the pixels), if any. */
