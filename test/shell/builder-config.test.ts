@@ -1,0 +1,49 @@
+import { existsSync, readFileSync } from 'node:fs'
+import yaml from 'js-yaml'
+import { describe, expect, it } from 'vitest'
+
+interface BuilderConfig {
+  appId: string
+  productName: string
+  directories: { output: string }
+  files: string[]
+  asarUnpack: string[]
+  extraResources: { from: string; to: string; filter?: string[] }[]
+  linux: { target: string[]; icon: string; files: string[] }
+  win: { target: string[]; icon: string; files: string[] }
+  mac: { target: string[]; icon: string; files: string[] }
+}
+
+const config = yaml.load(readFileSync('electron-builder.yml', 'utf8')) as BuilderConfig
+
+describe('electron-builder.yml', () => {
+  it('names the app and packages only the build output', () => {
+    expect(config.appId).toBe('app.unclip.desktop')
+    expect(config.productName).toBe('Unclip')
+    expect(config.directories.output).toBe('release')
+    expect(config.files).toEqual(expect.arrayContaining(['out/**', 'package.json']))
+  })
+  it('unpacks the native addons from the asar', () => {
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining(['node_modules/onnxruntime-node/**', 'node_modules/sharp/**', 'node_modules/@img/**'])
+    )
+  })
+  it('ships models beside the asar where paths.ts looks for them', () => {
+    const models = config.extraResources.find((r) => r.to === 'models')
+    expect(models).toEqual({ from: 'models', to: 'models', filter: ['*.onnx', '*.json'] })
+    expect(readFileSync('src-main/paths.ts', 'utf8')).toContain("join(process.resourcesPath, 'models')")
+  })
+  it('prunes other platforms’ onnxruntime binaries', () => {
+    const others = { linux: ['darwin', 'win32'], win: ['darwin', 'linux'], mac: ['linux', 'win32'] } as const
+    for (const [platform, excluded] of Object.entries(others)) {
+      const files = config[platform as keyof typeof others].files
+      for (const os of excluded) expect(files).toContain(`!node_modules/onnxruntime-node/bin/napi-v*/${os}/**`)
+    }
+  })
+  it('builds the usual targets with icons that exist', () => {
+    expect(config.linux.target).toEqual(['AppImage', 'deb'])
+    expect(config.win.target).toEqual(['nsis'])
+    expect(config.mac.target).toEqual(['dmg'])
+    for (const icon of [config.linux.icon, config.win.icon, config.mac.icon]) expect(existsSync(icon), icon).toBe(true)
+  })
+})
