@@ -1,0 +1,168 @@
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Events, Settings } from '../../src-preload/contract'
+import { createInProcessEngineHost } from '../../src-main/engine-host/in-process'
+import { createHandlers, type Dialogs } from '../../src-main/ipc/handlers'
+import { createPathGuard } from '../../src-main/ipc/path-guard'
+import { openSettingsStore } from '../../src-main/settings'
+
+const TONEMAP = { operator: 'reinhard', exposureEv: 0, whitePoint: Infinity, gamma: 1 } as const
+
+let dir: string
+let photo: string
+let notImage: string
+const host = createInProcessEngineHost({ modelsDir: 'test/fixtures/models', model: 'unclip-fixture' })
+const events: { event: keyof Events; payload: unknown }[] = []
+const shown: string[] = []
+let dialogAnswer: { files: string[]; folder: string | null } = { files: [], folder: null }
+let handlers: ReturnType<typeof createHandlers>
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'unclip-handlers-'))
+  photo = join(dir, 'sky.png')
+  // 96×64 gradient whose top-left corner is blown out (clipped).
+  const width = 96
+  const height = 64
+  const pixels = Buffer.alloc(width * height * 3)
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const v = x < 24 && y < 16 ? 255 : Math.round((x / width) * 200)
+      pixels.fill(v, (y * width + x) * 3, (y * width + x) * 3 + 3)
+    }
+  await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toFile(photo)
+  notImage = join(dir, 'notes.jpg')
+  await writeFile(notImage, 'these are not pixels')
+  const dialogs: Dialogs = {
+    openFiles: async () => dialogAnswer.files,
+    openFolder: async () => dialogAnswer.folder,
+    chooseOutputFolder: async () => dialogAnswer.folder
+  }
+  handlers = createHandlers({
+    host,
+    dialogs,
+    settings: await openSettingsStore(join(dir, 'settings', 'settings.json')),
+    shell: { showItemInFolder: (path) => shown.push(path) },
+    pathGuard: createPathGuard(),
+    emit: (event, payload) => events.push({ event, payload }),
+    pendingFiles: { drain: () => ['/pending/a.jpg'] }
+  })
+})
+
+afterAll(() => host.dispose())
+
+describe('IPC handlers with the in-process engine host', () => {
+  it('refuses paths the user never chose', async () => {
+    expect(await handlers['image:open']({ path: photo })).toEqual({
+      ok: false,
+      error: { code: 'PATH_NOT_ALLOWED', message: `Not allowed to access path "${photo}": open it with the Open dialog or drop it on the window first.` }
+    })
+    expect((await handlers['folder:list']({ folder: dir })).ok).toBe(false)
+  })
+
+  it('answers bad arguments with INVALID_ARGUMENT and the exact message', async () => {
+    expect(await handlers['image:open']({ path: 'sky.png' })).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'Expected absolute path for path but received "sky.png" of type string' }
+    })
+    expect(await handlers['image:open'](undefined)).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'Expected object for request but received undefined of type undefined' }
+    })
+  })
+
+  it('grants what the dialog returns, then opens, converts and exports it', async () => {
+    dialogAnswer = { files: [photo, notImage], folder: null }
+    expect(await handlers['dialog:openFiles'](undefined)).toEqual({ ok: true, value: [photo, notImage] })
+
+    const opened = await handlers['image:open']({ path: photo })
+    if (!opened.ok) throw new Error(opened.error.message)
+    expect(opened.value).toMatchObject({ width: 96, height: 64, previewWidth: 96, previewHeight: 64, metadata: { format: 'png' } })
+    expect(opened.value.ldr).toBeInstanceOf(Float32Array)
+    expect(opened.value.ldr.length).toBe(96 * 64 * 3)
+    expect(opened.value.clippedFraction).toBeCloseTo((24 * 16) / (96 * 64), 5)
+
+    const converted = await handlers['image:convert']({ jobId: 'c1', path: photo, mode: 'hdr' })
+    if (!converted.ok) throw new Error(converted.error.message)
+    expect(converted.value.hdr.length).toBe(96 * 64 * 3)
+    // The fixture boosts clipped highlights above display white.
+    expect(converted.value.peak).toBeGreaterThan(1)
+    const progress = events.filter((e) => e.event === 'job:progress').map((e) => e.payload as Events['job:progress'])
+    expect(progress.every((p) => p.jobId === 'c1')).toBe(true)
+    expect(progress.at(-1)?.event.stage).toBe('done')
+
+    const exported = await handlers['export:write']({ path: photo, formats: ['hdr', 'png'], tonemap: TONEMAP, mode: 'hdr', overwrite: false })
+    if (!exported.ok) throw new Error(exported.error.message)
+    expect(exported.value.outputs).toHaveLength(2)
+    for (const output of exported.value.outputs) expect((await stat(output)).size).toBeGreaterThan(0)
+    expect((await readFile(exported.value.outputs.find((o) => o.endsWith('.hdr'))!)).subarray(0, 10).toString()).toBe('#?RADIANCE')
+
+    const again = await handlers['export:write']({ path: photo, formats: ['png'], tonemap: TONEMAP, mode: 'hdr', overwrite: false })
+    expect(again.ok ? 'ok' : again.error.code).toBe('OUTPUT_EXISTS')
+
+    // Outputs the app wrote may be shown in the file manager.
+    expect(await handlers['shell:showInFolder']({ path: exported.value.outputs[0] })).toEqual({ ok: true, value: null })
+    expect(shown).toEqual([exported.value.outputs[0]])
+  })
+
+  it('reports a non-image file as NOT_AN_IMAGE', async () => {
+    const result = await handlers['image:open']({ path: notImage })
+    expect(result.ok ? 'ok' : result.error.code).toBe('NOT_AN_IMAGE')
+  })
+
+  it('writes the 16-bit Save-and-return TIFF beside the original and never replaces a non-TIFF', async () => {
+    const saved = await handlers['plugin:saveAndReturn']({ path: photo, tonemap: TONEMAP, mode: 'hdr', confirmReplace: false })
+    if (!saved.ok) throw new Error(saved.error.message)
+    expect(saved.value.output).toBe(join(dir, 'sky-unclip.tif'))
+    const meta = await sharp(saved.value.output).metadata()
+    expect(meta).toMatchObject({ format: 'tiff', width: 96, height: 64, depth: 'ushort' })
+    const replace = await handlers['plugin:saveAndReturn']({ path: photo, tonemap: TONEMAP, mode: 'hdr', confirmReplace: true })
+    expect(replace.ok ? 'ok' : replace.error.code).toBe('INVALID_ARGUMENT')
+    expect((await sharp(photo).metadata()).format).toBe('png')
+  })
+
+  it('refuses low-light mode as MODE_UNAVAILABLE', async () => {
+    const result = await handlers['image:convert']({ jobId: 'c2', path: photo, mode: 'lowlight' })
+    expect(result.ok ? 'ok' : result.error.code).toBe('MODE_UNAVAILABLE')
+  })
+
+  it('cancel of an unknown job is JOB_NOT_FOUND', async () => {
+    expect(await handlers['job:cancel']({ jobId: 'nope' })).toEqual({
+      ok: false,
+      error: { code: 'JOB_NOT_FOUND', message: 'No running job has id "nope".' }
+    })
+  })
+
+  it('lists a granted folder, remembers it, and only stores chosen folders in settings', async () => {
+    dialogAnswer = { files: [], folder: dir }
+    expect(await handlers['dialog:openFolder'](undefined)).toEqual({ ok: true, value: dir })
+    const listed = await handlers['folder:list']({ folder: dir })
+    if (!listed.ok) throw new Error(listed.error.message)
+    expect(listed.value.map((e) => e.name)).toEqual(['notes.jpg', 'sky-unclip.tif', 'sky.png'])
+    const settings = await handlers['settings:get'](undefined)
+    expect(settings.ok && (settings.value as Settings).lastFolder).toBe(dir)
+    const sneaky = await handlers['settings:set']({ lastFolder: '/etc' })
+    expect(sneaky.ok ? 'ok' : sneaky.error.code).toBe('PATH_NOT_ALLOWED')
+  })
+
+  it('runs a batch over a granted folder with progress', async () => {
+    const outDir = join(dir, 'batch-out')
+    dialogAnswer = { files: [], folder: outDir }
+    await handlers['dialog:chooseOutputFolder'](undefined)
+    const result = await handlers['batch:start']({
+      jobId: 'b1', inputs: [dir], formats: ['png'], outDir, recursive: false, overwrite: false, mode: 'hdr', tonemap: TONEMAP
+    })
+    if (!result.ok) throw new Error(result.error.message)
+    expect(result.value.converted.map((c) => c.input).sort()).toEqual([join(dir, 'sky-unclip.tif'), photo].sort())
+    expect(result.value.failed.map((f) => [f.input, f.error.code])).toEqual([[notImage, 'NOT_AN_IMAGE']])
+    expect(events.some((e) => e.event === 'job:progress' && (e.payload as Events['job:progress']).jobId === 'b1')).toBe(true)
+  })
+
+  it('drains pending open-with files and reports engine info', async () => {
+    expect(await handlers['app:pendingFiles'](undefined)).toEqual({ ok: true, value: ['/pending/a.jpg'] })
+    const info = await handlers['engine:info'](undefined)
+    expect(info.ok && info.value.model.name).toBe('unclip-fixture')
+  })
+})
