@@ -1,0 +1,67 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Tensor } from 'onnxruntime-node'
+import { describe, expect, it } from 'vitest'
+import { UnclipError } from './errors'
+import { createSession, cudaLibrariesInstalled, preferredProviders, providersAvailable } from './providers'
+
+const FIXTURE_ONNX = fileURLToPath(new URL('../../test/fixtures/models/unclip-fixture.onnx', import.meta.url))
+
+async function expectError(promise: Promise<unknown>, code: string, message: string): Promise<void> {
+  const error = await promise.then(() => undefined, (e: unknown) => e)
+  expect(error).toBeInstanceOf(UnclipError)
+  expect((error as UnclipError).code).toBe(code)
+  expect((error as UnclipError).message).toBe(message)
+}
+
+describe('providers', () => {
+  it('prefers each platform\'s GPU API, always ending in cpu', () => {
+    expect(preferredProviders('win32')).toEqual(['dml', 'cpu'])
+    expect(preferredProviders('darwin')).toEqual(['coreml', 'cpu'])
+    expect(preferredProviders('linux', true)).toEqual(['cuda', 'webgpu', 'cpu'])
+    expect(preferredProviders('linux', false)).toEqual(['webgpu', 'cpu'])
+    expect(preferredProviders('freebsd')).toEqual(['cpu'])
+  })
+
+  it('lists cpu, and cuda only when its libraries are installed', () => {
+    const available = providersAvailable()
+    expect(available).toContain('cpu')
+    expect(available.includes('cuda')).toBe(cudaLibrariesInstalled())
+    expect(available).not.toContain('tensorrt')
+  })
+
+  it('forced cpu opens a working session with no fallbacks', async () => {
+    const { session, report } = await createSession(FIXTURE_ONNX, 'cpu')
+    expect(report).toEqual({ requested: ['cpu'], chosen: 'cpu', fallbacks: [] })
+    const out = await session.run({ ldr: new Tensor('float32', new Float32Array(3 * 16 * 16).fill(1), [1, 3, 16, 16]) })
+    expect(out.hdr.dims).toEqual([1, 3, 16, 16])
+    // The fixture's fully clipped neighbourhood: linear 1 × (1 + gain 3).
+    expect(out.hdr.data[0]).toBeCloseTo(4, 5)
+    await session.release()
+  })
+
+  it.skipIf(cudaLibrariesInstalled() || process.platform !== 'linux')('forced cuda without its libraries is PROVIDER_UNAVAILABLE with the reason', async () => {
+    await expectError(
+      createSession(FIXTURE_ONNX, 'cuda'),
+      'PROVIDER_UNAVAILABLE',
+      'Execution provider "cuda" is unavailable: onnxruntime CUDA libraries are not installed (libonnxruntime_providers_cuda.so missing; run "npm run cuda:install")'
+    )
+  })
+
+  it.skipIf(process.platform !== 'linux')('forced dml on Linux is PROVIDER_UNAVAILABLE with onnxruntime\'s reason', async () => {
+    await expectError(createSession(FIXTURE_ONNX, 'dml'), 'PROVIDER_UNAVAILABLE', 'Execution provider "dml" is unavailable: no available backend found. ERR: [dml] backend not found.')
+  })
+
+  it('automatic selection records why each skipped provider failed', async () => {
+    const { session, report } = await createSession(FIXTURE_ONNX)
+    expect(report.requested).toEqual(preferredProviders())
+    const tried = report.requested.indexOf(report.chosen)
+    expect(report.fallbacks.map((f) => f.provider)).toEqual(report.requested.slice(0, tried))
+    for (const fallback of report.fallbacks) expect(fallback.reason.length).toBeGreaterThan(10)
+    if (report.chosen === 'cpu' && report.requested.includes('webgpu')) {
+      // A GPU-less machine: Dawn finds no adapter, in the probe child, without hanging or crashing us.
+      expect(report.fallbacks.find((f) => f.provider === 'webgpu')?.reason).toMatch(/adapter|WebGPU/)
+    }
+    await session.release()
+  })
+})
