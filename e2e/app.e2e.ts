@@ -1,0 +1,110 @@
+/**
+ * End to end: the built renderer in real Chromium (headless, WebGL2 via SwiftShader) against the
+ * shell's real IPC handlers and the real in-process engine with the fixture model; then, where
+ * the Electron binary exists, the same walk in the real app.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowserApp } from './support/browser-app'
+import { buildRenderer, bundlePageBridge } from './support/build-renderer'
+import type { AppDriver } from './support/driver'
+import { electronBinary, launchElectronApp } from './support/electron-app'
+import { createPhotoFolder } from './support/photos'
+import * as walk from './support/walk'
+
+const ROOT = resolve(import.meta.dirname, '..')
+const MODELS_DIR = resolve(ROOT, 'test/fixtures/models')
+const MODEL = 'unclip-fixture'
+const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots')
+/** Eight photos make a batch long enough to cancel part-way on a slow machine. */
+const PHOTO_COUNT = 8
+const STEP_TIMEOUT = 60_000
+
+async function workspace(name: string): Promise<walk.WalkOptions & { dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), `unclip-e2e-${name}-`))
+  const exportDir = join(dir, 'export')
+  const batchDir = join(dir, 'batch')
+  await mkdir(exportDir)
+  await mkdir(batchDir)
+  return { dir, exportDir, batchDir, photos: await createPhotoFolder(join(dir, 'photos'), PHOTO_COUNT) }
+}
+
+async function saveScreenshot(name: string, page: Page): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
+}
+
+describe('renderer in Chromium against the real engine', () => {
+  let app: AppDriver
+  let options: walk.WalkOptions & { dir: string }
+
+  beforeAll(async () => {
+    const rendererDir = resolve(ROOT, 'e2e/.artifacts/renderer')
+    const [bridgeScript, ws] = await Promise.all([bundlePageBridge(), workspace('chromium'), buildRenderer(rendererDir)])
+    options = { ...ws, screenshots: saveScreenshot }
+    await mkdir(SCREENSHOTS, { recursive: true })
+    app = await launchBrowserApp({
+      rendererDir,
+      bridgeScript,
+      modelsDir: MODELS_DIR,
+      model: MODEL,
+      settingsPath: join(ws.dir, 'settings.json')
+    })
+  }, 180_000)
+
+  afterAll(async () => {
+    await app?.close()
+    if (options) await rm(options.dir, { recursive: true, force: true })
+  })
+
+  it('shows the model and provider in the status bar', async () => {
+    await expect.poll(() => app.page.getByTestId('model-name').textContent(), { timeout: STEP_TIMEOUT }).toContain(MODEL)
+    expect(await app.page.getByTestId('provider').textContent()).toMatch(/Running on (CPU|GPU)/)
+    const lowLight = app.page.getByRole('switch', { name: 'Low-light mode' })
+    expect(await lowLight.isDisabled()).toBe(true)
+    expect(await app.page.getByText('Coming soon').count()).toBe(1)
+  })
+
+  it('opens a folder and shows a thumbnail for each photo', () => walk.openFolder(app, options), STEP_TIMEOUT)
+  it('converts one photo and shows it at 100%', () => walk.convertOne(app, options), STEP_TIMEOUT)
+  it('moves the before/after divider and the two sides differ', () => walk.compareSides(app, options), STEP_TIMEOUT)
+  it('changes the preview with the exposure slider, in the page only', () => walk.changeExposure(app), STEP_TIMEOUT)
+  it('exports .hdr and PNG that decode, and the PNG matches the preview within 1/255', () => walk.exportAndCompare(app, options), STEP_TIMEOUT)
+  it('batches the folder, cancels part-way and lists the corrupt file', () => walk.batchAndCancel(app, options), STEP_TIMEOUT)
+})
+
+const electronPath = electronBinary()
+
+describe('the same walk in the Electron app', () => {
+  it.skipIf(electronPath === null)(
+    'runs end to end (skipped: no Electron binary at node_modules/electron/path.txt, e.g. offline CI)',
+    async () => {
+      execFileSync(process.execPath, [resolve(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+        cwd: ROOT,
+        stdio: 'inherit'
+      })
+      const ws = await workspace('electron')
+      const app = await launchElectronApp({
+        executablePath: electronPath as string,
+        modelsDir: MODELS_DIR,
+        model: MODEL,
+        userDataDir: join(ws.dir, 'user-data')
+      })
+      try {
+        await walk.openFolder(app, ws)
+        await walk.convertOne(app, ws)
+        await walk.compareSides(app, ws)
+        await walk.changeExposure(app)
+        await walk.exportAndCompare(app, ws)
+        await walk.batchAndCancel(app, ws)
+      } finally {
+        await app.close()
+        await rm(ws.dir, { recursive: true, force: true })
+      }
+    },
+    240_000
+  )
+})

@@ -1,0 +1,90 @@
+import { chromium, type Browser } from 'playwright-core'
+import { createInProcessEngineHost } from '../../src-main/engine-host/in-process'
+import type { EngineHost } from '../../src-main/engine-host/types'
+import { createHandlers, type Dialogs } from '../../src-main/ipc/handlers'
+import { createPathGuard } from '../../src-main/ipc/path-guard'
+import { openSettingsStore } from '../../src-main/settings'
+import type { CommandName, Events } from '../../src-preload/contract'
+import type { AppDriver } from './driver'
+import { serveStatic } from './static-server'
+import { decodeWire, encodeWire } from './wire'
+
+/** SwiftShader gives headless Chromium WebGL2 with float textures on machines without a GPU. */
+export const CHROMIUM_ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist']
+
+export interface BrowserAppOptions {
+  /** The built renderer (index.html and assets). */
+  rendererDir: string
+  /** The bundled page bridge (see `bundlePageBridge`). */
+  bridgeScript: string
+  modelsDir: string
+  model: string
+  settingsPath: string
+  chromiumPath?: string
+}
+
+/**
+ * The built renderer in headless Chromium, with `window.unclip` wired to the shell's real IPC
+ * handlers over the real in-process engine. Only the native dialogs are scripted.
+ */
+export async function launchBrowserApp(options: BrowserAppOptions): Promise<AppDriver & { host: EngineHost; browser: Browser }> {
+  const answers: Record<keyof Dialogs, (string | string[])[]> = { openFiles: [], openFolder: [], chooseOutputFolder: [] }
+  const shown: string[] = []
+  const next = <T>(kind: keyof Dialogs, none: T): T => (answers[kind].shift() as T | undefined) ?? none
+
+  const host = createInProcessEngineHost({ modelsDir: options.modelsDir, model: options.model })
+  const server = await serveStatic(options.rendererDir)
+  const browser = await chromium.launch({ executablePath: options.chromiumPath ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 })
+
+  // Events go out in order, and a command's answer waits for the events it caused, as with IPC.
+  let events: Promise<unknown> = Promise.resolve()
+  const emit = <E extends keyof Events>(event: E, payload: Events[E]): void => {
+    const wire = encodeWire(payload)
+    events = events
+      .then(() => page.evaluate(([c, p]) => (window as unknown as { __unclipEmit(c: string, p: unknown): void }).__unclipEmit(c, p), [event, wire] as const))
+      .catch(() => undefined)
+  }
+
+  const handlers = createHandlers({
+    host,
+    dialogs: {
+      openFiles: async () => next<string[]>('openFiles', []),
+      openFolder: async () => next<string | null>('openFolder', null),
+      chooseOutputFolder: async () => next<string | null>('chooseOutputFolder', null)
+    },
+    settings: await openSettingsStore(options.settingsPath),
+    shell: { showItemInFolder: (path) => shown.push(path) },
+    pathGuard: createPathGuard(),
+    emit,
+    pendingFiles: { drain: () => [] }
+  })
+
+  await page.exposeBinding('__unclipInvoke', async (_source, channel: string, payload: unknown) => {
+    const handler = handlers[channel as CommandName]
+    if (!handler) return { ok: false, error: { code: 'FORBIDDEN', message: `Unknown channel ${channel}` } }
+    const result = await handler(decodeWire(payload))
+    await events
+    return encodeWire(result)
+  })
+  await page.addInitScript({ content: options.bridgeScript })
+  page.on('pageerror', (error) => console.error('[renderer]', error))
+  await page.goto(server.url)
+
+  return {
+    page,
+    host,
+    browser,
+    async answerDialog(kind, answer) {
+      answers[kind].push(answer)
+    },
+    async shownInFolder() {
+      return [...shown]
+    },
+    async close() {
+      await browser.close()
+      await server.close()
+      await host.dispose()
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import type { Page } from 'playwright-core'
+import sharp from 'sharp'
+import type { View } from '../../src-renderer/src/lib/zoom'
+
+/** The preview canvas's pixels, top row first, with the view that drew them. */
+export interface CanvasPixels {
+  width: number
+  height: number
+  rgba: Uint8Array
+  view: View
+}
+
+/**
+ * Reads back what the WebGL preview last drew (`gl.readPixels`; the renderer keeps its drawing
+ * buffer), so the comparison sees the shader's own output, not a re-encoded screenshot.
+ */
+export async function readPreviewPixels(page: Page): Promise<CanvasPixels> {
+  const read = await page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-view]')
+    const gl = canvas?.getContext('webgl2')
+    if (!canvas || !gl) throw new Error('No WebGL preview canvas on the page')
+    const { width, height } = canvas
+    const bottomUp = new Uint8Array(width * height * 4)
+    gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, bottomUp)
+    let binary = ''
+    for (let i = 0; i < bottomUp.length; i += 0x8000) binary += String.fromCharCode(...bottomUp.subarray(i, i + 0x8000))
+    return { width, height, base64: btoa(binary), view: canvas.dataset.view ?? '' }
+  })
+  const bottomUp = Buffer.from(read.base64, 'base64')
+  const rgba = new Uint8Array(bottomUp.length)
+  const row = read.width * 4
+  for (let y = 0; y < read.height; y++) rgba.set(bottomUp.subarray((read.height - 1 - y) * row, (read.height - y) * row), y * row)
+  return { width: read.width, height: read.height, rgba, view: JSON.parse(read.view) as View }
+}
+
+/** RGB of the canvas pixel showing image pixel (x, y); needs a scale-1 view. */
+export function imagePixel(canvas: CanvasPixels, x: number, y: number): [number, number, number] {
+  const cx = x + canvas.view.offsetX
+  const cy = y + canvas.view.offsetY
+  const i = (cy * canvas.width + cx) * 4
+  return [canvas.rgba[i], canvas.rgba[i + 1], canvas.rgba[i + 2]]
+}
+
+/** Decoded RGB of a PNG (screenshot or export), 8 bits per channel. */
+export async function decodePng(bytes: Buffer | string): Promise<{ width: number; height: number; rgb: Buffer }> {
+  const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+  return { width: info.width, height: info.height, rgb: data }
+}
+
+/** Mean absolute difference per channel between two equally sized RGB buffers. */
+export function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
+  let sum = 0
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i])
+  return sum / a.length
+}
