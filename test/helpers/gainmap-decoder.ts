@@ -132,6 +132,48 @@ export function parseHdrgm(xmp: string): HdrgmValues {
   }
 }
 
+/** ISO 21496-1 gain-map metadata, the values the hdrgm XMP also carries (first channel). */
+export interface IsoGainMapValues {
+  multichannel: boolean
+  baseHdrHeadroom: number
+  alternateHdrHeadroom: number
+  gainMapMin: number
+  gainMapMax: number
+  gamma: number
+  baseOffset: number
+  alternateOffset: number
+}
+
+/**
+ * Parses the ISO 21496-1 payload (after its namespace): u16 minimum_version, u16 writer_version,
+ * u8 flags (bit 7 multichannel, bit 3 common denominator), then fractions — headrooms unsigned,
+ * per channel min/max signed, gamma unsigned, offsets signed — each a numerator followed by a
+ * u32 denominator unless the common denominator is used. All big-endian.
+ */
+export function parseIsoGainMap(payload: Buffer): IsoGainMapValues {
+  let pos = 5
+  const flags = payload[4]
+  const common = flags & 0x08 ? payload.readUInt32BE(pos) : undefined
+  if (common !== undefined) pos += 4
+  const fraction = (signed: boolean): number => {
+    const n = signed ? payload.readInt32BE(pos) : payload.readUInt32BE(pos)
+    pos += 4
+    const d = common ?? payload.readUInt32BE(pos)
+    if (common === undefined) pos += 4
+    return n / d
+  }
+  return {
+    multichannel: (flags & 0x80) !== 0,
+    baseHdrHeadroom: fraction(false),
+    alternateHdrHeadroom: fraction(false),
+    gainMapMin: fraction(true),
+    gainMapMax: fraction(true),
+    gamma: fraction(false),
+    baseOffset: fraction(true),
+    alternateOffset: fraction(true)
+  }
+}
+
 function srgbToLinear(v: number): number {
   return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4)
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
-import { decodeGainMapJpeg, readSegments } from '../../../test/helpers/gainmap-decoder'
+import { decodeGainMapJpeg, parseIsoGainMap, readSegments } from '../../../test/helpers/gainmap-decoder'
 import { prepareExif } from '../exif'
 import { DEFAULT_TONEMAP, luminance, toneMapImage } from '../tonemap'
 import type { RgbImage } from '../types'
@@ -94,7 +94,7 @@ describe('encodeUltraHdr', () => {
     expect(errors[errors.length - 1]).toBeLessThanOrEqual(0.02)
   })
 
-  it('writes the documented container: MPF entries, XMP, ICC, quarter-size gain map', async () => {
+  it('writes the documented container: MPF entries, XMP, ISO 21496-1, ICC, quarter-size gain map', async () => {
     const hdr = highlightScene(200, 150)
     const file = await encodeUltraHdr(hdr)
     const decoded = await decodeGainMapJpeg(file)
@@ -108,7 +108,15 @@ describe('encodeUltraHdr', () => {
     expect(decoded.hdrgm).toMatchObject({ version: '1.0', gamma: 1, offsetSdr: 1 / 64, offsetHdr: 1 / 64, hdrCapacityMin: 0 })
     expect(decoded.hdrgm.baseRenditionIsHdr).toBe(false)
     expect(decoded.hdrgm.hdrCapacityMax).toBe(decoded.hdrgm.gainMapMax)
-    expect(decoded.isoGainMap?.length).toBeGreaterThan(20)
+    const iso = parseIsoGainMap(decoded.isoGainMap!)
+    expect(iso.multichannel).toBe(false)
+    expect(iso.baseHdrHeadroom).toBeCloseTo(decoded.hdrgm.hdrCapacityMin, 6)
+    expect(iso.alternateHdrHeadroom).toBeCloseTo(decoded.hdrgm.hdrCapacityMax, 6)
+    expect(iso.gainMapMin).toBeCloseTo(decoded.hdrgm.gainMapMin, 6)
+    expect(iso.gainMapMax).toBeCloseTo(decoded.hdrgm.gainMapMax, 6)
+    expect(iso.gamma).toBeCloseTo(1, 6)
+    expect(iso.baseOffset).toBeCloseTo(1 / 64, 6)
+    expect(iso.alternateOffset).toBeCloseTo(1 / 64, 6)
 
     const map = await sharp(decoded.gainMapJpeg).metadata()
     expect([map.format, map.width, map.height, map.channels]).toEqual(['jpeg', 50, 38, 1])
