@@ -32,9 +32,10 @@ export type Command =
   | { name: 'convert'; args: ConvertArgs }
   | { name: 'info'; args: EngineArgs }
 
-const FORMATS: readonly OutputFormat[] = ['hdr', 'png', 'png16']
-const MODES: readonly Mode[] = ['hdr', 'lowlight']
-const PROVIDERS: readonly ProviderName[] = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu']
+// Records, so a value added to the engine's unions fails to compile here until it is listed.
+const FORMATS = Object.keys({ hdr: true, png: true, png16: true } satisfies Record<OutputFormat, true>) as OutputFormat[]
+const MODES = Object.keys({ hdr: true, lowlight: true } satisfies Record<Mode, true>) as Mode[]
+const PROVIDERS = Object.keys({ cuda: true, dml: true, coreml: true, webgpu: true, cpu: true } satisfies Record<ProviderName, true>) as ProviderName[]
 
 const ENGINE_OPTIONS = {
   model: { type: 'string' },

@@ -20,7 +20,8 @@ export const SUPPORTED_EXTENSIONS: ReadonlySet<string> = new Set([
 /** The folder created inside each input folder (or beside a single file) when no `-o` is given. */
 export const DEFAULT_OUT_DIR_NAME = 'unclip'
 
-const KNOWN_FORMATS: readonly OutputFormat[] = ['hdr', 'png', 'png16']
+// A Record so that a format added to OutputFormat fails to compile here until it is listed.
+const KNOWN_FORMATS = Object.keys({ hdr: true, png: true, png16: true } satisfies Record<OutputFormat, true>) as OutputFormat[]
 
 /** One file of a batch and where its outputs go (`outputPathFor(outputBase, format)`). */
 export interface PlannedFile {

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process'
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join, relative } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import sharp from 'sharp'
+import { listFiles, writePhoto } from '../../test/cli/photos'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { convertBatch } from './batch'
 import { createEngine, type Engine } from './engine'
@@ -38,31 +39,9 @@ const options = (over: Partial<BatchOptions> = {}): BatchOptions => ({
   ...over
 })
 
-/** Writes a photo with a gradient and a clipped patch, encoded by its extension. */
-async function photo(name: string, width = 48, height = 32): Promise<string> {
-  const raw = Buffer.alloc(width * height * 3)
-  for (let i = 0; i < width * height; i++) {
-    const x = i % width
-    const y = Math.floor(i / width)
-    const clipped = x < width / 4 && y < height / 4
-    raw[i * 3] = clipped ? 255 : (x * 255) / width
-    raw[i * 3 + 1] = clipped ? 255 : (y * 255) / height
-    raw[i * 3 + 2] = clipped ? 255 : 90
-  }
-  const path = join(dir, name)
-  await mkdir(dirname(path), { recursive: true })
-  const image = sharp(raw, { raw: { width, height, channels: 3 } })
-  await (name.endsWith('.png') ? image.png() : image.jpeg({ quality: 90 })).toFile(path)
-  return path
-}
-
-/** Every file under `root`, relative and sorted, hidden ones included. */
-async function files(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true })
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => relative(root, join(e.parentPath, e.name)))
-    .sort()
+/** A photo named relative to the test's folder. */
+function photo(name: string, width?: number, height?: number): Promise<string> {
+  return writePhoto(join(dir, name), width, height)
 }
 
 async function expectHdr(path: string, width: number, height: number): Promise<void> {
@@ -92,7 +71,7 @@ describe('convertBatch', () => {
     ])
     await expectHdr(join(dir, 'unclip', 'a.hdr'), 48, 32)
     expect((await sharp(join(dir, 'unclip', 'b.png')).metadata()).width).toBe(40)
-    expect(await files(join(dir, 'unclip'))).toEqual(['a.hdr', 'a.png', 'b.hdr', 'b.png'])
+    expect(await listFiles(join(dir, 'unclip'))).toEqual(['a.hdr', 'a.png', 'b.hdr', 'b.png'])
 
     for (const index of [0, 1]) {
       const mine = events.filter((e) => e.index === index)
@@ -110,7 +89,7 @@ describe('convertBatch', () => {
     const out = join(dir, 'out')
     const result = await convertBatch(engine, [join(dir, 'in')], options({ outDir: out, outDirExplicit: true, recursive: true, formats: ['hdr'] }))
     expect(result.converted).toHaveLength(2)
-    expect(await files(out)).toEqual(['top.hdr', join('trip', 'day1', 'deep.hdr')])
+    expect(await listFiles(out)).toEqual(['top.hdr', join('trip', 'day1', 'deep.hdr')])
   })
 
   it('never replaces existing outputs: the photo is skipped and the file stays byte-identical', async () => {
@@ -126,7 +105,7 @@ describe('convertBatch', () => {
     expect(result.skipped).toEqual([join(dir, 'a.jpg')])
     expect(result.converted.map((c) => c.input)).toEqual([join(dir, 'b.jpg')])
     expect(await readFile(join(dir, 'unclip', 'a.hdr'))).toEqual(mine)
-    expect(await files(join(dir, 'unclip'))).toEqual(['a.hdr', 'b.hdr', 'b.png'])
+    expect(await listFiles(join(dir, 'unclip'))).toEqual(['a.hdr', 'b.hdr', 'b.png'])
     expect(events.filter((e) => e.index === 0).map((e) => e.stage)).toEqual(['queued', 'skipped'])
   })
 
@@ -155,7 +134,7 @@ describe('convertBatch', () => {
       { input: garbage, error: { code: 'NOT_AN_IMAGE', message: `Not an image, or a format Unclip cannot read: ${garbage}` } },
       { input: truncated, error: { code: 'CORRUPT_IMAGE', message: `Image is corrupt or truncated: ${truncated}` } }
     ])
-    expect(await files(join(dir, 'unclip'))).toEqual(['a.hdr', 'a.png', 'd.hdr', 'd.png'])
+    expect(await listFiles(join(dir, 'unclip'))).toEqual(['a.hdr', 'a.png', 'd.hdr', 'd.png'])
   })
 
   it('cancels mid-file within a second, leaving only finished outputs and no temp files', async () => {
@@ -180,7 +159,7 @@ describe('convertBatch', () => {
     expect(result.cancelled).toBe(true)
     expect(result.converted.map((c) => c.input)).toEqual([join(dir, 'a.jpg')])
     expect(result.failed).toEqual([])
-    expect(await files(join(dir, 'unclip'))).toEqual(['a.hdr', 'a.png'])
+    expect(await listFiles(join(dir, 'unclip'))).toEqual(['a.hdr', 'a.png'])
   })
 
   it('starts nothing when the signal has already fired', async () => {
@@ -189,7 +168,7 @@ describe('convertBatch', () => {
     controller.abort()
     const result = await convertBatch(engine, [dir], options({ signal: controller.signal }))
     expect(result).toEqual({ converted: [], failed: [], skipped: [], cancelled: true })
-    expect(await files(dir)).toEqual(['a.jpg'])
+    expect(await listFiles(dir)).toEqual(['a.jpg'])
   })
 
   it('reports OUTPUT_NOT_WRITABLE when a file stands where the output folder should be', async () => {
@@ -245,7 +224,7 @@ describe('convertBatch on a full disk', () => {
         { input, error: { code: 'DISK_FULL', message: `Disk full while writing ${join(out, 'big.hdr')}` } }
       ])
       expect(result.converted.map((c) => c.input)).toEqual([small])
-      expect(await files(out)).toEqual(['small.hdr'])
+      expect(await listFiles(out)).toEqual(['small.hdr'])
     } finally {
       execFileSync('umount', [out])
     }

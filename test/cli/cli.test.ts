@@ -1,0 +1,169 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { decodeRadiance } from '../../src-main/engine/radiance'
+import { listFiles, writePhoto } from './photos'
+import { FIXTURE_FLAGS, finished, jsonLines, runCli, startCli } from './run-cli'
+
+let dir: string
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'unclip-cli-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+const USAGE_HINT = "Run 'unclip --help' for usage.\n"
+
+describe('unclip without an engine', () => {
+  it('prints help and the version', async () => {
+    const help = await runCli(['--help'], dir)
+    expect([help.code, help.stderr]).toEqual([0, ''])
+    expect(help.stdout).toMatch(/^Usage: unclip <command> \[options\]\n/)
+    const convertHelp = await runCli(['convert', '--help'], dir)
+    expect(convertHelp.stdout).toMatch(/^Usage: unclip convert <files or folders\.\.\.> \[options\]\n/)
+    expect(convertHelp.stdout).toContain('--models-dir DIR')
+    const manifest = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    expect(await runCli(['--version'], dir)).toEqual({ code: 0, stdout: `${manifest.version}\n`, stderr: '' })
+  })
+
+  it('exits 2 with one clear line for usage errors', async () => {
+    expect(await runCli(['convert', 'a.jpg', '--format', 'jpg'], dir)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `unclip: Invalid value 'jpg' for --format; expected one of hdr, png, png16\n${USAGE_HINT}`
+    })
+    expect(await runCli(['shrink'], dir)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `unclip: Unknown command 'shrink'; expected convert or info\n${USAGE_HINT}`
+    })
+  })
+
+  it('exits 1 for a missing input, low-light mode and a missing model', async () => {
+    expect(await runCli(['convert', 'nope.jpg', ...FIXTURE_FLAGS], dir)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `unclip: File not found: ${join(dir, 'nope.jpg')}\n`
+    })
+    await writePhoto(join(dir, 'a.jpg'))
+    expect(await runCli(['convert', 'a.jpg', '--mode', 'lowlight', ...FIXTURE_FLAGS], dir)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'unclip: Low-light mode is not available yet\n'
+    })
+    const empty = join(dir, 'no-models')
+    await mkdir(empty)
+    expect(await runCli(['convert', 'a.jpg', '--models-dir', empty, '--json'], dir)).toEqual({
+      code: 1,
+      stdout: `${JSON.stringify({ type: 'error', code: 'MODEL_MISSING', message: `No model found in ${empty}` })}\n`,
+      stderr: `unclip: No model found in ${empty}\n`
+    })
+  })
+})
+
+describe('unclip convert', () => {
+  it('converts a folder given relative to the working directory, with JSON lines', async () => {
+    await writePhoto(join(dir, 'shots', 'a.jpg'), 48, 32)
+    await writePhoto(join(dir, 'shots', 'b.png'), 40, 30)
+    const run = await runCli(['convert', 'shots', '--json', ...FIXTURE_FLAGS], dir)
+
+    expect([run.code, run.stderr]).toEqual([0, ''])
+    const lines = jsonLines(run.stdout)
+    const summary = lines.at(-1)
+    expect(lines.slice(0, -1).every((line) => line.type === 'progress')).toBe(true)
+    expect(lines.filter((line) => line.stage === 'done').map((line) => line.file)).toEqual([
+      join(dir, 'shots', 'a.jpg'),
+      join(dir, 'shots', 'b.png')
+    ])
+    expect(summary).toMatchObject({ type: 'summary', failed: [], skipped: [], cancelled: false })
+    expect((summary?.converted as { outputs: string[] }[]).map((c) => c.outputs)).toEqual([
+      [join(dir, 'shots', 'unclip', 'a.hdr'), join(dir, 'shots', 'unclip', 'a.png')],
+      [join(dir, 'shots', 'unclip', 'b.hdr'), join(dir, 'shots', 'unclip', 'b.png')]
+    ])
+    const hdr = decodeRadiance(await readFile(join(dir, 'shots', 'unclip', 'b.hdr')))
+    expect([hdr.width, hdr.height]).toEqual([40, 30])
+  })
+
+  it('skips existing outputs (exit 1, files untouched) and replaces them with --overwrite (exit 0)', async () => {
+    await writePhoto(join(dir, 'a.jpg'))
+    const first = await runCli(['convert', 'a.jpg', '--format', 'hdr', ...FIXTURE_FLAGS], dir)
+    expect(first.code).toBe(0)
+    const output = join(dir, 'unclip', 'a.hdr')
+    const before = await readFile(output)
+    await writeFile(output, Buffer.concat([before, Buffer.from('edited')]))
+    const edited = await readFile(output)
+
+    const again = await runCli(['convert', 'a.jpg', '--format', 'hdr', ...FIXTURE_FLAGS], dir)
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain(
+      `Converted 0 of 1: 0 failed, 1 skipped.\n  skipped ${join(dir, 'a.jpg')}: outputs already exist (--overwrite replaces them)\n`
+    )
+    expect(await readFile(output)).toEqual(edited)
+
+    const replaced = await runCli(['convert', 'a.jpg', '--format', 'hdr', '--overwrite', ...FIXTURE_FLAGS], dir)
+    expect(replaced.code).toBe(0)
+    expect(await readFile(output)).toEqual(before)
+  })
+
+  it('lists a corrupt file and an unwritable output folder as failures and exits 1', async () => {
+    await writePhoto(join(dir, 'in', 'a.jpg'))
+    await writeFile(join(dir, 'in', 'b.jpg'), 'not a photo')
+    const run = await runCli(['convert', 'in', '--json', ...FIXTURE_FLAGS], dir)
+    expect(run.code).toBe(1)
+    expect(jsonLines(run.stdout).at(-1)?.failed).toEqual([
+      { input: join(dir, 'in', 'b.jpg'), error: { code: 'NOT_AN_IMAGE', message: `Not an image, or a format Unclip cannot read: ${join(dir, 'in', 'b.jpg')}` } }
+    ])
+    expect(await listFiles(join(dir, 'in', 'unclip'))).toEqual(['a.hdr', 'a.png'])
+
+    await writeFile(join(dir, 'file'), '')
+    const blocked = await runCli(['convert', join(dir, 'in', 'a.jpg'), '-o', 'file/out', ...FIXTURE_FLAGS], dir)
+    expect(blocked.code).toBe(1)
+    expect(blocked.stderr).toContain(
+      `  failed  ${join(dir, 'in', 'a.jpg')}: Cannot write to ${join(dir, 'file', 'out')}: a file is in the way of the folder\n`
+    )
+  })
+
+  it('stops within a second of SIGINT, exits 130 and leaves no partial or temp files', async () => {
+    await writePhoto(join(dir, 'a.jpg'), 3000, 2000)
+    await writePhoto(join(dir, 'b.jpg'), 64, 48)
+    const child = startCli(['convert', '.', '--json', ...FIXTURE_FLAGS], dir)
+    let signalledAt = 0
+    let summaryAt = 0
+    let pending = ''
+    child.stdout.on('data', (chunk: string) => {
+      pending += chunk
+      if (signalledAt === 0 && pending.includes('"stage":"upsample"')) {
+        signalledAt = performance.now()
+        child.kill('SIGINT')
+      }
+      if (summaryAt === 0 && pending.includes('"type":"summary"')) summaryAt = performance.now()
+    })
+    const run = await finished(child)
+    const exitedAt = performance.now()
+
+    expect(signalledAt).toBeGreaterThan(0)
+    expect(run.code).toBe(130)
+    // The cancel itself (current strip finished, temp files removed, summary printed) is the
+    // promise; process teardown (onnxruntime and libvips thread pools) adds a few hundred ms more.
+    expect(summaryAt - signalledAt).toBeLessThan(1000)
+    expect(exitedAt - signalledAt).toBeLessThan(3000)
+    expect(jsonLines(run.stdout).at(-1)).toEqual({ type: 'summary', converted: [], failed: [], skipped: [], cancelled: true })
+    expect(await listFiles(dir)).toEqual(['a.jpg', 'b.jpg'])
+  })
+})
+
+describe('unclip info', () => {
+  it('prints the model, the providers and why the chosen one was chosen', async () => {
+    const run = await runCli(['info', '--ep', 'cpu', ...FIXTURE_FLAGS], dir)
+    expect([run.code, run.stderr]).toEqual([0, ''])
+    const info = JSON.parse(run.stdout) as Record<string, unknown>
+    expect(info).toEqual({
+      model: { name: 'unclip-fixture', version: '0.0.1', fixture: true },
+      providersAvailable: expect.arrayContaining(['cpu']),
+      provider: { requested: ['cpu'], chosen: 'cpu', fallbacks: [] }
+    })
+  })
+})

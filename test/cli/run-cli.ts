@@ -1,0 +1,47 @@
+/** Runs the real `bin/unclip.js` in a child process, as a user's shell would. */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export const BIN = fileURLToPath(new URL('../../bin/unclip.js', import.meta.url))
+export const FIXTURE_MODELS = fileURLToPath(new URL('../fixtures/models', import.meta.url))
+/** The flags that select the committed fixture model instead of the (not yet trained) product model. */
+export const FIXTURE_FLAGS = ['--models-dir', FIXTURE_MODELS, '--model', 'unclip-fixture']
+
+export interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Starts `unclip <args>` in `cwd`; stdout and stderr are piped (so not a TTY) and read as UTF-8. */
+export function startCli(args: string[], cwd: string): ChildProcessWithoutNullStreams {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd })
+  child.stdout.setEncoding('utf8')
+  child.stderr.setEncoding('utf8')
+  return child
+}
+
+/** Waits for a started CLI to exit and collects its output. */
+export function finished(child: ChildProcessWithoutNullStreams): Promise<CliRun> {
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.on('data', (chunk: string) => (stderr += chunk))
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+/** Runs `unclip <args>` in `cwd` to completion. */
+export function runCli(args: string[], cwd: string): Promise<CliRun> {
+  return finished(startCli(args, cwd))
+}
+
+/** Parses `--json` output: every line must be one JSON object. */
+export function jsonLines(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+}
