@@ -34,3 +34,18 @@ export function imagePipeline(width: number, height: number, fn: PixelFn = gradi
   const pipeline = sharp(raw, { raw: { width, height, channels: 3 } })
   return bits === 16 ? pipeline.toColourspace('rgb16') : pipeline
 }
+
+/**
+ * `fn` rendered straight to a float image (no 8-bit rounding), values clamped to [0,1].
+ * @returns An interleaved RGB float image.
+ */
+export function floatImage(width: number, height: number, fn: PixelFn = gradient): { width: number; height: number; data: Float32Array } {
+  const data = new Float32Array(width * height * 3)
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const rgb = fn(width > 1 ? x / (width - 1) : 0, height > 1 ? y / (height - 1) : 0)
+      for (let c = 0; c < 3; c++) data[3 * (y * width + x) + c] = Math.min(1, Math.max(0, rgb[c]))
+    }
+  }
+  return { width, height, data }
+}
