@@ -33,6 +33,8 @@ export function mainWindowOptions(preload: string, bounds: WindowBounds | null, 
       experimentalFeatures: false,
       webviewTag: false,
       navigateOnDragDrop: false,
+      // Middle-click would open links in a new window; the app has no use for it.
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false
     }
   }
@@ -63,7 +65,20 @@ export function createMainWindow(
     bounds,
     screen.getAllDisplays().map((display) => display.workArea)
   )
-  const window = new BrowserWindow(mainWindowOptions(preload, restored, icon))
+  const options = mainWindowOptions(preload, restored, icon)
+  const window = new BrowserWindow({
+    ...options,
+    // Repeated as literals (equal to mainWindowOptions's) so static checkers such as
+    // Electronegativity can verify them at the call site.
+    webPreferences: {
+      ...options.webPreferences,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      disableBlinkFeatures: 'Auxclick'
+    }
+  })
   if (restored?.maximized) window.maximize()
   window.once('ready-to-show', () => window.show())
   window.on('close', () => {
