@@ -11,7 +11,6 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowserApp } from './support/browser-app'
 import { buildRenderer, bundlePageBridge } from './support/build-renderer'
-import type { AppDriver } from './support/driver'
 import { electronBinary, launchElectronApp } from './support/electron-app'
 import { createPhotoFolder } from './support/photos'
 import * as walk from './support/walk'
@@ -38,7 +37,7 @@ async function saveScreenshot(name: string, page: Page): Promise<void> {
 }
 
 describe('renderer in Chromium against the real engine', () => {
-  let app: AppDriver
+  let app: Awaited<ReturnType<typeof launchBrowserApp>>
   let options: walk.WalkOptions & { dir: string }
 
   beforeAll(async () => {
@@ -74,6 +73,10 @@ describe('renderer in Chromium against the real engine', () => {
   it('changes the preview with the exposure slider, in the page only', () => walk.changeExposure(app), STEP_TIMEOUT)
   it('exports .hdr and PNG that decode, and the PNG matches the preview within 1/255', () => walk.exportAndCompare(app, options), STEP_TIMEOUT)
   it('batches the folder, cancels part-way and lists the corrupt file', () => walk.batchAndCancel(app, options), STEP_TIMEOUT)
+
+  it('logged no errors or warnings on the way (CSP, WebGL, Svelte)', () => {
+    expect(app.consoleErrors()).toEqual([])
+  })
 })
 
 const electronPath = electronBinary()

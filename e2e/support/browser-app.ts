@@ -27,7 +27,9 @@ export interface BrowserAppOptions {
  * The built renderer in headless Chromium, with `window.unclip` wired to the shell's real IPC
  * handlers over the real in-process engine. Only the native dialogs are scripted.
  */
-export async function launchBrowserApp(options: BrowserAppOptions): Promise<AppDriver & { host: EngineHost; browser: Browser }> {
+export async function launchBrowserApp(
+  options: BrowserAppOptions
+): Promise<AppDriver & { host: EngineHost; browser: Browser; consoleErrors(): string[] }> {
   const answers: Record<keyof Dialogs, (string | string[])[]> = { openFiles: [], openFolder: [], chooseOutputFolder: [] }
   const shown: string[] = []
   const next = <T>(kind: keyof Dialogs, none: T): T => (answers[kind].shift() as T | undefined) ?? none
@@ -42,7 +44,9 @@ export async function launchBrowserApp(options: BrowserAppOptions): Promise<AppD
   const emit = <E extends keyof Events>(event: E, payload: Events[E]): void => {
     const wire = encodeWire(payload)
     events = events
-      .then(() => page.evaluate(([c, p]) => (window as unknown as { __unclipEmit(c: string, p: unknown): void }).__unclipEmit(c, p), [event, wire] as const))
+      .then(() =>
+        page.evaluate(([c, p]) => (globalThis as unknown as { __unclipEmit(c: string, p: unknown): void }).__unclipEmit(c, p), [event, wire] as const)
+      )
       .catch(() => undefined)
   }
 
@@ -68,7 +72,12 @@ export async function launchBrowserApp(options: BrowserAppOptions): Promise<AppD
     return encodeWire(result)
   })
   await page.addInitScript({ content: options.bridgeScript })
-  page.on('pageerror', (error) => console.error('[renderer]', error))
+  // CSP violations, shader failures and uncaught renderer errors all surface here.
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') errors.push(`${message.type()}: ${message.text()}`)
+  })
   await page.goto(server.url)
 
   return {
@@ -81,6 +90,7 @@ export async function launchBrowserApp(options: BrowserAppOptions): Promise<AppD
     async shownInFolder() {
       return [...shown]
     },
+    consoleErrors: () => [...errors],
     async close() {
       await browser.close()
       await server.close()

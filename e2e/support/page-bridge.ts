@@ -18,7 +18,8 @@ interface BridgeWindow {
   unclip: unknown
 }
 
-const w = window as unknown as BridgeWindow
+// globalThis rather than window: this file is also type-checked by the node tsconfig (no DOM lib).
+const w = globalThis as unknown as BridgeWindow
 const invoked: string[] = []
 w.__unclipInvoked = invoked
 const listeners = new Map<string, Set<(payload: unknown) => void>>()

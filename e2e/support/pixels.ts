@@ -1,6 +1,28 @@
 import type { Page } from 'playwright-core'
 import sharp from 'sharp'
-import type { View } from '../../src-renderer/src/lib/zoom'
+
+/** The renderer's `View` (src-renderer/src/lib/zoom.ts), as the canvas's data-view attribute has it. */
+export interface View {
+  scale: number
+  offsetX: number
+  offsetY: number
+}
+
+/** The DOM shapes the page callback uses; the node tsconfig that checks e2e/ has no DOM lib. */
+interface PageDocument {
+  querySelector(selector: string): PageCanvas | null
+}
+interface PageCanvas {
+  width: number
+  height: number
+  dataset: Record<string, string | undefined>
+  getContext(kind: 'webgl2'): PageGl | null
+}
+interface PageGl {
+  RGBA: number
+  UNSIGNED_BYTE: number
+  readPixels(x: number, y: number, w: number, h: number, format: number, type: number, out: Uint8Array): void
+}
 
 /** The preview canvas's pixels, top row first, with the view that drew them. */
 export interface CanvasPixels {
@@ -16,7 +38,8 @@ export interface CanvasPixels {
  */
 export async function readPreviewPixels(page: Page): Promise<CanvasPixels> {
   const read = await page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-view]')
+    const { document } = globalThis as unknown as { document: PageDocument }
+    const canvas = document.querySelector('canvas[data-view]')
     const gl = canvas?.getContext('webgl2')
     if (!canvas || !gl) throw new Error('No WebGL preview canvas on the page')
     const { width, height } = canvas

@@ -24,6 +24,11 @@ export interface StaticServer {
 export async function serveStatic(root: string): Promise<StaticServer> {
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname)
+    // Chromium asks any http origin for a favicon; Electron's file:// page never does.
+    if (path === '/favicon.ico') {
+      response.writeHead(204).end()
+      return
+    }
     const file = normalize(join(root, path === '/' ? 'index.html' : path))
     if (!file.startsWith(root + sep)) {
       response.writeHead(403).end()
