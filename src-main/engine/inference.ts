@@ -1,7 +1,8 @@
 /**
  * Runs the model on an image small enough for it: reflect-pads to the card's `size_multiple`, and
- * splits images longer than `maxTileSide` (wide panoramas) into overlapping tiles blended with
- * linear feathering, so no tile edge shows.
+ * splits images longer than `maxTileSide` (wide panoramas) into overlapping tiles. Each tile is
+ * run with a halo of real neighbouring pixels on every side (mirrored at the image border) that
+ * is cropped away, and tiles are blended with linear feathering, so no tile edge shows.
  */
 import { Tensor, type InferenceSession } from 'onnxruntime-node'
 import { throwIfAborted } from './errors'
@@ -81,7 +82,7 @@ export async function runModel(session: InferenceSession, card: ModelCard, image
     for (const column of columns) {
       throwIfAborted(options.signal)
       const region: Region = { x: column.start, y: row.start, width: column.size, height: row.size }
-      const planar = await runTile(session, card, image, region)
+      const planar = await runTile(session, card, image, region, single ? 0 : Math.floor(overlap / 2))
       throwIfAborted(options.signal)
       accumulate(out, weightSum, image.width, region, planar, column, row)
       options.onProgress?.(++done / (rows.length * columns.length))
@@ -98,18 +99,28 @@ export async function runModel(session: InferenceSession, card: ModelCard, image
   return { width: image.width, height: image.height, data: out }
 }
 
-/** Runs one padded tile; returns the model's planar output and the padded width it has. */
-async function runTile(session: InferenceSession, card: ModelCard, image: RgbImage, region: Region): Promise<{ data: Float32Array; paddedWidth: number; paddedHeight: number }> {
-  const paddedWidth = padTo(region.width, card.size_multiple)
-  const paddedHeight = padTo(region.height, card.size_multiple)
-  const input = new Tensor('float32', toPaddedPlanar(image, region, paddedWidth, paddedHeight), [1, 3, paddedHeight, paddedWidth])
+/** A tile's model output, planar, with the region starting at (`originX`, `originY`). */
+interface TileOutput {
+  data: Float32Array
+  paddedWidth: number
+  paddedHeight: number
+  originX: number
+  originY: number
+}
+
+/** Runs one tile with `halo` pixels of context on each side, padded to the size multiple. */
+async function runTile(session: InferenceSession, card: ModelCard, image: RgbImage, region: Region, halo: number): Promise<TileOutput> {
+  const paddedWidth = padTo(region.width + 2 * halo, card.size_multiple)
+  const paddedHeight = padTo(region.height + 2 * halo, card.size_multiple)
+  const context: Region = { x: region.x - halo, y: region.y - halo, width: region.width + 2 * halo, height: region.height + 2 * halo }
+  const input = new Tensor('float32', toPaddedPlanar(image, context, paddedWidth, paddedHeight), [1, 3, paddedHeight, paddedWidth])
   const result = await session.run({ [card.input]: input })
   const output = result[card.output]
   const expected = 3 * paddedWidth * paddedHeight
   if (!(output?.data instanceof Float32Array) || output.data.length !== expected) {
     throw new Error(`model output "${card.output}" has shape [${output?.dims.join(', ')}], expected [1, 3, ${paddedHeight}, ${paddedWidth}]`)
   }
-  return { data: output.data, paddedWidth, paddedHeight }
+  return { data: output.data, paddedWidth, paddedHeight, originX: halo, originY: halo }
 }
 
 function accumulate(
@@ -117,7 +128,7 @@ function accumulate(
   weightSum: Float32Array | undefined,
   width: number,
   region: Region,
-  tile: { data: Float32Array; paddedWidth: number; paddedHeight: number },
+  tile: TileOutput,
   column: AxisTile,
   row: AxisTile
 ): void {
@@ -127,7 +138,7 @@ function accumulate(
     const wy = weightSum ? featherWeight(y, row) : 1
     for (let x = 0; x < region.width; x++) {
       const w = weightSum ? wy * featherWeight(x, column) : 1
-      const s = y * tile.paddedWidth + x
+      const s = (tile.originY + y) * tile.paddedWidth + tile.originX + x
       const p = (region.y + y) * width + region.x + x
       out[3 * p] += w * clean(src[s])
       out[3 * p + 1] += w * clean(src[plane + s])
