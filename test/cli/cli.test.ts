@@ -1,10 +1,12 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { decodeRadiance } from '../../src-main/engine/radiance'
 import { listFiles, writePhoto } from './photos'
-import { FIXTURE_FLAGS, finished, jsonLines, runCli, startCli } from './run-cli'
+import { BIN, FIXTURE_FLAGS, finished, jsonLines, runCli, startCli } from './run-cli'
 
 let dir: string
 
@@ -152,6 +154,22 @@ describe('unclip convert', () => {
     expect(exitedAt - signalledAt).toBeLessThan(3000)
     expect(jsonLines(run.stdout).at(-1)).toEqual({ type: 'summary', converted: [], failed: [], skipped: [], cancelled: true })
     expect(await listFiles(dir)).toEqual(['a.jpg', 'b.jpg'])
+  })
+})
+
+/** util-linux `script` runs a command on a pseudo-terminal, so stderr is a TTY as in a shell. */
+const SCRIPT = '/usr/bin/script'
+
+describe('unclip convert on a terminal', () => {
+  it.skipIf(!existsSync(SCRIPT))('redraws one progress line in place, then prints the summary', async () => {
+    await writePhoto(join(dir, 'a.jpg'))
+    const command = [process.execPath, BIN, 'convert', 'a.jpg', ...FIXTURE_FLAGS].map((arg) => `'${arg}'`).join(' ')
+    const tty = spawnSync(SCRIPT, ['-qfec', command, '/dev/null'], { cwd: dir, encoding: 'utf8', timeout: 60_000 })
+    expect(tty.status).toBe(0)
+    expect(tty.stdout).toContain('\r\x1b[2K[1/1] ')
+    expect(tty.stdout).toMatch(/\r\x1b\[2K\[1\/1\] ░+   0% decode    a\.jpg/)
+    expect(tty.stdout).toContain(`[1/1] done      ${join(dir, 'a.jpg')}\r\n`)
+    expect(tty.stdout).toContain('Converted 1 of 1: 0 failed, 0 skipped.\r\n')
   })
 })
 
