@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowserApp } from './support/browser-app'
@@ -70,9 +70,44 @@ describe('renderer in Chromium against the real engine', () => {
   it('opens a folder and shows a thumbnail for each photo', () => walk.openFolder(app, options), STEP_TIMEOUT)
   it('converts one photo and shows it at 100%', () => walk.convertOne(app, options), STEP_TIMEOUT)
   it('moves the before/after divider and the two sides differ', () => walk.compareSides(app, options), STEP_TIMEOUT)
+  it('zooms with the wheel, pans by dragging, and returns to Fit and 100%', () => walk.zoomAndPan(app), STEP_TIMEOUT)
+  it('marks the input\'s clipped pixels on request', () => walk.markClipped(app), STEP_TIMEOUT)
+
+  it('follows menu commands from the shell', async () => {
+    const slider = app.page.getByRole('slider', { name: 'Before/after divider' })
+    const before = await slider.getAttribute('aria-valuenow')
+    await app.emit('menu:command', { command: 'toggleBeforeAfter' })
+    await expect.poll(() => slider.getAttribute('aria-valuenow')).not.toBe(before)
+    await app.emit('menu:command', { command: 'toggleBeforeAfter' })
+    await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe(before)
+    await app.emit('menu:command', { command: 'zoomFit' })
+    await expect.poll(() => app.page.getByRole('button', { name: 'Fit' }).getAttribute('aria-pressed')).toBe('true')
+    await app.emit('menu:command', { command: 'zoomActual' })
+    await expect.poll(() => app.page.getByRole('button', { name: '100%' }).getAttribute('aria-pressed')).toBe('true')
+  })
+
   it('changes the preview with the exposure slider, in the page only', () => walk.changeExposure(app), STEP_TIMEOUT)
   it('exports .hdr and PNG that decode, and the PNG matches the preview within 1/255', () => walk.exportAndCompare(app, options), STEP_TIMEOUT)
   it('batches the folder, cancels part-way and lists the corrupt file', () => walk.batchAndCancel(app, options), STEP_TIMEOUT)
+
+  it('opens a photo dropped on the window', async () => {
+    const { page } = app
+    const photo = options.photos.photos[2]
+    const name = basename(photo)
+    await page.evaluate(([n, p]) => {
+      ;(globalThis as unknown as { __unclipDropPaths: Record<string, string> }).__unclipDropPaths = { [n]: p }
+    }, [name, photo] as const)
+    const dataTransfer = await page.evaluateHandle((n) => {
+      const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (b: string[], n: string) => unknown }
+      const transfer = new g.DataTransfer()
+      transfer.items.add(new g.File(['dropped'], n))
+      return transfer
+    }, name)
+    await page.dispatchEvent('body', 'dragover', { dataTransfer })
+    await page.dispatchEvent('body', 'drop', { dataTransfer })
+    await page.locator('canvas[data-phase="open"]').waitFor({ timeout: STEP_TIMEOUT })
+    expect(await page.locator('canvas[data-view]').getAttribute('aria-label')).toContain(name)
+  })
 
   it('logged no errors or warnings on the way (CSP, WebGL, Svelte)', () => {
     expect(app.consoleErrors()).toEqual([])

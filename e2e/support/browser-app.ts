@@ -12,6 +12,16 @@ import { decodeWire, encodeWire } from './wire'
 /** SwiftShader gives headless Chromium WebGL2 with float textures on machines without a GPU. */
 export const CHROMIUM_ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist']
 
+/** What only the Chromium bridge can do. */
+export interface BrowserExtras {
+  host: EngineHost
+  browser: Browser
+  /** Console errors and warnings, and uncaught page errors, so far. */
+  consoleErrors(): string[]
+  /** Sends a main → renderer event as the shell would (menu commands, files opened with the app). */
+  emit<E extends keyof Events>(event: E, payload: Events[E]): Promise<void>
+}
+
 export interface BrowserAppOptions {
   /** The built renderer (index.html and assets). */
   rendererDir: string
@@ -29,7 +39,7 @@ export interface BrowserAppOptions {
  */
 export async function launchBrowserApp(
   options: BrowserAppOptions
-): Promise<AppDriver & { host: EngineHost; browser: Browser; consoleErrors(): string[] }> {
+): Promise<AppDriver & BrowserExtras> {
   const answers: Record<keyof Dialogs, (string | string[])[]> = { openFiles: [], openFolder: [], chooseOutputFolder: [] }
   const shown: string[] = []
   const next = <T>(kind: keyof Dialogs, none: T): T => (answers[kind].shift() as T | undefined) ?? none
@@ -91,6 +101,10 @@ export async function launchBrowserApp(
       return [...shown]
     },
     consoleErrors: () => [...errors],
+    async emit(event, payload) {
+      emit(event, payload)
+      await events
+    },
     async close() {
       await browser.close()
       await server.close()

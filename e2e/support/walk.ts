@@ -82,6 +82,47 @@ export async function compareSides(app: AppDriver, o: WalkOptions): Promise<void
   await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe('0')
 }
 
+/** Wheel zoom keeps to the pointer, dragging pans, and Fit/100% restore the view. */
+export async function zoomAndPan(app: AppDriver): Promise<void> {
+  const { page } = app
+  const canvas = page.locator('canvas[data-view]')
+  const box = await canvas.boundingBox()
+  if (!box) throw new Error('The preview is not laid out')
+  const view = async (): Promise<{ scale: number; offsetX: number; offsetY: number }> =>
+    JSON.parse((await canvas.getAttribute('data-view')) ?? '{}')
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  await page.mouse.wheel(0, -100)
+  await expect.poll(async () => (await view()).scale).toBeCloseTo(1.25)
+  await page.mouse.wheel(0, -100)
+  await page.mouse.wheel(0, -100)
+  await expect.poll(async () => (await view()).scale).toBeCloseTo(1.25 ** 3)
+  const zoomed = await view()
+  await page.mouse.down()
+  await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2 + 30, { steps: 4 })
+  await page.mouse.up()
+  const panned = await view()
+  expect(panned.offsetX - zoomed.offsetX).toBeCloseTo(40, 0)
+  expect(panned.offsetY - zoomed.offsetY).toBeCloseTo(30, 0)
+  await page.getByRole('button', { name: 'Fit' }).click()
+  expect((await view()).scale).toBeCloseTo(Math.min(box.width / PHOTO_WIDTH, box.height / PHOTO_HEIGHT))
+  await page.keyboard.press('1')
+  await expect.poll(async () => (await view()).scale).toBe(1)
+}
+
+/** "Mark clipped" tints exactly the input's blown pixels, on both sides of the divider. */
+export async function markClipped(app: AppDriver): Promise<void> {
+  const { page } = app
+  const plain = await readPreviewPixels(page)
+  await page.getByLabel('Mark clipped').check()
+  const marked = await readPreviewPixels(page)
+  // The sun of photo 1 sits at (0.2·W, 0.4·horizon); the ground is never clipped.
+  const sun = [Math.round(PHOTO_WIDTH * 0.2), Math.round(PHOTO_HEIGHT * 0.5 * 0.4)] as const
+  const ground = [PHOTO_WIDTH / 2, PHOTO_HEIGHT - 20] as const
+  expect(imagePixel(marked, ...sun)).not.toEqual(imagePixel(plain, ...sun))
+  expect(imagePixel(marked, ...ground)).toEqual(imagePixel(plain, ...ground))
+  await page.getByLabel('Mark clipped').uncheck()
+}
+
 /** The exposure slider changes the preview without a round trip. */
 export async function changeExposure(app: AppDriver): Promise<void> {
   const { page } = app
