@@ -53,7 +53,6 @@ export async function compareSides(app: AppDriver, o: WalkOptions): Promise<void
   const { page } = app
   const slider = page.getByRole('slider', { name: 'Before/after divider' })
   await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe('50')
-  await o.screenshots?.('single-image-slider', page)
 
   const canvas = page.locator('canvas[data-view]')
   const box = await canvas.boundingBox()
@@ -68,6 +67,8 @@ export async function compareSides(app: AppDriver, o: WalkOptions): Promise<void
   await slider.focus()
   await page.keyboard.press('ArrowRight')
   expect(Math.abs(Number(await slider.getAttribute('aria-valuenow')) - 26)).toBeLessThanOrEqual(1)
+  // The divider now crosses the clipped sun: input on its left, recovered highlight on its right.
+  await o.screenshots?.('single-image-slider', page)
   await page.keyboard.press('f')
   await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe('100')
   const before = await decodePng(await canvas.screenshot())
