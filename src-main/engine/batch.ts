@@ -16,8 +16,10 @@ const FINAL_STAGES: ReadonlySet<Stage> = new Set(['done', 'failed', 'skipped'])
  * - Outputs are planned by `planBatch` (default `unclip/` folders, recursion, name clashes).
  * - A photo whose outputs already exist is not converted unless `overwrite`: it is listed in
  *   `skipped` (not `failed`), and its existing files are left byte-for-byte untouched.
- * - A photo that fails is listed in `failed` with its error's code and message; the batch goes on.
- * - Progress: every event `convertFile` reports, then exactly one final event per photo with stage
+ * - A photo that fails is listed in `failed` with its error's code and message; the batch goes on
+ *   (after DISK_FULL too: smaller photos may still fit).
+ * - Progress: `queued` (fraction 0) as a photo starts, every event `convertFile` reports, then
+ *   exactly one final event per photo with stage
  *   `done`, `failed` or `skipped` (fraction 1). The photo being converted when the batch is
  *   cancelled gets no final event; the result's `cancelled` says why the batch ended.
  * - Cancel: once `signal` fires, the current conversion stops at its next strip (its temp files are
