@@ -19,9 +19,9 @@ const FINAL_STAGES: ReadonlySet<Stage> = new Set(['done', 'failed', 'skipped'])
  * - A photo that fails is listed in `failed` with its error's code and message; the batch goes on
  *   (after DISK_FULL too: smaller photos may still fit).
  * - Progress: `queued` (fraction 0) as a photo starts, every event `convertFile` reports, then
- *   exactly one final event per photo with stage
- *   `done`, `failed` or `skipped` (fraction 1). The photo being converted when the batch is
- *   cancelled gets no final event; the result's `cancelled` says why the batch ended.
+ *   exactly one final event per photo with stage `done`, `failed` or `skipped` (fraction 1). The
+ *   photo being converted when the batch is cancelled gets no final event; the result's
+ *   `cancelled` says why the batch ended.
  * - Cancel: once `signal` fires, the current conversion stops at its next strip (its temp files are
  *   removed by `convertFile`), no further photo starts, and the result has `cancelled: true`.
  *   Photos finished before the cancel keep their outputs. Cancelling never throws.
