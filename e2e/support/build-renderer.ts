@@ -1,8 +1,7 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte'
-import { build as esbuild } from 'esbuild'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { build } from 'vite'
+import { build, type Rollup } from 'vite'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 
@@ -23,15 +22,17 @@ export async function buildRenderer(outDir: string): Promise<void> {
   })
 }
 
-/** Bundles `page-bridge.ts` into one script for `page.addInitScript`. */
+/** Bundles `page-bridge.ts` into one classic script for `page.addInitScript`. */
 export async function bundlePageBridge(): Promise<string> {
-  const result = await esbuild({
-    entryPoints: [resolve(import.meta.dirname, 'page-bridge.ts')],
-    bundle: true,
-    format: 'iife',
-    target: 'es2022',
-    write: false,
-    logLevel: 'warning'
-  })
-  return result.outputFiles[0].text
+  const output = (await build({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      write: false,
+      minify: false,
+      lib: { entry: resolve(import.meta.dirname, 'page-bridge.ts'), formats: ['iife'], name: 'unclipBridge' }
+    }
+  })) as Rollup.RollupOutput | Rollup.RollupOutput[]
+  const chunk = (Array.isArray(output) ? output[0] : output).output[0]
+  return chunk.code
 }
