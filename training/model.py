@@ -126,11 +126,18 @@ class Unclip(nn.Module):
     def forward(self, ldr):
         """(B,3,H,W) sRGB [0,1] -> (B,3,H,W) linear HDR, ~ the linearised input where it wasn't clipped."""
         hdr = self.decode_log(self.forward_log(ldr))
-        if self.config.blend:
+        if self.config.blend:  # only meaningful for 'shipped', whose log encoding is absolute
             alpha = ((ldr.amax(dim=1, keepdim=True) - self.config.blend_threshold)
                      / (1.0 - self.config.blend_threshold)).clamp(0.0, 1.0)  # (B,1,H,W)
             hdr = (1.0 - alpha) * srgb_to_linear(ldr) + alpha * hdr
         return hdr
+
+    def predict_log(self, ldr):
+        """What the loss sees: the output in the recipe's log space, after the blend when it is on, so training
+        spends no capacity on pixels the blend takes from the input anyway."""
+        if self.config.blend:
+            return encode_target(self.forward(ldr), self.config)
+        return self.forward_log(ldr)
 
 
 def encode_target(hdr, config: UnclipConfig):

@@ -76,7 +76,7 @@ def validate(net, pairs, config, device):
         ldr = torch.from_numpy(p['ldr'][:h, :w]).permute(2, 0, 1)[None].to(device)
         hdr = torch.from_numpy(p['hdr'][:h, :w]).permute(2, 0, 1)[None].to(device)
         clip = torch.from_numpy(p['clip'][:h, :w])[None, None].to(device)
-        err = (net.forward_log(ldr) - encode_target(hdr, config)).abs()  # (1,3,h,w)
+        err = (net.predict_log(ldr) - encode_target(hdr, config)).abs()  # (1,3,h,w)
         total += float(err.mean())
         clipped += float(err.mean(1, keepdim=True)[clip].mean()) if clip.any() else 0.0
     net.train()
@@ -131,6 +131,8 @@ def main(argv=None):
         step, history = ckpt['step'], ckpt['history']
         print(f'resuming {ckpt_path} at step {step}')
     else:
+        if args.blend and args.recipe != 'shipped':
+            raise SystemExit('--blend needs --recipe shipped: the seed recipe has no absolute radiance scale')
         config = UnclipConfig(recipe=args.recipe, upsample=args.upsample, blend=args.blend)
         net = build(config, args.weights if args.weights.exists() else None)
         if not args.weights.exists():
@@ -150,7 +152,7 @@ def main(argv=None):
                                   seed=None, crf_dir=args.crf)  # fresh randomness per item and worker
     loader = DataLoader(dataset, batch_size=args.batch, shuffle=True, num_workers=args.workers, drop_last=True,
                         persistent_workers=args.workers > 0, pin_memory=device.type == 'cuda')
-    val_pairs = data.make_eval_pairs(args.val) if str(args.val) and args.val.exists() else []
+    val_pairs = data.make_eval_pairs(args.val, crf_dir=args.crf) if str(args.val) and args.val.exists() else []
     print(f'{len(files)} training scenes, {len(val_pairs)} val images, {sum(p.numel() for p in params)} trainable '
           f'params, device {device}, recipe {config.recipe}, upsample {config.upsample}, blend {config.blend}')
 
@@ -161,7 +163,7 @@ def main(argv=None):
         ldr, hdr, clip = (b[k].to(device, non_blocking=True) for k in ('ldr', 'hdr', 'clip'))
         for g in opt.param_groups:
             g['lr'] = lr_at(step, args, time.time() - t0)
-        pred = net.forward_log(ldr)
+        pred = net.predict_log(ldr)
         loss, parts = loss_fn(pred, encode_target(hdr, config), clip)
         opt.zero_grad(set_to_none=True)
         loss.backward()
