@@ -95,10 +95,9 @@ export async function convertFile(engine: Engine, inputPath: string, options: Co
     timings.upsample = predicted.upsample
 
     report('encode', PROGRESS_AT.upsample!)
-    for (const writer of writers) {
-      throwIfAborted(signal)
-      await writeOrMap(writer, () => writer.finish())
-    }
+    throwIfAborted(signal)
+    // PNG encodes run in sharp's thread pool, so finishing the writers together overlaps them.
+    await Promise.all(writers.map((writer) => writeOrMap(writer, () => writer.finish())))
     throwIfAborted(signal)
     report('write', PROGRESS_AT.encode!)
     for (const writer of writers) await writeOrMap(writer, () => writer.commit())

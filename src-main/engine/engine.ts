@@ -32,7 +32,7 @@ export interface PredictOptions {
 /** Receives full-width HDR row strips top to bottom; the strip's buffer is reused after it returns. */
 export type StripSink = (strip: RgbImage, y: number) => void | Promise<void>
 
-/** Milliseconds spent in each half of a prediction (strip sinks excluded). */
+/** Milliseconds spent in each half of a prediction (strip sinks excluded): `inference` is the reduction and the model, `upsample` the guided fit and the full-res rows. */
 export interface PredictTimings {
   inference: number
   upsample: number
@@ -142,8 +142,10 @@ class SessionEngine implements Engine {
       maxTileSide: Math.max(longSide, MIN_INFERENCE_SHORT_SIDE),
       onProgress: (f) => onProgress?.(f * INFERENCE_SHARE)
     })
-    const field = reduced ? fitRatioField(ldrSmall, hdrSmall) : undefined
     const timings: PredictTimings = { inference: performance.now() - started, upsample: 0 }
+    const fitStarted = performance.now()
+    const field = reduced ? fitRatioField(ldrSmall, hdrSmall) : undefined
+    timings.upsample = performance.now() - fitStarted
 
     const stripRows = Math.max(1, Math.floor(STRIP_PIXELS / image.width))
     const buffer = field ? new Float32Array(Math.min(stripRows, image.height) * image.width * 3) : undefined
