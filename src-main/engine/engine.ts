@@ -105,6 +105,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 /**
  * Size the model runs at for a photo: long side reduced to `longSide`, but the short side kept
  * at ≥ 256 px (wide panoramas are then tiled); photos already small run as they are.
+ * @param width Photo width in pixels.
+ * @param height Photo height in pixels.
+ * @param longSide The card's `inference_long_side` (default 1024).
  * @returns Width and height, each ≥ 1 and ≤ the input's.
  */
 export function inferenceSize(width: number, height: number, longSide: number): { width: number; height: number } {

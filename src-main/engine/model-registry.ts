@@ -26,7 +26,7 @@ export function defaultModelsDir(): string {
 }
 
 /**
- * Reads every model card in `dir`, newest version first within each name order.
+ * Reads every model card in `dir`.
  * @param dir Folder holding `<name>.json` + `<name>.onnx` pairs; a missing folder has no models.
  * @returns Valid entries, sorted: product models before fixtures, then highest version first.
  * @throws UnclipError `MODEL_CORRUPT` for a card that is not valid JSON, lacks required fields, or
@@ -111,7 +111,10 @@ function compareEntries(a: ModelEntry, b: ModelEntry): number {
   return compareVersions(b.card.version, a.card.version) || a.card.name.localeCompare(b.card.name)
 }
 
-/** Numeric comparison of dotted versions (`1.10.0` > `1.9.2`); non-numeric parts compare as text. */
+/**
+ * Numeric comparison of dotted versions (`1.10.0` > `1.9.2`); non-numeric parts compare as text.
+ * @returns 1, 0 or -1 as `a` is newer than, equal to or older than `b`.
+ */
 export function compareVersions(a: string, b: string): number {
   const pa = a.split('.')
   const pb = b.split('.')
