@@ -179,6 +179,17 @@ describe('decodeImage: errors', () => {
     await expectError(decodeImage(file('shot.nef')), 'UNSUPPORTED_FORMAT', `Camera raw files are not supported: ${file('shot.nef')} (export it as a 16-bit TIFF or PNG first)`)
   })
 
+  // ImageMagick (with libheif + x265) is the only HEVC encoder around; sharp's own build cannot write one.
+  it.skipIf(!existsSync('/usr/bin/convert'))('UNSUPPORTED_FORMAT for HEIC (HEVC), which this sharp cannot decode', async () => {
+    execFileSync('/usr/bin/convert', ['-size', '32x32', 'gradient:red-blue', file('phone.heic')])
+    expect((await sharp(file('phone.heic')).metadata()).compression).toBe('hevc')
+    await expectError(
+      decodeImage(file('phone.heic')),
+      'UNSUPPORTED_FORMAT',
+      `Unsupported format: ${file('phone.heic')} is HEIC (HEVC); this build reads AVIF but not HEVC (convert it to JPEG first)`
+    )
+  })
+
   it('TOO_LARGE before decoding', async () => {
     await imagePipeline(300, 200).jpeg().toFile(file('big.jpg'))
     await expectError(decodeImage(file('big.jpg'), { maxPixels: 50_000 }), 'TOO_LARGE', `Image is too large: ${file('big.jpg')} is 300×200 (0.1 MP); the limit is 0.1 MP`)

@@ -145,7 +145,8 @@ async function sniff(filePath: string): Promise<string | undefined> {
 
 function decodeError(filePath: string, meta: sharp.Metadata, error: unknown): UnclipError {
   const message = error instanceof Error ? error.message : String(error)
-  if (meta.format === 'heif' && /compression format|not been built|unsupported codec|No decoder/i.test(message)) {
+  // sharp's prebuilt libheif decodes AVIF only (HEVC is patent-encumbered), so iPhone HEIC fails here.
+  if (meta.format === 'heif' && (meta.compression === 'hevc' || /compression format|not been built|unsupported codec|No decoder/i.test(message))) {
     return new UnclipError('UNSUPPORTED_FORMAT', `Unsupported format: ${filePath} is HEIC (HEVC); this build reads AVIF but not HEVC (convert it to JPEG first)`, { cause: error })
   }
   return new UnclipError('CORRUPT_IMAGE', `Image is corrupt or truncated: ${filePath}`, { cause: error })
