@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
-import { normaliseExif, insertPngExif } from './exif'
+import { insertExifIntoPng, prepareExif } from './exif'
 import { createRadianceEncoder, type RadianceEncoder } from './radiance'
 import { toneMapImage } from './tonemap'
 import type { OutputFormat, RgbImage, StageTimings, ToneMapSettings } from './types'
@@ -155,8 +155,9 @@ class PngWriter extends TempFileWriter implements OutputWriter {
     let pipeline = sharp(this.pixels, { raw: { width, height, channels: 3 }, limitInputPixels: false })
     if (this.bits === 16) pipeline = pipeline.toColourspace('rgb16')
     let png = await pipeline.withIccProfile('srgb').png({ compressionLevel: 6 }).toBuffer()
-    const tiff = exif ? normaliseExif(exif) : undefined
-    if (tiff) png = insertPngExif(png, tiff)
+    // GPS stays out unless asked for: location is private, and nothing here asks yet.
+    const prepared = prepareExif(exif, { keepGps: false })
+    if (prepared) png = insertExifIntoPng(png, prepared)
     addTime(this.context.timings, 'pngEncode', started)
     started = performance.now()
     this.created = true
