@@ -114,16 +114,16 @@ export function toneMapImage(image: RgbImage, settings: ToneMapSettings, bitDept
     throw invalid(`Expected ${width}×${height}×3 = ${width * height * 3} samples but received ${data.length}`)
   }
   const k = prepare(settings)
-  const max = bitDepth === 8 ? 255 : 65535
+  const quantiser = quantiserFor(bitDepth, k.invGamma)
   const out = bitDepth === 8 ? new Uint8Array(data.length) : new Uint16Array(data.length)
   for (let i = 0; i < data.length; i += 3) {
     const r = data[i] * k.scale
     const g = data[i + 1] * k.scale
     const b = data[i + 2] * k.scale
     const f = channelFactor(r, g, b, k)
-    out[i] = Math.round(display(r * f, k.invGamma) * max)
-    out[i + 1] = Math.round(display(g * f, k.invGamma) * max)
-    out[i + 2] = Math.round(display(b * f, k.invGamma) * max)
+    out[i] = quantise(r * f, quantiser)
+    out[i + 1] = quantise(g * f, quantiser)
+    out[i + 2] = quantise(b * f, quantiser)
   }
   return out
 }
@@ -182,6 +182,66 @@ function display(v: number, invGamma: number): number {
   const c = v > 0 ? (v < 1 ? v : 1) : 0
   const encoded = srgbEncode(c)
   return invGamma === 1 ? encoded : Math.pow(encoded, invGamma)
+}
+
+/**
+ * Exact, table-driven `Math.round(display(v) * max)`: per-pixel `pow` calls made tone mapping the
+ * slowest export stage. `thresholds[c]` is the smallest linear value that rounds to code `c`
+ * (display is monotonic), and `start` gives, per bin of the linear range, the code at the bin's
+ * lower edge, from which at most a few threshold steps reach the exact code.
+ */
+interface Quantiser {
+  max: number
+  bins: number
+  start: Uint16Array
+  thresholds: Float64Array
+}
+
+const quantisers = new Map<string, Quantiser>()
+
+function quantiserFor(bitDepth: 8 | 16, invGamma: number): Quantiser {
+  const key = `${bitDepth}:${invGamma}`
+  let quantiser = quantisers.get(key)
+  if (!quantiser) {
+    const max = bitDepth === 8 ? 255 : 65535
+    const bins = bitDepth === 8 ? 1 << 12 : 1 << 18
+    const thresholds = new Float64Array(max + 2)
+    for (let c = 1; c <= max; c++) thresholds[c] = firstLinearRoundingTo(c, max, invGamma)
+    thresholds[max + 1] = Infinity
+    const start = new Uint16Array(bins)
+    let code = 0
+    for (let bin = 0; bin < bins; bin++) {
+      const v = bin / bins
+      while (v >= thresholds[code + 1]) code++
+      start[bin] = code
+    }
+    quantiser = { max, bins, start, thresholds }
+    if (quantisers.size > 16) quantisers.clear()
+    quantisers.set(key, quantiser)
+  }
+  return quantiser
+}
+
+/**
+ * Smallest v in [0,1] with Math.round(display(v) * max) >= code: the analytic inverse, then nudged
+ * so the table agrees with the direct formula even where floating-point rounding differs.
+ */
+function firstLinearRoundingTo(code: number, max: number, invGamma: number): number {
+  const roundsTo = (v: number): number => Math.round(display(v, invGamma) * max)
+  let v = srgbDecode(Math.pow((code - 0.5) / max, 1 / invGamma))
+  const step = (x: number): number => Math.max(Math.abs(x) * 2 ** -50, Number.MIN_VALUE)
+  while (v < 1 && roundsTo(v) < code) v += step(v)
+  while (v > 0 && roundsTo(v - step(v)) >= code) v -= step(v)
+  return v
+}
+
+function quantise(v: number, q: Quantiser): number {
+  if (!(v > 0)) return 0
+  if (v >= 1) return q.max
+  let code = q.start[(v * q.bins) | 0]
+  const thresholds = q.thresholds
+  while (v >= thresholds[code + 1]) code++
+  return code
 }
 
 function invalid(message: string): UnclipError {
