@@ -60,6 +60,7 @@ async function main(): Promise<void> {
 
   const host = createUtilityEngineHost(paths.engineWorker, {
     modelsDir: paths.modelsDir,
+    model: paths.model,
     provider: stored.provider === 'auto' ? undefined : stored.provider
   })
 

@@ -13,8 +13,10 @@ import { app } from 'electron'
 const mainDir = fileURLToPath(new URL('.', import.meta.url))
 
 export interface AppPaths {
-  /** Folder with `<model>.onnx` + `<model>.json`. */
+  /** Folder with `<model>.onnx` + `<model>.json`; `UNCLIP_MODELS_DIR` overrides it (tests, custom models). */
   modelsDir: string
+  /** Model to load by name (`UNCLIP_MODEL`); the engine's default choice when absent. */
+  model?: string
   /** The sandboxed preload script (CommonJS). */
   preload: string
   /** The engine worker's entry, run with `utilityProcess.fork`. */
@@ -33,7 +35,8 @@ export function appPaths(): AppPaths {
   const isPackaged = app.isPackaged
   const devServer = process.env['ELECTRON_RENDERER_URL']
   return {
-    modelsDir: isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'models'),
+    modelsDir: process.env['UNCLIP_MODELS_DIR'] || (isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'models')),
+    model: process.env['UNCLIP_MODEL'] || undefined,
     preload: join(mainDir, '../preload/index.cjs'),
     engineWorker: join(mainDir, 'engine-worker.js'),
     renderer:

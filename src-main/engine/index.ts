@@ -19,3 +19,12 @@ export {
 export { convertFile, outputPathFor, type ConvertFileOptions } from './convert'
 export { DEFAULT_TONEMAP, toneMapImage, srgbDecode, srgbEncode, luminance } from './tonemap'
 export { encodeRadiance, createRadianceEncoder, decodeRadiance } from './radiance'
+export {
+  convertBatch,
+  convertPlanned,
+  planBatch,
+  assertModeAvailable,
+  SUPPORTED_EXTENSIONS,
+  DEFAULT_OUT_DIR_NAME,
+  type PlannedFile
+} from './batch'
