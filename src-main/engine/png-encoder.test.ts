@@ -1,0 +1,66 @@
+import sharp from 'sharp'
+import { describe, expect, it } from 'vitest'
+import { createPngEncoder, srgbIccProfile } from './png-encoder'
+
+function photoLike(width: number, height: number, max: number, seed: number): Uint16Array {
+  let s = seed
+  const noise = (): number => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.02
+  const data = new Uint16Array(width * height * 3)
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = 3 * (y * width + x)
+      data[i] = Math.round(max * Math.min(1, Math.max(0, x / width + noise())))
+      data[i + 1] = Math.round(max * Math.min(1, Math.max(0, y / height + noise())))
+      data[i + 2] = Math.round(max * Math.min(1, Math.max(0, 0.5 + 0.5 * Math.sin((x + y) / 9) + noise())))
+    }
+  }
+  return data
+}
+
+async function encodeInStrips(samples: Uint8Array | Uint16Array, width: number, height: number, bits: 8 | 16, stripRows: number[]): Promise<Buffer> {
+  const encoder = createPngEncoder(width, height, bits, { iccProfile: await srgbIccProfile() })
+  let row = 0
+  for (const rows of stripRows) {
+    encoder.addRows(samples.subarray(row * width * 3, (row + rows) * width * 3))
+    row += rows
+  }
+  return encoder.finish()
+}
+
+describe('createPngEncoder', () => {
+  it('writes 8-bit RGB that decodes to exactly the input, whatever the strip split', async () => {
+    const [width, height] = [97, 61]
+    const samples = Uint8Array.from(photoLike(width, height, 255, 7))
+    for (const split of [[61], [1, 60], [20, 20, 21], Array(61).fill(1)]) {
+      const png = await encodeInStrips(samples, width, height, 8, split)
+      const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true })
+      expect([info.width, info.height, info.channels]).toEqual([width, height, 3])
+      expect(Buffer.compare(data, Buffer.from(samples))).toBe(0)
+    }
+  })
+
+  it('writes 16-bit RGB that decodes to exactly the input', async () => {
+    const [width, height] = [45, 33]
+    const samples = photoLike(width, height, 65535, 3)
+    const png = await encodeInStrips(samples, width, height, 16, [10, 23])
+    const { data, info } = await sharp(png, { ignoreIcc: true }).toColourspace('rgb16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true })
+    expect(info.depth).toBe('ushort')
+    expect(Array.from(new Uint16Array(data.buffer, data.byteOffset, data.length / 2))).toEqual(Array.from(samples))
+  })
+
+  it('embeds the sRGB ICC profile and compresses a smooth image well', async () => {
+    const [width, height] = [256, 128]
+    const samples = Uint8Array.from(photoLike(width, height, 255, 1))
+    const png = await encodeInStrips(samples, width, height, 8, [64, 64])
+    const meta = await sharp(png).metadata()
+    expect(meta.icc?.length).toBeGreaterThan(100)
+    expect(png.length).toBeLessThan(samples.length * 0.8)
+  })
+
+  it('refuses rows beyond the declared height and a short image', async () => {
+    const encoder = createPngEncoder(2, 2, 8)
+    expect(() => encoder.addRows(new Uint8Array(18))).toThrow('Expected whole rows of 2 RGB pixels within 2 rows')
+    encoder.addRows(new Uint8Array(6))
+    await expect(encoder.finish()).rejects.toThrow('Expected 2 rows but received 1')
+  })
+})
