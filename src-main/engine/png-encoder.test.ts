@@ -44,7 +44,7 @@ describe('createPngEncoder', () => {
     const samples = photoLike(width, height, 65535, 3)
     const png = await encodeInStrips(samples, width, height, 16, [10, 23])
     const { data, info } = await sharp(png, { ignoreIcc: true }).toColourspace('rgb16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true })
-    expect(info.depth).toBe('ushort')
+    expect(data.length).toBe(info.width * info.height * 3 * 2)
     expect(Array.from(new Uint16Array(data.buffer, data.byteOffset, data.length / 2))).toEqual(Array.from(samples))
   })
 
