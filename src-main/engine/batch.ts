@@ -31,7 +31,6 @@ const FINAL_STAGES: ReadonlySet<Stage> = new Set(['done', 'failed', 'skipped'])
  * @param options - batch options; `outDir` is used only when `outDirExplicit` is true
  * @returns converted, failed and skipped photos, and whether the batch was cancelled
  * @throws {UnclipError} INVALID_ARGUMENT for nonsense options (no inputs, unknown format or mode, relative `-o`)
- * @throws {UnclipError} MODE_UNAVAILABLE for `lowlight` mode, which has no model yet
  * @throws {UnclipError} FILE_NOT_FOUND when an input path does not exist (nothing is converted)
  * @example
  * const result = await convertBatch(engine, ['/photos'], {
@@ -51,7 +50,7 @@ export async function convertBatch(engine: Engine, inputs: string[], options: Ba
  * @param plan - the files and output bases from `planBatch` with the same options
  * @param options - batch options
  * @returns as `convertBatch`
- * @throws {UnclipError} INVALID_ARGUMENT or MODE_UNAVAILABLE as `convertBatch`
+ * @throws {UnclipError} INVALID_ARGUMENT as `convertBatch`
  */
 export async function convertPlanned(engine: Engine, plan: PlannedFile[], options: BatchOptions): Promise<BatchResult> {
   validateBatchOptions(options)
@@ -108,23 +107,23 @@ function validateBatchOptions(options: BatchOptions): void {
   if (options === null || typeof options !== 'object') {
     throw new UnclipError('INVALID_ARGUMENT', 'Expected an options object for the batch')
   }
-  if (options.mode !== 'hdr' && options.mode !== 'lowlight') {
-    throw new UnclipError('INVALID_ARGUMENT', `Unknown mode "${String(options.mode)}"; expected hdr or lowlight`)
-  }
+  assertModeAvailable(options.mode)
   if (typeof options.overwrite !== 'boolean') {
     throw new UnclipError('INVALID_ARGUMENT', `Expected boolean for overwrite but received ${typeof options.overwrite}`)
   }
-  assertModeAvailable(options.mode)
 }
 
 /**
- * Refuses modes that have no model yet, so callers can fail before loading an engine.
+ * Refuses unknown modes, so callers (CLI, IPC) can fail before loading an engine. Both modes run
+ * on every model: low light post-processes the HDR prediction (`lowlight.ts`).
  *
- * @param mode - the requested mode
- * @throws {UnclipError} MODE_UNAVAILABLE for `lowlight`
+ * @param mode - the requested mode, unchecked
+ * @throws {UnclipError} INVALID_ARGUMENT for anything but `hdr` and `lowlight`
  */
 export function assertModeAvailable(mode: Mode): void {
-  if (mode === 'lowlight') throw new UnclipError('MODE_UNAVAILABLE', 'Low-light mode is not available yet')
+  if (mode !== 'hdr' && mode !== 'lowlight') {
+    throw new UnclipError('INVALID_ARGUMENT', `Unknown mode "${String(mode)}"; expected hdr or lowlight`)
+  }
 }
 
 async function anyOutputExists(file: PlannedFile, options: BatchOptions): Promise<boolean> {

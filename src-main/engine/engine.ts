@@ -97,7 +97,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const info: EngineInfo = {
     model: { name: card.name, version: card.version, fixture: Boolean(card.fixture) },
     providersAvailable: providersAvailable(),
-    provider: report
+    provider: report,
+    modes: ['hdr', 'lowlight']
   }
   return new SessionEngine(session, card, info)
 }

@@ -1,0 +1,129 @@
+/**
+ * Noise estimation and edge-aware smoothing for low-light mode, on single float planes.
+ *
+ * Works in the sRGB-encoded domain, where shot noise (variance ∝ signal) is roughly the same at
+ * every level, so one noise figure per plane describes the whole photo. The smoothing is the
+ * guided filter (He, Sun & Tang, TPAMI 2013): O(1) per pixel whatever the radius, and it keeps
+ * edges whose local variance stands above the regulariser `eps` while averaging away the rest.
+ */
+
+/** A single-channel float image, row-major. */
+export interface Plane {
+  width: number
+  height: number
+  data: Float32Array
+}
+
+/** At most this many pixels are looked at to estimate the noise; a sparse grid on larger photos. */
+const NOISE_SAMPLES = 1 << 18
+/** The weaker half of the responses is kept: the stronger are edges and texture, not noise. */
+const FLAT_SHARE = 0.5
+/**
+ * Mean of |X| over the lower half of |X| for X ~ N(0, 1): 4·(φ(0) − φ(0.6745)). The kernel's
+ * response to noise of σ is N(0, 36σ²), so σ = (mean of the weaker half) / (6 · this).
+ */
+const HALF_NORMAL_LOWER_MEAN = 0.3245
+
+/**
+ * Noise standard deviation of a plane, from the flattest half of the image (Immerkær, CVIU 1996:
+ * the 3×3 difference-of-Laplacians kernel cancels smooth image content, leaving noise with
+ * variance 36σ²). Averaging only the weaker half of the responses keeps edges out of the figure.
+ * @param plane The plane to measure, at least 3×3 (smaller ones report 0).
+ * @returns σ in the plane's units.
+ */
+export function estimateNoise(plane: Plane): number {
+  const { width: w, height: h, data } = plane
+  if (w < 3 || h < 3) return 0
+  const stride = Math.max(1, Math.ceil(Math.sqrt(((w - 2) * (h - 2)) / NOISE_SAMPLES)))
+  const responses: number[] = []
+  for (let y = 1; y < h - 1; y += stride) {
+    for (let x = 1; x < w - 1; x += stride) {
+      const i = y * w + x
+      const up = i - w
+      const down = i + w
+      const r =
+        data[up - 1] - 2 * data[up] + data[up + 1] - 2 * data[i - 1] + 4 * data[i] - 2 * data[i + 1] + data[down - 1] - 2 * data[down] + data[down + 1]
+      responses.push(Math.abs(r))
+    }
+  }
+  const sorted = Float64Array.from(responses).sort()
+  const kept = Math.max(1, Math.floor(sorted.length * FLAT_SHARE))
+  let sum = 0
+  for (let i = 0; i < kept; i++) sum += sorted[i]
+  return sum / kept / (6 * HALF_NORMAL_LOWER_MEAN)
+}
+
+/**
+ * Box mean with radius `r` (window (2r+1)²), windows cut at the borders and averaged over the
+ * pixels they cover, so the border is not darkened.
+ * @param src Input values, `width·height`.
+ * @param out Receives the means; may not alias `src`.
+ * @param scratch `width·height` floats of working space.
+ */
+export function boxMean(src: Float32Array, width: number, height: number, r: number, out: Float32Array, scratch: Float32Array): void {
+  for (let y = 0; y < height; y++) {
+    const row = y * width
+    let sum = 0
+    for (let x = 0; x <= Math.min(r, width - 1); x++) sum += src[row + x]
+    for (let x = 0; x < width; x++) {
+      const lo = x - r
+      const hi = x + r
+      scratch[row + x] = sum / (Math.min(hi, width - 1) - Math.max(lo, 0) + 1)
+      if (hi + 1 < width) sum += src[row + hi + 1]
+      if (lo >= 0) sum -= src[row + lo]
+    }
+  }
+  const colSum = new Float64Array(width)
+  for (let y = 0; y <= Math.min(r, height - 1); y++) for (let x = 0; x < width; x++) colSum[x] += scratch[y * width + x]
+  for (let y = 0; y < height; y++) {
+    const count = Math.min(y + r, height - 1) - Math.max(y - r, 0) + 1
+    const row = y * width
+    for (let x = 0; x < width; x++) out[row + x] = colSum[x] / count
+    const add = y + r + 1
+    const drop = y - r
+    if (add < height) for (let x = 0; x < width; x++) colSum[x] += scratch[add * width + x]
+    if (drop >= 0) for (let x = 0; x < width; x++) colSum[x] -= scratch[drop * width + x]
+  }
+}
+
+/**
+ * Guided filter: smooths `input` where `guide` is flat (local variance below `eps`) and follows
+ * `guide`'s edges elsewhere.
+ * @param guide Guide plane, same size as `input` (may be `input` itself).
+ * @param input Plane to smooth.
+ * @param r Window radius in pixels.
+ * @param eps Regulariser in guide units squared; 0 returns (almost) the input.
+ * @returns A new plane.
+ */
+export function guidedFilter(guide: Plane, input: Plane, r: number, eps: number): Plane {
+  const { width: w, height: h } = input
+  const n = w * h
+  const I = guide.data
+  const p = input.data
+  const scratch = new Float32Array(n)
+  const meanI = new Float32Array(n)
+  const meanP = new Float32Array(n)
+  const corrIP = new Float32Array(n)
+  const corrII = new Float32Array(n)
+  const product = new Float32Array(n)
+  boxMean(I, w, h, r, meanI, scratch)
+  boxMean(p, w, h, r, meanP, scratch)
+  for (let i = 0; i < n; i++) product[i] = I[i] * p[i]
+  boxMean(product, w, h, r, corrIP, scratch)
+  for (let i = 0; i < n; i++) product[i] = I[i] * I[i]
+  boxMean(product, w, h, r, corrII, scratch)
+  // a and b reuse the correlation buffers; their box means reuse the means'.
+  const a = corrIP
+  const b = corrII
+  for (let i = 0; i < n; i++) {
+    const variance = corrII[i] - meanI[i] * meanI[i]
+    const coefficient = (corrIP[i] - meanI[i] * meanP[i]) / (Math.max(variance, 0) + eps)
+    a[i] = coefficient
+    b[i] = meanP[i] - coefficient * meanI[i]
+  }
+  boxMean(a, w, h, r, meanI, scratch)
+  boxMean(b, w, h, r, meanP, scratch)
+  const out = product
+  for (let i = 0; i < n; i++) out[i] = meanI[i] * I[i] + meanP[i]
+  return { width: w, height: h, data: out }
+}
