@@ -22,6 +22,7 @@ describe('parseCommand', () => {
         mode: 'hdr',
         recursive: false,
         overwrite: false,
+        keepGps: false,
         json: false,
         model: undefined,
         modelsDir: undefined,
@@ -32,14 +33,14 @@ describe('parseCommand', () => {
 
   it('reads every convert option, short and long', () => {
     const command = parseCommand([
-      'convert', 'x', '-o', 'out', '--format', 'HDR, png16', '-m', 'lowlight', '-r', '--overwrite',
+      'convert', 'x', '-o', 'out', '--format', 'HDR, png16,EXR,jpg-hdr,jpg', '-m', 'lowlight', '-r', '--overwrite', '--keep-gps',
       '--ep', 'cuda', '--model', 'm', '--models-dir', 'dir', '--json'
     ])
     expect(command).toEqual({
       name: 'convert',
       args: {
-        inputs: ['x'], outDir: 'out', formats: ['hdr', 'png16'], mode: 'lowlight', recursive: true,
-        overwrite: true, json: true, model: 'm', modelsDir: 'dir', provider: 'cuda'
+        inputs: ['x'], outDir: 'out', formats: ['hdr', 'png16', 'exr', 'jpg-hdr', 'jpg'], mode: 'lowlight', recursive: true,
+        overwrite: true, keepGps: true, json: true, model: 'm', modelsDir: 'dir', provider: 'cuda'
       }
     })
   })
@@ -65,8 +66,8 @@ describe('parseCommand', () => {
     expect(usageMessage(['--frob'])).toBe("Unknown option '--frob'; expected a command first (convert or info)")
     expect(usageMessage(['convert'])).toBe('Expected at least one file or folder to convert')
     expect(usageMessage(['convert', 'a', '--bogus'])).toBe("Unknown option '--bogus'")
-    expect(usageMessage(['convert', 'a', '--format', 'jpg'])).toBe(
-      "Invalid value 'jpg' for --format; expected one of hdr, png, png16"
+    expect(usageMessage(['convert', 'a', '--format', 'jpeg'])).toBe(
+      "Invalid value 'jpeg' for --format; expected one of hdr, png, png16, exr, jpg, jpg-hdr"
     )
     expect(usageMessage(['convert', 'a', '--format', 'png,png'])).toBe('Format listed twice in --format png,png')
     expect(usageMessage(['convert', 'a', '--mode', 'night'])).toBe(

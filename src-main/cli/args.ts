@@ -23,6 +23,8 @@ export interface ConvertArgs extends EngineArgs {
   mode: Mode
   recursive: boolean
   overwrite: boolean
+  /** Keep the photo's GPS location in the outputs' metadata. */
+  keepGps: boolean
   json: boolean
 }
 
@@ -33,7 +35,9 @@ export type Command =
   | { name: 'info'; args: EngineArgs }
 
 // Records, so a value added to the engine's unions fails to compile here until it is listed.
-const FORMATS = Object.keys({ hdr: true, png: true, png16: true } satisfies Record<OutputFormat, true>) as OutputFormat[]
+const FORMATS = Object.keys(
+  { hdr: true, png: true, png16: true, exr: true, jpg: true, 'jpg-hdr': true } satisfies Record<OutputFormat, true>
+) as OutputFormat[]
 const MODES = Object.keys({ hdr: true, lowlight: true } satisfies Record<Mode, true>) as Mode[]
 const PROVIDERS = Object.keys({ cuda: true, dml: true, coreml: true, webgpu: true, cpu: true } satisfies Record<ProviderName, true>) as ProviderName[]
 
@@ -51,6 +55,7 @@ const CONVERT_OPTIONS = {
   mode: { type: 'string', short: 'm' },
   recursive: { type: 'boolean', short: 'r' },
   overwrite: { type: 'boolean' },
+  'keep-gps': { type: 'boolean' },
   json: { type: 'boolean' }
 } as const
 
@@ -88,6 +93,7 @@ function parseConvert(argv: string[]): Command {
       mode: oneOf(values.mode ?? 'hdr', MODES, '--mode'),
       recursive: values.recursive ?? false,
       overwrite: values.overwrite ?? false,
+      keepGps: values['keep-gps'] ?? false,
       json: values.json ?? false
     }
   }

@@ -10,7 +10,7 @@ export const MAIN_HELP = `Usage: unclip <command> [options]
 Turn ordinary photos into HDR images.
 
 Commands:
-  convert <files or folders...>   convert photos to .hdr / PNG
+  convert <files or folders...>   convert photos to .hdr, EXR, Ultra HDR JPEG, PNG or JPEG
   info                            show the model and execution provider in use
 
 Options:
@@ -26,10 +26,19 @@ Existing outputs are never replaced without --overwrite; those photos are report
 
 Options:
   -o, --out DIR       output folder (the folder tree is mirrored under it with --recursive)
-  -f, --format LIST   comma-separated: hdr, png, png16 (default: hdr,png)
+  -f, --format LIST   comma-separated (default: hdr,png):
+                        hdr      Radiance .hdr
+                        exr      OpenEXR, half float, ZIP (.exr)
+                        jpg-hdr  Ultra HDR gain-map JPEG (-ultrahdr.jpg)
+                        png      tone-mapped 8-bit PNG
+                        png16    tone-mapped 16-bit PNG (-16bit.png)
+                        jpg      tone-mapped JPEG
+                      exr and jpg-hdr hold the whole image in memory: at most 100 MP
   -m, --mode MODE     hdr or lowlight (default: hdr)
   -r, --recursive     include sub-folders
       --overwrite     replace existing outputs
+      --keep-gps      keep the photo's GPS location in the outputs' metadata
+                      (camera, lens, exposure and date are always kept)
       --json          print one JSON object per line: progress events, then a summary
 ${ENGINE_FLAGS}
   -h, --help          show this help

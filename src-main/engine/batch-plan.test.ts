@@ -89,6 +89,22 @@ describe('planBatch', () => {
     ])
   })
 
+  it('keeps the plain and Ultra HDR JPEGs apart, and never plans an output onto an input', async () => {
+    await touch('a-ultrahdr.png', 'a.jpg', 'c.png')
+    const out = join(dir, 'out')
+    const formats: PlanOptions['formats'] = ['exr', 'jpg', 'jpg-hdr']
+    expect(await planBatch([join(dir, 'a-ultrahdr.png'), join(dir, 'a.jpg')], { outDir: out, outDirExplicit: true, recursive: false, formats })).toEqual([
+      { input: join(dir, 'a-ultrahdr.png'), outputBase: join(out, 'a-ultrahdr') },
+      // a-ultrahdr.jpg is already a-ultrahdr.png's plain JPEG.
+      { input: join(dir, 'a.jpg'), outputBase: join(out, 'a-2') }
+    ])
+    // Exported into its own folder, a.jpg's JPEG would replace a.jpg itself.
+    expect(await planBatch([join(dir, 'a.jpg'), join(dir, 'c.png')], { outDir: dir, outDirExplicit: true, recursive: false, formats })).toEqual([
+      { input: join(dir, 'a.jpg'), outputBase: join(dir, 'a-2') },
+      { input: join(dir, 'c.png'), outputBase: join(dir, 'c') }
+    ])
+  })
+
   it('follows symlinks to files but not to folders', async () => {
     await touch('real/a.jpg', 'loop/b.jpg')
     await symlink(join(dir, 'real', 'a.jpg'), join(dir, 'loop', 'link.jpg'))
@@ -113,8 +129,8 @@ describe('planBatch', () => {
   it('refuses nonsense options with INVALID_ARGUMENT', async () => {
     const cases: [string[], PlanOptions, string][] = [
       [[], defaults, 'Expected at least one input file or folder but received none'],
-      [[dir], { ...defaults, formats: [] }, 'Expected at least one output format (hdr, png, png16) but received none'],
-      [[dir], { ...defaults, formats: ['jpg' as never] }, 'Unknown output format "jpg"; expected hdr, png or png16'],
+      [[dir], { ...defaults, formats: [] }, 'Expected at least one output format (hdr, png, png16, exr, jpg, jpg-hdr) but received none'],
+      [[dir], { ...defaults, formats: ['gif' as never] }, 'Unknown output format "gif"; expected one of hdr, png, png16, exr, jpg, jpg-hdr'],
       [[dir], { ...defaults, formats: ['png', 'png'] }, 'Output format listed twice: png,png'],
       [[dir], { ...defaults, recursive: 'yes' as never }, 'Expected boolean for recursive but received string'],
       [[dir], { ...defaults, outDir: 'relative/out', outDirExplicit: true }, 'Expected an absolute output folder but received "relative/out"']

@@ -21,7 +21,10 @@ export const SUPPORTED_EXTENSIONS: ReadonlySet<string> = new Set([
 export const DEFAULT_OUT_DIR_NAME = 'unclip'
 
 // A Record so that a format added to OutputFormat fails to compile here until it is listed.
-const KNOWN_FORMATS = Object.keys({ hdr: true, png: true, png16: true } satisfies Record<OutputFormat, true>) as OutputFormat[]
+const KNOWN_FORMATS = Object.keys(
+  { hdr: true, png: true, png16: true, exr: true, jpg: true, 'jpg-hdr': true } satisfies Record<OutputFormat, true>
+) as OutputFormat[]
+const FORMAT_LIST = KNOWN_FORMATS.join(', ')
 
 /** One file of a batch and where its outputs go (`outputPathFor(outputBase, format)`). */
 export interface PlannedFile {
@@ -46,11 +49,11 @@ interface Root {
  */
 export function validatePlanOptions(options: PlanOptions): void {
   if (!Array.isArray(options.formats) || options.formats.length === 0) {
-    throw new UnclipError('INVALID_ARGUMENT', 'Expected at least one output format (hdr, png, png16) but received none')
+    throw new UnclipError('INVALID_ARGUMENT', `Expected at least one output format (${FORMAT_LIST}) but received none`)
   }
   for (const format of options.formats) {
     if (!KNOWN_FORMATS.includes(format)) {
-      throw new UnclipError('INVALID_ARGUMENT', `Unknown output format "${String(format)}"; expected hdr, png or png16`)
+      throw new UnclipError('INVALID_ARGUMENT', `Unknown output format "${String(format)}"; expected one of ${FORMAT_LIST}`)
     }
   }
   if (new Set(options.formats).size !== options.formats.length) {
@@ -76,6 +79,8 @@ export function validatePlanOptions(options: PlanOptions): void {
  * The same file reached twice is planned once. Two files whose outputs would land on the same path
  * (`a.jpg` and `a.png`, or two folders sent to one `-o`) are told apart by a `-2`, `-3`... suffix on
  * the later one, in the plan's deterministic order; the comparison ignores case, as macOS and Windows do.
+ * An output that would land on one of the batch's inputs (a JPEG exported into its own folder) is
+ * suffixed the same way, so even `overwrite` never replaces a source photo.
  *
  * @param inputs - file and folder paths, absolute or relative to the working directory
  * @param options - output folder, recursion and formats (formats decide which output names collide)
@@ -152,7 +157,8 @@ function dedupe(files: PlannedFile[]): PlannedFile[] {
 }
 
 function disambiguate(files: PlannedFile[], formats: OutputFormat[]): PlannedFile[] {
-  const taken = new Set<string>()
+  // Inputs count as taken: `photo.jpg` exported as JPEG into its own folder must not replace itself.
+  const taken = new Set(files.map((file) => file.input.toLowerCase()))
   return files.map((file) => {
     let outputBase = file.outputBase
     for (let n = 2; targets(outputBase, formats).some((target) => taken.has(target)); n++) {

@@ -1,5 +1,5 @@
 /**
- * Converts one photo file into the requested HDR/PNG outputs: decode, predict in strips, encode
+ * Converts one photo file into the requested HDR/SDR outputs: decode, predict in strips, encode
  * each strip into every writer, then move the finished files into place. Nothing is written over
  * an existing file unless asked, and a failure or cancel leaves no partial output behind.
  */
@@ -13,7 +13,15 @@ import { createOutputWriter, type OutputWriter } from './outputs'
 import { DEFAULT_TONEMAP } from './tonemap'
 import type { ConvertOptions, ConvertResult, OutputFormat, ProgressEvent, Stage, StageTimings } from './types'
 
-const SUFFIX: Record<OutputFormat, string> = { hdr: '.hdr', png: '.png', png16: '-16bit.png' }
+// The Ultra HDR JPEG gets its own suffix so it never collides with the plain JPEG.
+const SUFFIX: Record<OutputFormat, string> = {
+  hdr: '.hdr',
+  png: '.png',
+  png16: '-16bit.png',
+  exr: '.exr',
+  jpg: '.jpg',
+  'jpg-hdr': '-ultrahdr.jpg'
+}
 
 /** Share of a file's progress each stage ends at. */
 const PROGRESS_AT: Partial<Record<Stage, number>> = { decode: 0.15, inference: 0.5, upsample: 0.9, encode: 0.97, write: 1 }
@@ -30,7 +38,7 @@ export interface ConvertFileOptions extends ConvertOptions {
  * Output path for one format.
  * @param outputBase Path without extension.
  * @param format Output format.
- * @returns `<base>.hdr`, `<base>.png` or `<base>-16bit.png`.
+ * @returns `<base>.hdr`, `<base>.png`, `<base>-16bit.png`, `<base>.exr`, `<base>.jpg` or `<base>-ultrahdr.jpg`.
  */
 export function outputPathFor(outputBase: string, format: OutputFormat): string {
   return outputBase + SUFFIX[format]
@@ -43,7 +51,7 @@ export function outputPathFor(outputBase: string, format: OutputFormat): string 
  * @param options Formats, overwrite, tone mapping, cancel and progress; `outputBase` names the outputs.
  * @returns The files written and per-stage timings.
  * @throws UnclipError `OUTPUT_EXISTS` (before any work), the decode errors, `MODE_UNAVAILABLE`,
- *   `INVALID_ARGUMENT`, `OUTPUT_NOT_WRITABLE`, `DISK_FULL`, `CANCELLED`.
+ *   `INVALID_ARGUMENT`, `TOO_LARGE` (EXR or Ultra HDR of an image over 100 MP), `OUTPUT_NOT_WRITABLE`, `DISK_FULL`, `CANCELLED`.
  */
 export async function convertFile(engine: Engine, inputPath: string, options: ConvertFileOptions): Promise<ConvertResult> {
   const { formats, signal } = options
@@ -74,7 +82,14 @@ export async function convertFile(engine: Engine, inputPath: string, options: Co
       throw fsError(error, dir, dir)
     })
     timings.write = performance.now() - started
-    const context = { width: image.width, height: image.height, tonemap: options.tonemap ?? DEFAULT_TONEMAP, exif: metadata.exif, timings }
+    const context = {
+      width: image.width,
+      height: image.height,
+      tonemap: options.tonemap ?? DEFAULT_TONEMAP,
+      exif: metadata.exif,
+      keepGps: options.keepGps ?? false,
+      timings
+    }
     writers = targets.map((t) => createOutputWriter(t.format, t.path, context))
 
     report('inference', PROGRESS_AT.decode!)

@@ -139,24 +139,6 @@ export function insertExifIntoPng(png: Buffer, exif: Buffer): Buffer {
   throw invalid('Expected a PNG file with an IDAT chunk')
 }
 
-/**
- * @deprecated Transitional name used by `outputs.ts`; call `prepareExif(raw, { keepGps })` instead.
- * @param exif EXIF as sharp returns it.
- * @returns `prepareExif(exif, { keepGps: false })`.
- */
-export function normaliseExif(exif: Buffer): Buffer | undefined {
-  return prepareExif(exif, { keepGps: false })
-}
-
-/**
- * @deprecated Transitional name used by `outputs.ts`; call `insertExifIntoPng` instead.
- * @returns `insertExifIntoPng(png, exif)`.
- * @throws UnclipError as `insertExifIntoPng`.
- */
-export function insertPngExif(png: Buffer, exif: Buffer): Buffer {
-  return insertExifIntoPng(png, exif)
-}
-
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
 /** The TIFF part of an EXIF block, with or without the `Exif\0\0` prefix. */

@@ -1,91 +1,45 @@
 /**
- * Output writers fed strip by strip: Radiance `.hdr` streamed straight to disk, PNG (8/16-bit)
- * tone-mapped per strip and encoded with sharp at the end, with the input's EXIF and an sRGB ICC
- * profile. Each writes to a hidden temporary file in the destination folder and is renamed into
- * place only by `commit`, so a failure or cancel never leaves a partial output.
+ * Output writers fed strip by strip. Radiance `.hdr` streams straight to disk; PNG (8/16-bit) and
+ * JPEG are tone-mapped per strip into 8/16-bit samples and encoded with sharp at the end, with the
+ * input's EXIF and an sRGB ICC profile; EXR and Ultra HDR JPEG need the whole float image
+ * (`full-image-outputs.ts`). Every writer goes through a temporary file (`output-file.ts`).
  */
-import { randomBytes } from 'node:crypto'
-import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises'
-import path from 'node:path'
+import { open, type FileHandle } from 'node:fs/promises'
 import sharp from 'sharp'
-import { insertExifIntoPng, prepareExif } from './exif'
+import { insertExifIntoJpeg, insertExifIntoPng, prepareExif } from './exif'
+import { createFullImageWriter } from './full-image-outputs'
+import { addTime, TempFileWriter, type OutputWriter, type WriterContext } from './output-file'
 import { createRadianceEncoder, type RadianceEncoder } from './radiance'
 import { toneMapImage } from './tonemap'
-import type { OutputFormat, RgbImage, StageTimings, ToneMapSettings } from './types'
+import type { OutputFormat, RgbImage } from './types'
 
-/** One output file being produced. */
-export interface OutputWriter {
-  readonly format: OutputFormat
-  readonly finalPath: string
-  readonly tempPath: string
-  /** Consumes the next strip of rows (strips arrive top to bottom, full width). */
-  add(strip: RgbImage): Promise<void>
-  /** Completes the temporary file. */
-  finish(): Promise<void>
-  /** Moves the completed temporary file onto `finalPath`. */
-  commit(): Promise<void>
-  /** Closes and deletes the temporary file; safe to call at any point, more than once. */
-  discard(): Promise<void>
-}
+export { tempPathFor, type OutputWriter, type WriterContext } from './output-file'
 
-export interface WriterContext {
-  width: number
-  height: number
-  tonemap: ToneMapSettings
-  exif?: Buffer
-  /** Stage timings, added to by every writer. */
-  timings: StageTimings
-}
-
-/**
- * Temporary name for `finalPath`: hidden, in the same folder (so the rename is atomic), unique
- * per process and call.
- * @returns Absolute temporary path.
- */
-export function tempPathFor(finalPath: string): string {
-  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.unclip-tmp-${process.pid}-${randomBytes(4).toString('hex')}`)
-}
+/** JPEG quality of the plain `jpg` output, the same as the Ultra HDR base image's. */
+export const JPEG_QUALITY = 95
 
 /**
  * Creates the writer for one format.
  * @param format Output format.
  * @param finalPath Where the file ends up.
- * @param context Image size, tone mapping, EXIF and the timings to add to.
- * @returns A writer whose temporary file is created on the first `add` (HDR) or at `finish` (PNG).
+ * @param context Image size, tone mapping, EXIF, `keepGps` and the timings to add to. `exr` and
+ *   `jpg-hdr` writers made with the same context share one full-size float buffer (12 bytes a
+ *   pixel: 1.2 GB at 100 MP), the only outputs that hold the whole image in memory.
+ * @returns A writer whose temporary file is created on the first `add` (HDR) or at `finish` (others).
+ * @throws UnclipError `TOO_LARGE` for `exr` or `jpg-hdr` above `MAX_FULL_IMAGE_PIXELS`.
  */
 export function createOutputWriter(format: OutputFormat, finalPath: string, context: WriterContext): OutputWriter {
-  return format === 'hdr' ? new RadianceWriter(finalPath, context) : new PngWriter(format, finalPath, context)
-}
-
-function addTime(timings: StageTimings, stage: keyof StageTimings, started: number): void {
-  timings[stage] = (timings[stage] ?? 0) + (performance.now() - started)
-}
-
-abstract class TempFileWriter {
-  readonly tempPath: string
-  protected created = false
-
-  constructor(
-    readonly finalPath: string,
-    protected readonly context: WriterContext
-  ) {
-    this.tempPath = tempPathFor(finalPath)
+  switch (format) {
+    case 'hdr':
+      return new RadianceWriter(finalPath, context)
+    case 'png':
+    case 'png16':
+    case 'jpg':
+      return new SdrWriter(format, finalPath, context)
+    case 'exr':
+    case 'jpg-hdr':
+      return createFullImageWriter(format, finalPath, context)
   }
-
-  async commit(): Promise<void> {
-    const started = performance.now()
-    await rename(this.tempPath, this.finalPath)
-    this.created = false
-    addTime(this.context.timings, 'write', started)
-  }
-
-  async discard(): Promise<void> {
-    await this.close()
-    if (this.created) await rm(this.tempPath, { force: true })
-    this.created = false
-  }
-
-  protected async close(): Promise<void> {}
 }
 
 class RadianceWriter extends TempFileWriter implements OutputWriter {
@@ -125,13 +79,14 @@ class RadianceWriter extends TempFileWriter implements OutputWriter {
   }
 }
 
-class PngWriter extends TempFileWriter implements OutputWriter {
+/** Tone-mapped PNG (8/16-bit) or JPEG: strips become integer samples, encoded once at `finish`. */
+class SdrWriter extends TempFileWriter implements OutputWriter {
   private readonly bits: 8 | 16
   private readonly pixels: Uint8Array | Uint16Array
   private offset = 0
 
   constructor(
-    readonly format: 'png' | 'png16',
+    readonly format: 'png' | 'png16' | 'jpg',
     finalPath: string,
     context: WriterContext
   ) {
@@ -141,27 +96,33 @@ class PngWriter extends TempFileWriter implements OutputWriter {
     this.pixels = this.bits === 16 ? new Uint16Array(length) : new Uint8Array(length)
   }
 
+  private get stage(): 'pngEncode' | 'jpegEncode' {
+    return this.format === 'jpg' ? 'jpegEncode' : 'pngEncode'
+  }
+
   async add(strip: RgbImage): Promise<void> {
     const started = performance.now()
     const mapped = toneMapImage(strip, this.context.tonemap, this.bits)
     this.pixels.set(mapped, this.offset)
     this.offset += mapped.length
-    addTime(this.context.timings, 'pngEncode', started)
+    addTime(this.context.timings, this.stage, started)
   }
 
   async finish(): Promise<void> {
-    let started = performance.now()
-    const { width, height, exif } = this.context
-    let pipeline = sharp(this.pixels, { raw: { width, height, channels: 3 }, limitInputPixels: false })
+    const started = performance.now()
+    const { width, height, exif, keepGps } = this.context
+    let pipeline = sharp(this.pixels, { raw: { width, height, channels: 3 }, limitInputPixels: false }).withIccProfile('srgb')
     if (this.bits === 16) pipeline = pipeline.toColourspace('rgb16')
-    let png = await pipeline.withIccProfile('srgb').png({ compressionLevel: 6 }).toBuffer()
-    // GPS stays out unless asked for: location is private, and nothing here asks yet.
-    const prepared = prepareExif(exif, { keepGps: false })
-    if (prepared) png = insertExifIntoPng(png, prepared)
-    addTime(this.context.timings, 'pngEncode', started)
-    started = performance.now()
-    this.created = true
-    await writeFile(this.tempPath, png, { flag: 'wx' })
-    addTime(this.context.timings, 'write', started)
+    const prepared = prepareExif(exif, { keepGps: keepGps ?? false })
+    let bytes: Buffer
+    if (this.format === 'jpg') {
+      bytes = await pipeline.jpeg({ quality: JPEG_QUALITY, chromaSubsampling: '4:4:4' }).toBuffer()
+      if (prepared) bytes = insertExifIntoJpeg(bytes, prepared)
+    } else {
+      bytes = await pipeline.png({ compressionLevel: 6 }).toBuffer()
+      if (prepared) bytes = insertExifIntoPng(bytes, prepared)
+    }
+    addTime(this.context.timings, this.stage, started)
+    await this.writeTemp(bytes)
   }
 }

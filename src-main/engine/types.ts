@@ -3,8 +3,11 @@
  * Pure types only (no Node imports) so the renderer can import it too.
  */
 
-/** Output files the engine can write. */
-export type OutputFormat = 'hdr' | 'png' | 'png16'
+/**
+ * Output files the engine can write: Radiance `.hdr`, tone-mapped PNG (8/16-bit) and JPEG,
+ * half-float OpenEXR, and Ultra HDR (gain-map) JPEG.
+ */
+export type OutputFormat = 'hdr' | 'png' | 'png16' | 'exr' | 'jpg' | 'jpg-hdr'
 
 /** What the model is asked to do. `lowlight` brightens dark photos (see issue on low-light mode). */
 export type Mode = 'hdr' | 'lowlight'
@@ -84,14 +87,18 @@ export interface ConvertOptions {
   mode: Mode
   /** Replace existing outputs; off by default so user files are never lost. */
   overwrite: boolean
-  /** Tone mapping for PNG outputs; `DEFAULT_TONEMAP` when omitted. */
+  /** Tone mapping for PNG, JPEG and the Ultra HDR base image; `DEFAULT_TONEMAP` when omitted. */
   tonemap?: ToneMapSettings
+  /** Copy the photo's GPS location into the outputs' metadata; off by default (location is private). */
+  keepGps?: boolean
   signal?: AbortSignal
   onProgress?: (event: ProgressEvent) => void
 }
 
 /** Per-stage wall-clock milliseconds of one conversion. */
-export type StageTimings = Partial<Record<'decode' | 'inference' | 'upsample' | 'hdrEncode' | 'pngEncode' | 'write', number>>
+export type StageTimings = Partial<
+  Record<'decode' | 'inference' | 'upsample' | 'hdrEncode' | 'pngEncode' | 'exrEncode' | 'jpegEncode' | 'write', number>
+>
 
 export interface ConvertResult {
   input: string

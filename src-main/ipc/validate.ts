@@ -118,7 +118,7 @@ export function jobId(value: unknown, name: string): string {
   return value
 }
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['hdr', 'png', 'png16']
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['hdr', 'png', 'png16', 'exr', 'jpg', 'jpg-hdr']
 export const MODES: readonly Mode[] = ['hdr', 'lowlight']
 export const PROVIDERS: readonly ProviderName[] = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu']
 export const TONE_OPERATORS: readonly ToneOperator[] = ['reinhard', 'exposure']

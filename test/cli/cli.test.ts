@@ -32,10 +32,10 @@ describe('unclip without an engine', () => {
   })
 
   it('exits 2 with one clear line for usage errors', async () => {
-    expect(await runCli(['convert', 'a.jpg', '--format', 'jpg'], dir)).toEqual({
+    expect(await runCli(['convert', 'a.jpg', '--format', 'gif'], dir)).toEqual({
       code: 2,
       stdout: '',
-      stderr: `unclip: Invalid value 'jpg' for --format; expected one of hdr, png, png16\n${USAGE_HINT}`
+      stderr: `unclip: Invalid value 'gif' for --format; expected one of hdr, png, png16, exr, jpg, jpg-hdr\n${USAGE_HINT}`
     })
     expect(await runCli(['shrink'], dir)).toEqual({
       code: 2,
@@ -87,6 +87,17 @@ describe('unclip convert', () => {
     ])
     const hdr = decodeRadiance(await readFile(join(dir, 'shots', 'unclip', 'b.hdr')))
     expect([hdr.width, hdr.height]).toEqual([40, 30])
+  })
+
+  it('writes OpenEXR and Ultra HDR JPEG with --format exr,jpg-hdr', async () => {
+    await writePhoto(join(dir, 'a.jpg'))
+    const run = await runCli(['convert', 'a.jpg', '--format', 'exr,jpg-hdr', '--keep-gps', ...FIXTURE_FLAGS], dir)
+    expect([run.code, run.stderr.includes('Converted 1 of 1')]).toEqual([0, true])
+    expect(await listFiles(join(dir, 'unclip'))).toEqual(['a-ultrahdr.jpg', 'a.exr'])
+    const exr = await readFile(join(dir, 'unclip', 'a.exr'))
+    expect(exr.readUInt32LE(0)).toBe(20000630)
+    const jpeg = await readFile(join(dir, 'unclip', 'a-ultrahdr.jpg'))
+    expect([jpeg[0], jpeg[1], jpeg.includes('hdrgm:Version')]).toEqual([0xff, 0xd8, true])
   })
 
   it('skips existing outputs (exit 1, files untouched) and replaces them with --overwrite (exit 0)', async () => {

@@ -29,10 +29,11 @@ describe('validate', () => {
     expect(jobId('job-1', 'jobId')).toBe('job-1')
   })
   it('formats and arrays name the bad item', () => {
-    expect(message(() => outputFormats([], 'formats'))).toBe('Expected array of 1 to 3 items for formats but received array of length 0')
-    expect(message(() => outputFormats(['hdr', 'jpg'], 'formats'))).toBe(
-      "Expected one of 'hdr', 'png', 'png16' for formats[1] but received \"jpg\" of type string"
+    expect(message(() => outputFormats([], 'formats'))).toBe('Expected array of 1 to 6 items for formats but received array of length 0')
+    expect(message(() => outputFormats(['hdr', 'jpeg'], 'formats'))).toBe(
+      "Expected one of 'hdr', 'png', 'png16', 'exr', 'jpg', 'jpg-hdr' for formats[1] but received \"jpeg\" of type string"
     )
+    expect(outputFormats(['exr', 'jpg', 'jpg-hdr'], 'formats')).toEqual(['exr', 'jpg', 'jpg-hdr'])
     expect(message(() => outputFormats(['hdr', 'hdr'], 'formats'))).toBe('Expected distinct output formats for formats but received array of length 2')
     expect(message(() => arrayOf(absolutePath)(['/a', 'b'], 'paths'))).toBe('Expected absolute path for paths[1] but received "b" of type string')
   })

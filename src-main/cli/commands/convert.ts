@@ -28,7 +28,8 @@ export async function runConvert(args: ConvertArgs, io: CliIo): Promise<number> 
     formats: args.formats,
     mode: args.mode,
     recursive: args.recursive,
-    overwrite: args.overwrite
+    overwrite: args.overwrite,
+    keepGps: args.keepGps
   }
   // Inputs are checked before the model loads: a typo should not wait for (or be hidden by) the model.
   const plan = await planBatch(args.inputs, options)

@@ -1,0 +1,90 @@
+/**
+ * What every output writer shares: the writer interface, its context, and the temporary-file
+ * discipline (hidden temporary file in the destination folder, renamed into place only by
+ * `commit`, so a failure or cancel never leaves a partial output).
+ */
+import { randomBytes } from 'node:crypto'
+import { rename, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { OutputFormat, RgbImage, StageTimings, ToneMapSettings } from './types'
+
+/** One output file being produced. */
+export interface OutputWriter {
+  readonly format: OutputFormat
+  readonly finalPath: string
+  readonly tempPath: string
+  /** Consumes the next strip of rows (strips arrive top to bottom, full width). */
+  add(strip: RgbImage): Promise<void>
+  /** Completes the temporary file. */
+  finish(): Promise<void>
+  /** Moves the completed temporary file onto `finalPath`. */
+  commit(): Promise<void>
+  /** Closes and deletes the temporary file; safe to call at any point, more than once. */
+  discard(): Promise<void>
+}
+
+/**
+ * One conversion's shared writer settings. Writers created with the same context object also
+ * share one full-image buffer (EXR, Ultra HDR), so create one context per image.
+ */
+export interface WriterContext {
+  width: number
+  height: number
+  tonemap: ToneMapSettings
+  /** The input's raw EXIF as sharp returns it; each writer prepares its own copy. */
+  exif?: Buffer
+  /** Copy the EXIF GPS block (and EXR location attributes); off unless the user asked. */
+  keepGps?: boolean
+  /** Stage timings, added to by every writer. */
+  timings: StageTimings
+}
+
+/**
+ * Temporary name for `finalPath`: hidden, in the same folder (so the rename is atomic), unique
+ * per process and call.
+ * @returns Absolute temporary path.
+ */
+export function tempPathFor(finalPath: string): string {
+  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.unclip-tmp-${process.pid}-${randomBytes(4).toString('hex')}`)
+}
+
+/** Adds the time since `started` to one stage. */
+export function addTime(timings: StageTimings, stage: keyof StageTimings, started: number): void {
+  timings[stage] = (timings[stage] ?? 0) + (performance.now() - started)
+}
+
+/** Owns the temporary file: `commit` renames it into place, `discard` removes it. */
+export abstract class TempFileWriter {
+  readonly tempPath: string
+  protected created = false
+
+  constructor(
+    readonly finalPath: string,
+    protected readonly context: WriterContext
+  ) {
+    this.tempPath = tempPathFor(finalPath)
+  }
+
+  async commit(): Promise<void> {
+    const started = performance.now()
+    await rename(this.tempPath, this.finalPath)
+    this.created = false
+    addTime(this.context.timings, 'write', started)
+  }
+
+  async discard(): Promise<void> {
+    await this.close()
+    if (this.created) await rm(this.tempPath, { force: true })
+    this.created = false
+  }
+
+  /** Writes a whole encoded file to the temporary path (for formats encoded in memory at `finish`). */
+  protected async writeTemp(bytes: Buffer): Promise<void> {
+    const started = performance.now()
+    this.created = true
+    await writeFile(this.tempPath, bytes, { flag: 'wx' })
+    addTime(this.context.timings, 'write', started)
+  }
+
+  protected async close(): Promise<void> {}
+}
