@@ -139,6 +139,8 @@ export interface EngineInfo {
   model: { name: string; version: string; fixture: boolean }
   providersAvailable: ProviderName[]
   provider: ProviderReport
+  /** Modes this engine converts in; `lowlight` post-processes the HDR prediction, so every model offers it. */
+  modes: Mode[]
 }
 
 /** The closed set of error codes; the UI and CLI switch on these. */
