@@ -9,9 +9,10 @@ import path from 'node:path'
 import { decodeSamples } from './decode'
 import type { Engine } from './engine'
 import { throwIfAborted, toUnclipError, UnclipError } from './errors'
+import { isLinearFormat, LOW_LIGHT_DISPLAY_TONEMAP, predictLowLightStrips } from './lowlight'
 import { createOutputWriter, type OutputWriter } from './outputs'
 import { DEFAULT_TONEMAP } from './tonemap'
-import type { ConvertOptions, ConvertResult, OutputFormat, ProgressEvent, Stage, StageTimings } from './types'
+import type { ConvertOptions, ConvertResult, OutputFormat, ProgressEvent, RgbImage, Stage, StageTimings } from './types'
 
 // The Ultra HDR JPEG gets its own suffix so it never collides with the plain JPEG.
 const SUFFIX: Record<OutputFormat, string> = {
@@ -56,9 +57,10 @@ export function outputPathFor(outputBase: string, format: OutputFormat): string 
 export async function convertFile(engine: Engine, inputPath: string, options: ConvertFileOptions): Promise<ConvertResult> {
   const { formats, signal } = options
   if (formats.length === 0) throw new UnclipError('INVALID_ARGUMENT', 'Expected at least one output format but received none')
-  if (options.mode !== 'hdr') {
+  if (!engine.info.modes.includes(options.mode)) {
     throw new UnclipError('MODE_UNAVAILABLE', `Mode "${options.mode}" is not available with model "${engine.card.name}"`)
   }
+  const lowLight = options.mode === 'lowlight'
   const targets = [...new Set(formats)].map((format) => ({ format, path: outputPathFor(options.outputBase, format) }))
   if (!options.overwrite) {
     const existing = targets.find((t) => existsSync(t.path))
@@ -85,7 +87,7 @@ export async function convertFile(engine: Engine, inputPath: string, options: Co
     const context = {
       width: image.width,
       height: image.height,
-      tonemap: options.tonemap ?? DEFAULT_TONEMAP,
+      tonemap: lowLight ? LOW_LIGHT_DISPLAY_TONEMAP : (options.tonemap ?? DEFAULT_TONEMAP),
       exif: metadata.exif,
       keepGps: options.keepGps ?? false,
       timings
@@ -93,19 +95,20 @@ export async function convertFile(engine: Engine, inputPath: string, options: Co
     writers = targets.map((t) => createOutputWriter(t.format, t.path, context))
 
     report('inference', PROGRESS_AT.decode!)
-    const predicted = await engine.predictStrips(
-      image,
-      async (strip) => {
-        for (const writer of writers) await writeOrMap(writer, () => writer.add(strip))
-      },
-      {
-        signal,
-        onProgress: (f) =>
-          f <= 0.5
-            ? report('inference', lerp(PROGRESS_AT.decode!, PROGRESS_AT.inference!, f / 0.5))
-            : report('upsample', lerp(PROGRESS_AT.inference!, PROGRESS_AT.upsample!, (f - 0.5) / 0.5))
-      }
-    )
+    // Low-light mode hands display-referred writers its tone-curved picture, linear ones its radiance.
+    const add = async (strip: RgbImage, display: RgbImage = strip): Promise<void> => {
+      for (const writer of writers) await writeOrMap(writer, () => writer.add(isLinearFormat(writer.format) ? strip : display))
+    }
+    const predictOptions = {
+      signal,
+      onProgress: (f: number) =>
+        f <= 0.5
+          ? report('inference', lerp(PROGRESS_AT.decode!, PROGRESS_AT.inference!, f / 0.5))
+          : report('upsample', lerp(PROGRESS_AT.inference!, PROGRESS_AT.upsample!, (f - 0.5) / 0.5))
+    }
+    const predicted = lowLight
+      ? await predictLowLightStrips(engine, image, add, predictOptions)
+      : await engine.predictStrips(image, (strip) => add(strip), predictOptions)
     timings.inference = predicted.inference
     timings.upsample = predicted.upsample
 
