@@ -6,8 +6,12 @@ export type PngDepth = 8 | 16
 /** What to write and where; shared by single export and batch. */
 export class ExportOptions {
   hdr = $state(true)
+  exr = $state(false)
+  /** Ultra HDR gain-map JPEG (`jpg-hdr`). */
+  ultraHdr = $state(false)
   png = $state(true)
   pngDepth = $state<PngDepth>(8)
+  jpg = $state(false)
   /** null: an `unclip/` folder next to each input. */
   outDir = $state<string | null>(null)
   overwrite = $state(false)
@@ -18,7 +22,10 @@ export class ExportOptions {
 
   formats: OutputFormat[] = $derived([
     ...(this.hdr ? (['hdr'] as const) : []),
-    ...(this.png ? [this.pngDepth === 16 ? ('png16' as const) : ('png' as const)] : [])
+    ...(this.exr ? (['exr'] as const) : []),
+    ...(this.ultraHdr ? (['jpg-hdr'] as const) : []),
+    ...(this.png ? [this.pngDepth === 16 ? ('png16' as const) : ('png' as const)] : []),
+    ...(this.jpg ? (['jpg'] as const) : [])
   ])
   canExport = $derived(this.formats.length > 0 && !this.busy)
 
@@ -33,8 +40,11 @@ export class ExportOptions {
     if (!result.ok) return
     const { formats, outDir, overwrite } = result.value.export
     this.hdr = formats.includes('hdr')
+    this.exr = formats.includes('exr')
+    this.ultraHdr = formats.includes('jpg-hdr')
     this.png = formats.includes('png') || formats.includes('png16')
     this.pngDepth = formats.includes('png16') ? 16 : 8
+    this.jpg = formats.includes('jpg')
     this.outDir = outDir
     this.overwrite = overwrite
   }
