@@ -296,6 +296,8 @@ def load_tflite(path, with_head=False):
             m.conv.bias.copy_(torch.from_numpy(op.inputs[2].dequantize()))  # int32, scale = s_in * s_w, zp 0
             _set_range(m, op.outputs[0])
         residual = [b.add for b in net.blocks if b.add is not None]
+        if len(adds) != len(residual):
+            raise ValueError(f'Expected {len(residual)} residual adds in {path} but found {len(adds)}')
         for op, m in zip(adds, residual):
             _set_range(m, op.outputs[0])
     net.requires_grad_(False)
