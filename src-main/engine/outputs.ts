@@ -1,7 +1,7 @@
 /**
- * Output writers fed strip by strip. Radiance `.hdr` streams straight to disk; PNG (8/16-bit) and
- * JPEG are tone-mapped per strip into 8/16-bit samples and encoded with sharp at the end, with the
- * input's EXIF and an sRGB ICC profile; EXR and Ultra HDR JPEG need the whole float image
+ * Output writers fed strip by strip. Radiance `.hdr` streams straight to disk; PNG (8/16-bit) is
+ * tone-mapped and compressed per strip on the thread pool (`png-encoder.ts`); JPEG is tone-mapped per
+ * strip and encoded with sharp at the end; both carry the input's EXIF and an sRGB ICC profile; EXR and Ultra HDR JPEG need the whole float image
  * (`full-image-outputs.ts`). Every writer goes through a temporary file (`output-file.ts`).
  */
 import { open, type FileHandle } from 'node:fs/promises'
@@ -9,6 +9,7 @@ import sharp from 'sharp'
 import { insertExifIntoJpeg, insertExifIntoPng, prepareExif } from './exif'
 import { createFullImageWriter } from './full-image-outputs'
 import { addTime, TempFileWriter, type OutputWriter, type WriterContext } from './output-file'
+import { createPngEncoder, srgbIccProfile, type PngEncoder } from './png-encoder'
 import { createRadianceEncoder, type RadianceEncoder } from './radiance'
 import { toneMapImage } from './tonemap'
 import type { OutputFormat, RgbImage } from './types'
@@ -34,8 +35,9 @@ export function createOutputWriter(format: OutputFormat, finalPath: string, cont
       return new RadianceWriter(finalPath, context)
     case 'png':
     case 'png16':
+      return new PngWriter(format, finalPath, context)
     case 'jpg':
-      return new SdrWriter(format, finalPath, context)
+      return new JpegWriter(finalPath, context)
     case 'exr':
     case 'jpg-hdr':
       return createFullImageWriter(format, finalPath, context)
@@ -79,50 +81,67 @@ class RadianceWriter extends TempFileWriter implements OutputWriter {
   }
 }
 
-/** Tone-mapped PNG (8/16-bit) or JPEG: strips become integer samples, encoded once at `finish`. */
-class SdrWriter extends TempFileWriter implements OutputWriter {
+/** Tone-mapped PNG (8/16-bit): each strip is compressed while the next one is computed. */
+class PngWriter extends TempFileWriter implements OutputWriter {
   private readonly bits: 8 | 16
-  private readonly pixels: Uint8Array | Uint16Array
-  private offset = 0
+  private encoder: PngEncoder | undefined
 
   constructor(
-    readonly format: 'png' | 'png16' | 'jpg',
+    readonly format: 'png' | 'png16',
     finalPath: string,
     context: WriterContext
   ) {
     super(finalPath, context)
     this.bits = format === 'png16' ? 16 : 8
-    const length = context.width * context.height * 3
-    this.pixels = this.bits === 16 ? new Uint16Array(length) : new Uint8Array(length)
-  }
-
-  private get stage(): 'pngEncode' | 'jpegEncode' {
-    return this.format === 'jpg' ? 'jpegEncode' : 'pngEncode'
   }
 
   async add(strip: RgbImage): Promise<void> {
     const started = performance.now()
-    const mapped = toneMapImage(strip, this.context.tonemap, this.bits)
+    this.encoder ??= createPngEncoder(this.context.width, this.context.height, this.bits, { iccProfile: await srgbIccProfile() })
+    this.encoder.addRows(toneMapImage(strip, this.context.tonemap, this.bits))
+    addTime(this.context.timings, 'pngEncode', started)
+  }
+
+  async finish(): Promise<void> {
+    const started = performance.now()
+    if (!this.encoder) throw new RangeError(`Expected ${this.context.height} rows but received 0`)
+    let bytes = await this.encoder.finish()
+    const prepared = prepareExif(this.context.exif, { keepGps: this.context.keepGps ?? false })
+    if (prepared) bytes = insertExifIntoPng(bytes, prepared)
+    addTime(this.context.timings, 'pngEncode', started)
+    await this.writeTemp(bytes)
+  }
+}
+
+/** Tone-mapped 8-bit JPEG: strips become samples, encoded once at `finish`. */
+class JpegWriter extends TempFileWriter implements OutputWriter {
+  readonly format = 'jpg' as const
+  private readonly pixels: Uint8Array
+  private offset = 0
+
+  constructor(finalPath: string, context: WriterContext) {
+    super(finalPath, context)
+    this.pixels = new Uint8Array(context.width * context.height * 3)
+  }
+
+  async add(strip: RgbImage): Promise<void> {
+    const started = performance.now()
+    const mapped = toneMapImage(strip, this.context.tonemap, 8)
     this.pixels.set(mapped, this.offset)
     this.offset += mapped.length
-    addTime(this.context.timings, this.stage, started)
+    addTime(this.context.timings, 'jpegEncode', started)
   }
 
   async finish(): Promise<void> {
     const started = performance.now()
     const { width, height, exif, keepGps } = this.context
-    let pipeline = sharp(this.pixels, { raw: { width, height, channels: 3 }, limitInputPixels: false }).withIccProfile('srgb')
-    if (this.bits === 16) pipeline = pipeline.toColourspace('rgb16')
+    let bytes = await sharp(this.pixels, { raw: { width, height, channels: 3 }, limitInputPixels: false })
+      .withIccProfile('srgb')
+      .jpeg({ quality: JPEG_QUALITY, chromaSubsampling: '4:4:4' })
+      .toBuffer()
     const prepared = prepareExif(exif, { keepGps: keepGps ?? false })
-    let bytes: Buffer
-    if (this.format === 'jpg') {
-      bytes = await pipeline.jpeg({ quality: JPEG_QUALITY, chromaSubsampling: '4:4:4' }).toBuffer()
-      if (prepared) bytes = insertExifIntoJpeg(bytes, prepared)
-    } else {
-      bytes = await pipeline.png({ compressionLevel: 6 }).toBuffer()
-      if (prepared) bytes = insertExifIntoPng(bytes, prepared)
-    }
-    addTime(this.context.timings, this.stage, started)
+    if (prepared) bytes = insertExifIntoJpeg(bytes, prepared)
+    addTime(this.context.timings, 'jpegEncode', started)
     await this.writeTemp(bytes)
   }
 }
