@@ -181,19 +181,29 @@ describe('convertBatch', () => {
     ])
   })
 
-  it('refuses a missing input, nonsense options and low-light mode before converting anything', async () => {
+  it('refuses a missing input and nonsense options before converting anything', async () => {
     const missing = join(dir, 'nope.jpg')
     const notFound = await batchError(convertBatch(engine, [missing], options()))
     expect([notFound.code, notFound.message]).toEqual(['FILE_NOT_FOUND', `File not found: ${missing}`])
-
-    const lowlight = await batchError(convertBatch(engine, [dir], options({ mode: 'lowlight' })))
-    expect([lowlight.code, lowlight.message]).toEqual(['MODE_UNAVAILABLE', 'Low-light mode is not available yet'])
 
     const mode = await batchError(convertBatch(engine, [dir], options({ mode: 'night' as never })))
     expect([mode.code, mode.message]).toEqual(['INVALID_ARGUMENT', 'Unknown mode "night"; expected hdr or lowlight'])
 
     const overwrite = await batchError(convertBatch(engine, [dir], options({ overwrite: 1 as never })))
     expect([overwrite.code, overwrite.message]).toEqual(['INVALID_ARGUMENT', 'Expected boolean for overwrite but received number'])
+  })
+})
+
+describe('convertBatch in low-light mode', () => {
+  it('writes PNGs brighter than the dark inputs', async () => {
+    const raw = Buffer.alloc(40 * 30 * 3, 0)
+    for (let i = 0; i < raw.length; i++) raw[i] = 8 + ((i / 3) % 40)
+    const input = join(dir, 'night.png')
+    await sharp(raw, { raw: { width: 40, height: 30, channels: 3 } }).png().toFile(input)
+    const result = await convertBatch(engine, [dir], options({ mode: 'lowlight', formats: ['png'] }))
+    expect([result.converted.length, result.failed]).toEqual([1, []])
+    const mean = async (file: string): Promise<number> => (await sharp(file).stats()).channels.slice(0, 3).reduce((a, c) => a + c.mean, 0) / 3
+    expect(await mean(join(dir, 'unclip', 'night.png'))).toBeGreaterThan(2 * (await mean(input)))
   })
 })
 

@@ -141,9 +141,9 @@ describe('convertFile', () => {
     expect(fsError(other, '/out', '/out/a.hdr')).toBe(other)
   })
 
-  it('rejects low-light mode and empty format lists before doing anything', async () => {
+  it('rejects a mode the engine does not offer and empty format lists before doing anything', async () => {
     const dir = outDir()
-    await expectError(convertFile(engine, photo, options(dir, { mode: 'lowlight' })), 'MODE_UNAVAILABLE', 'Mode "lowlight" is not available with model "unclip-fixture"')
+    await expectError(convertFile(engine, photo, options(dir, { mode: 'night' as never })), 'MODE_UNAVAILABLE', 'Mode "night" is not available with model "unclip-fixture"')
     await expectError(convertFile(engine, photo, options(dir, { formats: [] })), 'INVALID_ARGUMENT', 'Expected at least one output format but received none')
     expect(existsSync(dir)).toBe(false)
   })

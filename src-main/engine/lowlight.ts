@@ -11,8 +11,10 @@
  * 2. Noise — in the sRGB-encoded domain (where shot noise is about level-independent), split into
  *    a luma and two colour-difference planes; each plane's noise σ is measured in its flattest
  *    half (`estimateNoise`), after the gain, so the smoothing grows with the gain applied. Luma
- *    gets a mild guided filter (ε = (1.5σ)², radius 2), colour a strong one guided by the cleaned
- *    luma (ε = (3σ)², radius 6): colour noise is the most visible and the least missed.
+ *    gets three passes of a small guided filter (ε = (3σ)², radius 2: repeated small windows keep
+ *    edges better than one large one), colour one pass guided by the cleaned luma (ε = (4σ)²,
+ *    radius 4), so colour follows luma edges instead of bleeding. Strengths were tuned on
+ *    `training/lowlight_bench.py`.
  * 3. Highlights — per channel, identity up to `LOW_LIGHT_KNEE` (0.75) and an extended-Reinhard
  *    shoulder above it that reaches 1.0 at the white point `W`: the 99.9th percentile of the
  *    brightest channel (at least 1, where the shoulder is the identity). So no more than 0.1% of
@@ -43,9 +45,10 @@ const MAX_GAIN = 2 ** 16
 /** At most this many pixels are sorted for the exposure and white-point statistics. */
 const STAT_SAMPLES = 1 << 20
 const LUMA_RADIUS = 2
-const LUMA_STRENGTH = 1.5
-const CHROMA_RADIUS = 6
-const CHROMA_STRENGTH = 3
+const LUMA_STRENGTH = 3
+const LUMA_PASSES = 3
+const CHROMA_RADIUS = 4
+const CHROMA_STRENGTH = 4
 /** Rec.601 luma weights on encoded values, which keep the colour-difference planes small. */
 const KR = 0.299
 const KG = 0.587
@@ -178,7 +181,8 @@ export function processLowLight(hdr: RgbImage): LowLightResult {
   }
   const noise = estimateNoise(luma)
   const chromaNoise = Math.max(estimateNoise(cr), estimateNoise(cb))
-  const cleanLuma = guidedFilter(luma, luma, LUMA_RADIUS, (LUMA_STRENGTH * noise) ** 2)
+  let cleanLuma = luma
+  for (let pass = 0; pass < LUMA_PASSES; pass++) cleanLuma = guidedFilter(cleanLuma, cleanLuma, LUMA_RADIUS, (LUMA_STRENGTH * noise) ** 2)
   // Colour noise is judged against the luma guide: flat luma (relative to its own noise) means flat colour.
   const chromaEps = (CHROMA_STRENGTH * Math.max(noise, chromaNoise)) ** 2
   const cleanCr = guidedFilter(cleanLuma, cr, CHROMA_RADIUS, chromaEps)
@@ -197,7 +201,7 @@ export function processLowLight(hdr: RgbImage): LowLightResult {
   const linearImage = { width, height, data: linear }
   const whitePoint = whitePointOf(linearImage)
   const display = new Float32Array(3 * n)
-  for (let i = 0; i < 3 * n; i++) display[i] = compressHighlight(linear[i], whitePoint)
+  for (let i = 0; i < 3 * n; i++) display[i] = Math.min(1, compressHighlight(linear[i], whitePoint))
   return { linear: linearImage, display: { width, height, data: display }, gain, whitePoint, noise }
 }
 

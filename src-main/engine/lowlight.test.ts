@@ -1,0 +1,184 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { convertFile } from './convert'
+import { createEngine, type Engine } from './engine'
+import {
+  compressHighlight,
+  exposureGain,
+  isLinearFormat,
+  LOW_LIGHT_DISPLAY_TONEMAP,
+  LOW_LIGHT_KEY,
+  LOW_LIGHT_KNEE,
+  processLowLight,
+  whitePointOf
+} from './lowlight'
+import { estimateNoise, guidedFilter } from './lowlight-denoise'
+import { decodeRadiance } from './radiance'
+import { luminance, srgbEncode, toneMapImage } from './tonemap'
+import type { RgbImage } from './types'
+
+/** Deterministic standard normal draws (xorshift + Box–Muller), so the noise tests never flake. */
+function gaussian(seed: number): () => number {
+  let s = seed >>> 0 || 1
+  const uniform = (): number => {
+    s ^= s << 13
+    s ^= s >>> 17
+    s ^= s << 5
+    return ((s >>> 0) + 0.5) / 4294967296
+  }
+  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform())
+}
+
+/** A dark linear scene: a left-to-right ramp 0.002..0.02, a flat right third, and a small bright lamp. */
+function darkScene(width: number, height: number, noise = 0): RgbImage {
+  const next = gaussian(7)
+  const data = new Float32Array(width * height * 3)
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const flat = x >= (2 * width) / 3
+      const lamp = Math.hypot(x - width / 4, y - height / 4) < 3
+      const v = lamp ? 0.5 : flat ? 0.008 : 0.002 + (0.018 * x) / width
+      for (let c = 0; c < 3; c++) data[3 * (y * width + x) + c] = Math.max(0, v * (c === 2 ? 0.8 : 1) + noise * next())
+    }
+  }
+  return { width, height, data }
+}
+
+/** Standard deviation of the sRGB-encoded green channel over the flat right third. */
+function flatStd(image: RgbImage, scale = 1): number {
+  const values: number[] = []
+  for (let y = 4; y < image.height - 4; y++) {
+    for (let x = Math.ceil((2 * image.width) / 3) + 4; x < image.width - 4; x++) {
+      values.push(srgbEncode(Math.min(1, image.data[3 * (y * image.width + x) + 1] * scale)))
+    }
+  }
+  const mean = values.reduce((a, b) => a + b, 0) / values.length
+  return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length)
+}
+
+function clippedMean(image: RgbImage, gain: number): number {
+  let sum = 0
+  const n = image.width * image.height
+  for (let i = 0; i < n; i++) sum += Math.min(1, gain * luminance(image.data[3 * i], image.data[3 * i + 1], image.data[3 * i + 2]))
+  return sum / n
+}
+
+describe('exposureGain', () => {
+  it('brings the mean clipped luminance of a dark image to the key', () => {
+    const scene = darkScene(96, 64)
+    const gain = exposureGain(scene)
+    expect(gain).toBeGreaterThan(10)
+    expect(clippedMean(scene, gain)).toBeCloseTo(LOW_LIGHT_KEY, 4)
+  })
+
+  it('scales inversely with the exposure and caps a black image at 2^16', () => {
+    const scene = darkScene(32, 32)
+    const darker = { ...scene, data: scene.data.map((v) => v / 8) }
+    expect(exposureGain(darker) / exposureGain(scene)).toBeCloseTo(8, 3)
+    expect(exposureGain({ width: 4, height: 4, data: new Float32Array(48) })).toBe(2 ** 16)
+  })
+})
+
+describe('compressHighlight', () => {
+  it('is the identity below the knee, continuous at it, and reaches 1 at the white point', () => {
+    expect(compressHighlight(0.5, 4)).toBe(0.5)
+    expect(compressHighlight(LOW_LIGHT_KNEE + 1e-6, 4)).toBeCloseTo(LOW_LIGHT_KNEE, 5)
+    expect(compressHighlight(4, 4)).toBeCloseTo(1, 12)
+    expect(compressHighlight(2, 4)).toBeLessThan(1)
+    expect(compressHighlight(0.9, 1)).toBeCloseTo(0.9, 12)
+  })
+
+  it('takes the white point from the image, never below 1', () => {
+    expect(whitePointOf({ width: 2, height: 1, data: Float32Array.of(0.1, 0.2, 0.3, 0.1, 0.1, 0.1) })).toBe(1)
+  })
+})
+
+describe('estimateNoise', () => {
+  it('measures Gaussian noise on a smooth ramp within 10%', () => {
+    const next = gaussian(3)
+    const width = 200
+    const data = Float32Array.from({ length: width * 150 }, (_, i) => (i % width) / width + 0.05 * next())
+    expect(estimateNoise({ width, height: 150, data })).toBeCloseTo(0.05, 2)
+  })
+})
+
+describe('guidedFilter', () => {
+  it('smooths flat noise and keeps a strong step', () => {
+    const next = gaussian(5)
+    const width = 64
+    const data = Float32Array.from({ length: width * 32 }, (_, i) => (i % width < 32 ? 0.2 : 0.8) + 0.02 * next())
+    const out = guidedFilter({ width, height: 32, data }, { width, height: 32, data }, 3, 0.03 ** 2).data
+    const row = 16 * width
+    expect(Math.abs(out[row + 10] - 0.2)).toBeLessThan(0.02)
+    expect(out[row + 40] - out[row + 24]).toBeGreaterThan(0.55)
+  })
+})
+
+describe('processLowLight', () => {
+  const noisy = darkScene(96, 72, 0.0015)
+  const result = processLowLight(noisy)
+
+  it('exposes to the key and keeps 8-bit output in range', () => {
+    expect(clippedMean(noisy, result.gain)).toBeCloseTo(LOW_LIGHT_KEY, 4)
+    expect(result.display.data.every((v) => v >= 0 && v <= 1)).toBe(true)
+    const pixels = toneMapImage(result.display, LOW_LIGHT_DISPLAY_TONEMAP, 8)
+    expect(pixels).toBeInstanceOf(Uint8Array)
+    // Mid-grey key: the flat area (0.008 linear, ~the scene's mean) lands near sRGB 0.46·255.
+    expect(pixels[3 * (36 * 96 + 80) + 1]).toBeGreaterThan(90)
+  })
+
+  it('clips at most 0.1% of pixels although the lamp is far above white', () => {
+    const n = noisy.width * noisy.height
+    let clipped = 0
+    for (let i = 0; i < n; i++) if (Math.max(...result.display.data.subarray(3 * i, 3 * i + 3)) >= 1) clipped++
+    expect(clipped / n).toBeLessThanOrEqual(0.001 + 1 / n)
+    expect(result.whitePoint).toBeGreaterThan(1)
+  })
+
+  it('leaves less noise in a flat region than the same gain alone', () => {
+    const plain = flatStd(noisy, result.gain)
+    expect(plain).toBeGreaterThan(0.02)
+    expect(flatStd(result.linear)).toBeLessThan(plain / 2)
+  })
+
+  it('sends linear formats the radiance and the rest the display picture', () => {
+    expect(['hdr', 'exr', 'jpg-hdr'].map(isLinearFormat)).toEqual([true, true, true])
+    expect(['png', 'png16', 'jpg'].map(isLinearFormat)).toEqual([false, false, false])
+  })
+})
+
+describe('convertFile in low-light mode', () => {
+  const FIXTURES = fileURLToPath(new URL('../../test/fixtures/models/', import.meta.url))
+  const root = mkdtempSync(path.join(tmpdir(), 'unclip-lowlight-'))
+  let engine: Engine
+  const photo = path.join(root, 'dark.jpg')
+  beforeAll(async () => {
+    engine = await createEngine({ modelsDir: FIXTURES, model: 'unclip-fixture', provider: 'cpu' })
+    const pixels = Buffer.alloc(48 * 32 * 3)
+    for (let i = 0; i < pixels.length; i++) pixels[i] = 10 + ((i / 3) % 48)
+    await sharp(pixels, { raw: { width: 48, height: 32, channels: 3 } }).jpeg({ quality: 95 }).toFile(photo)
+  })
+  afterAll(async () => {
+    await engine.dispose()
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  it('is offered by every engine', () => {
+    expect(engine.info.modes).toEqual(['hdr', 'lowlight'])
+  })
+
+  it('writes a PNG brighter than the input and an exposure-corrected .hdr', async () => {
+    const base = path.join(root, 'out', 'dark')
+    const result = await convertFile(engine, photo, { outDir: path.dirname(base), outputBase: base, formats: ['png', 'hdr'], mode: 'lowlight', overwrite: false })
+    expect(result.outputs).toEqual([`${base}.png`, `${base}.hdr`])
+    const mean = async (file: string): Promise<number> => (await sharp(file).stats()).channels.slice(0, 3).reduce((a, c) => a + c.mean, 0) / 3
+    expect(await mean(`${base}.png`)).toBeGreaterThan(2 * (await mean(photo)))
+    const hdr = decodeRadiance(await readFile(`${base}.hdr`))
+    expect(clippedMean(hdr, 1)).toBeCloseTo(LOW_LIGHT_KEY, 1)
+  })
+})
