@@ -12,11 +12,8 @@ export class EngineStatus {
     this.info ? (this.info.provider.chosen === 'cpu' ? 'CPU' : `GPU (${this.info.provider.chosen.toUpperCase()})`) : ''
   )
   fallbacks = $derived(this.info?.provider.fallbacks ?? [])
-  /**
-   * No model the engine ships is trained for low light yet and `EngineInfo` has no field that
-   * announces one, so the switch stays off instead of running the HDR model under another name.
-   */
-  lowLightOffered = $state(false)
+  /** The engine announces low-light mode in `info.modes`; the switch stays off until it does. */
+  lowLightOffered = $derived(this.info?.modes.includes('lowlight') ?? false)
 
   readonly #api: Api
 
