@@ -28,3 +28,4 @@ export {
   DEFAULT_OUT_DIR_NAME,
   type PlannedFile
 } from './batch'
+export { lowLightImage, processLowLight, LOW_LIGHT_DISPLAY_TONEMAP, LOW_LIGHT_KEY } from './lowlight'
