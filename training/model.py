@@ -192,3 +192,39 @@ def mosaic_score(y, period=2):
             nbr += sum(p[(u + du) % H, (v + dv) % W] for du in (-1, 0, 1) for dv in (-1, 0, 1)
                        if du or dv) / 8.0
     return float(peak / nbr)
+
+
+def main():
+    """Mosaic ablation: `python3 training/model.py CKPT [CKPT...]` prints, per checkpoint, the mean mosaic_score
+    of its log-space output (after the blend, i.e. what the app shows) on the validation images, at the periods of
+    the last (2), second-to-last (4) and first (32) PixelShuffle, next to the same score of the targets."""
+    import argparse
+    from pathlib import Path
+    import data
+    p = argparse.ArgumentParser(description=main.__doc__)
+    p.add_argument('checkpoints', nargs='+', type=Path)
+    p.add_argument('--val', type=Path, default=data.DEFAULT_HDR_DIR / 'val')
+    args = p.parse_args()
+    pairs = data.make_eval_pairs(args.val)
+    periods = (2, 4, 32)
+
+    def scores(fn):
+        rows = []
+        for pair in pairs:
+            h, w = (s - s % 32 for s in pair['ldr'].shape[:2])
+            rows.append([mosaic_score(fn(pair, h, w), q) for q in periods])
+        return ' '.join(f'p{q}={v:.2f}' for q, v in zip(periods, torch.tensor(rows).mean(0).tolist()))
+
+    def chw(a, h, w):
+        return torch.from_numpy(a[:h, :w]).permute(2, 0, 1)[None]
+
+    print('targets (shipped encoding):', scores(lambda p, h, w: encode_target(chw(p['hdr'], h, w), UnclipConfig())))
+    for path in args.checkpoints:
+        net, config = load_checkpoint(path)
+        with torch.no_grad():
+            print(f'{path} ({config.recipe}, {config.upsample}, blend={config.blend}):',
+                  scores(lambda p, h, w: net.predict_log(chw(p['ldr'], h, w))))
+
+
+if __name__ == '__main__':
+    main()

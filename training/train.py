@@ -43,7 +43,8 @@ def parse_args(argv=None):
     p.add_argument('--perceptual-weight', type=float, default=3.0)
     p.add_argument('--clip-weight', type=float, default=None)  # L1 alpha = 1 + w*clip; default 3 shipped, 0 seed
     p.add_argument('--upsample', choices=['shuffle', 'icnr_blur'], default='icnr_blur')
-    p.add_argument('--blend', action='store_true')  # keep the linearised input outside clipped regions
+    p.add_argument('--blend', action=argparse.BooleanOptionalAction, default=None)  # keep the linearised input
+    # outside clipped regions, in the graph and in the loss; default on for shipped, off (impossible) for seed
     p.add_argument('--workers', type=int, default=2)  # DataLoader processes producing camera-simulated crops
     p.add_argument('--max-minutes', type=float, default=0)  # stop (and checkpoint) after this long; 0 = no limit
     p.add_argument('--ckpt-every', type=int, default=250)
@@ -131,6 +132,8 @@ def main(argv=None):
         step, history = ckpt['step'], ckpt['history']
         print(f'resuming {ckpt_path} at step {step}')
     else:
+        if args.blend is None:
+            args.blend = args.recipe == 'shipped'
         if args.blend and args.recipe != 'shipped':
             raise SystemExit('--blend needs --recipe shipped: the seed recipe has no absolute radiance scale')
         config = UnclipConfig(recipe=args.recipe, upsample=args.upsample, blend=args.blend)
