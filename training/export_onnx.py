@@ -53,8 +53,8 @@ def run_onnxruntime(model_path, x, bench=0):
     with tempfile.TemporaryDirectory() as tmp:
         inp, out = Path(tmp) / 'in.f32', Path(tmp) / 'out.f32'
         x.astype(np.float32).tofile(inp)
-        r = subprocess.run(['node', '-e', NODE_RUNNER, str(model_path), str(inp), str(out), str(x.shape[2]),
-                            str(x.shape[3]), str(bench)], cwd=REPO, capture_output=True, text=True)
+        argv = [str(Path(model_path).resolve()), str(inp), str(out), str(x.shape[2]), str(x.shape[3]), str(bench)]
+        r = subprocess.run(['node', '-e', NODE_RUNNER, *argv], cwd=REPO, capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError(f'onnxruntime-node failed: {r.stderr.strip()}')
         return np.fromfile(out, np.float32).reshape(x.shape), json.loads(r.stdout.strip().splitlines()[-1])
