@@ -4,6 +4,7 @@
  * the Electron binary exists, the same walk in the real app.
  */
 import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
@@ -12,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowserApp } from './support/browser-app'
 import { buildRenderer, bundlePageBridge } from './support/build-renderer'
 import { electronBinary, launchElectronApp } from './support/electron-app'
-import { createPhotoFolder } from './support/photos'
+import { createNightPhoto, createPhotoFolder } from './support/photos'
+import { decodePng, meanLevel, previewDifference, readPreviewPixels } from './support/pixels'
 import * as walk from './support/walk'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -63,8 +65,12 @@ describe('renderer in Chromium against the real engine', () => {
     await expect.poll(() => app.page.getByTestId('model-name').textContent(), { timeout: STEP_TIMEOUT }).toContain(MODEL)
     expect(await app.page.getByTestId('provider').textContent()).toMatch(/Running on (CPU|GPU)/)
     const lowLight = app.page.getByRole('switch', { name: 'Low-light mode' })
-    expect(await lowLight.isDisabled()).toBe(true)
-    expect(await app.page.getByText('Coming soon').count()).toBe(1)
+    // The switch waits for the engine info, which lists low light beside HDR.
+    await expect.poll(() => lowLight.isEnabled()).toBe(true)
+    expect(await lowLight.isChecked()).toBe(false)
+    expect(await app.page.locator('#lowlight-note').textContent()).toBe(
+      'Brightens and denoises dark photos; exposure and tone curve are automatic'
+    )
   })
 
   it('opens a folder and shows a thumbnail for each photo', () => walk.openFolder(app, options), STEP_TIMEOUT)
@@ -91,28 +97,65 @@ describe('renderer in Chromium against the real engine', () => {
   it('batches the folder, cancels part-way and lists the corrupt file', () => walk.batchAndCancel(app, options), STEP_TIMEOUT)
 
   it('opens a photo dropped on the window', async () => {
-    const { page } = app
-    const photo = options.photos.photos[2]
-    const name = basename(photo)
-    await page.evaluate(([n, p]) => {
-      ;(globalThis as unknown as { __unclipDropPaths: Record<string, string> }).__unclipDropPaths = { [n]: p }
-    }, [name, photo] as const)
-    const dataTransfer = await page.evaluateHandle((n) => {
-      const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (b: string[], n: string) => unknown }
-      const transfer = new g.DataTransfer()
-      transfer.items.add(new g.File(['dropped'], n))
-      return transfer
-    }, name)
-    await page.dispatchEvent('body', 'dragover', { dataTransfer })
-    await page.dispatchEvent('body', 'drop', { dataTransfer })
-    await page.locator('canvas[data-phase="open"]').waitFor({ timeout: STEP_TIMEOUT })
-    expect(await page.locator('canvas[data-view]').getAttribute('aria-label')).toContain(name)
+    await dropPhoto(app.page, options.photos.photos[2])
   })
+
+  it('brightens a dark photo in low-light mode and exports the PNG it previews', async () => {
+    const { page } = app
+    const night = join(options.dir, 'night.jpg')
+    await createNightPhoto(night)
+    await dropPhoto(page, night)
+    await page.getByRole('switch', { name: 'Low-light mode' }).check()
+    await page.getByRole('button', { name: 'Convert to HDR' }).click()
+    await page.locator('canvas[data-phase="converted"]').waitFor({ timeout: STEP_TIMEOUT })
+    const canvas = page.locator('canvas[data-view]')
+    const slider = page.getByRole('slider', { name: 'Before/after divider' })
+    await slider.focus()
+    await page.keyboard.press('End')
+    await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe('100')
+    const before = await decodePng(await canvas.screenshot())
+    await page.keyboard.press('Home')
+    await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe('0')
+    const after = await decodePng(await canvas.screenshot())
+    // Both shots share the background around the photo, so the photo alone makes the difference.
+    expect(meanLevel(after.rgb)).toBeGreaterThan(meanLevel(before.rgb) + 10)
+
+    // The exposure slider moved earlier in the walk; low light's preview and PNG both ignore it.
+    await page.getByRole('button', { name: '100%' }).click()
+    await app.answerDialog('chooseOutputFolder', options.exportDir)
+    await page.getByRole('button', { name: 'Output folder…' }).click()
+    await expect.poll(() => page.getByText(options.exportDir).count()).toBe(1)
+    await page.getByRole('button', { name: 'Export image' }).click()
+    const exported = join(options.exportDir, 'night.png')
+    await expect.poll(() => existsSync(exported), { timeout: STEP_TIMEOUT }).toBe(true)
+    const png = await decodePng(exported)
+    expect(meanLevel(png.rgb)).toBeGreaterThan(2 * (await decodePng(night).then(({ rgb }) => meanLevel(rgb))))
+    expect(previewDifference(await readPreviewPixels(page), png)).toBeLessThanOrEqual(1)
+  }, STEP_TIMEOUT)
 
   it('logged no errors or warnings on the way (CSP, WebGL, Svelte)', () => {
     expect(app.consoleErrors()).toEqual([])
   })
 })
+
+/** Drops `photo` on the window the way a file manager would, and waits for it to open. */
+async function dropPhoto(page: Page, photo: string): Promise<void> {
+  const name = basename(photo)
+  await page.evaluate(([n, p]) => {
+    ;(globalThis as unknown as { __unclipDropPaths: Record<string, string> }).__unclipDropPaths = { [n]: p }
+  }, [name, photo] as const)
+  const dataTransfer = await page.evaluateHandle((n) => {
+    const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (b: string[], n: string) => unknown }
+    const transfer = new g.DataTransfer()
+    transfer.items.add(new g.File(['dropped'], n))
+    return transfer
+  }, name)
+  await page.dispatchEvent('body', 'dragover', { dataTransfer })
+  await page.dispatchEvent('body', 'drop', { dataTransfer })
+  // The previous photo may still be open: wait for this one by name.
+  await expect.poll(() => page.locator('canvas[data-view]').getAttribute('aria-label'), { timeout: STEP_TIMEOUT }).toContain(name)
+  await page.locator('canvas[data-phase="open"]').waitFor({ timeout: STEP_TIMEOUT })
+}
 
 const electronPath = electronBinary()
 

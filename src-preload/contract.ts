@@ -78,13 +78,19 @@ export interface OpenedImage {
 /** `image:convert`: the model's HDR output at the same preview size as `OpenedImage`. */
 export interface ConvertedImage {
   path: string
+  /** The mode that made `hdr`; it decides how the preview tone-maps it. */
+  mode: Mode
   width: number
   height: number
   previewWidth: number
   previewHeight: number
-  /** Interleaved linear RGB radiance (1.0 = input white) at preview size. */
+  /**
+   * Interleaved linear RGB at preview size. HDR mode: radiance (1.0 = input white), shown with the
+   * user's tone settings. Low light: the finished picture in [0,1], shown and exported with
+   * `LOW_LIGHT_DISPLAY_TONEMAP` (clamp and sRGB-encode only), since its exposure and curve are applied.
+   */
   hdr: Float32Array
-  /** Largest channel value of the full-resolution prediction. */
+  /** Largest channel value of the full-resolution `hdr`. */
   peak: number
   timings: StageTimings
 }

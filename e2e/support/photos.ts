@@ -32,6 +32,14 @@ export async function createPhotoFolder(folder: string, count: number): Promise<
   return { folder, photos, corrupt }
 }
 
+/** Writes the first scene shot four stops under: every level a sixteenth, the sun no longer clipped. */
+export async function createNightPhoto(path: string): Promise<void> {
+  const data = scene(0).map((level) => Math.round(level / 16))
+  await sharp(data, { raw: { width: PHOTO_WIDTH, height: PHOTO_HEIGHT, channels: 3 } })
+    .jpeg({ quality: 92 })
+    .toFile(path)
+}
+
 function scene(seed: number): Buffer {
   const data = Buffer.alloc(PHOTO_WIDTH * PHOTO_HEIGHT * 3)
   const horizon = PHOTO_HEIGHT * (0.5 + 0.03 * (seed % 8))

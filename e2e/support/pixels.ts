@@ -76,3 +76,23 @@ export function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i])
   return sum / a.length
 }
+
+/** Mean level of an RGB buffer, 0–255. */
+export function meanLevel(rgb: Uint8Array): number {
+  let sum = 0
+  for (const level of rgb) sum += level
+  return sum / rgb.length
+}
+
+/** Largest per-channel difference between a preview drawn at 100% and an image of the same size. */
+export function previewDifference(preview: CanvasPixels, image: { width: number; height: number; rgb: Uint8Array }): number {
+  let worst = 0
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const shown = imagePixel(preview, x, y)
+      const i = (y * image.width + x) * 3
+      for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(shown[c] - image.rgb[i + c]))
+    }
+  }
+  return worst
+}

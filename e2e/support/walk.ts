@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core'
 import { expect } from 'vitest'
 import { decodeRadiance } from '../../src-main/engine/radiance'
 import type { AppDriver } from './driver'
-import { decodePng, imagePixel, meanAbsDiff, readPreviewPixels } from './pixels'
+import { decodePng, imagePixel, meanAbsDiff, previewDifference, readPreviewPixels } from './pixels'
 import { PHOTO_HEIGHT, PHOTO_WIDTH, type PhotoFolder } from './photos'
 
 const UI_TIMEOUT = 30_000
@@ -164,16 +164,7 @@ export async function exportAndCompare(app: AppDriver, o: WalkOptions): Promise<
 
   // A comparison over a flat or saturated image would prove nothing.
   expect(new Set(png.rgb).size).toBeGreaterThan(100)
-  const preview = await readPreviewPixels(page)
-  let worst = 0
-  for (let y = 0; y < PHOTO_HEIGHT; y++) {
-    for (let x = 0; x < PHOTO_WIDTH; x++) {
-      const shown = imagePixel(preview, x, y)
-      const i = (y * PHOTO_WIDTH + x) * 3
-      for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(shown[c] - png.rgb[i + c]))
-    }
-  }
-  expect(worst).toBeLessThanOrEqual(1)
+  expect(previewDifference(await readPreviewPixels(page), png)).toBeLessThanOrEqual(1)
 }
 
 /** Batches the folder, cancels after the first photo, and checks what is on disk. */

@@ -1,6 +1,6 @@
 /**
  * The engine host in this process: loads the engine lazily, keeps the last opened images and the
- * current image's HDR prediction (so export does not recompute), and tracks cancellable jobs.
+ * current image's prediction in each mode (so export does not recompute), and tracks cancellable jobs.
  * Plain Node — used by tests, the e2e bridge and the utility-process worker.
  */
 import { PREVIEW_MAX_SIDE, type ConvertedImage, type OpenedImage } from '../../src-preload/contract'
@@ -8,9 +8,10 @@ import { assertModeAvailable, convertBatch, planBatch } from '../engine/batch'
 import { decodeImage } from '../engine/decode'
 import { createEngine, type Engine } from '../engine/engine'
 import { UnclipError } from '../engine/errors'
-import type { DecodedImage, Mode, RgbImage } from '../engine/types'
+import type { DecodedImage, Mode } from '../engine/types'
 import { createJobRegistry } from './jobs'
 import { canReplaceOriginal, encodeTiff16, exportTargets, refuseExisting, replaceFile, saveAndReturnPath, writeExports } from './outputs'
+import { displayImage, predict, toneFor, type Prediction } from './prediction'
 import { clippedFraction, downscale, peak, previewSize } from './preview'
 import type { EngineHost, EngineHostOptions } from './types'
 
@@ -19,8 +20,8 @@ const DECODED_CACHE_SIZE = 2
 
 interface CachedImage {
   decoded: DecodedImage
-  /** The prediction of the current image, with the mode that produced it. */
-  hdr?: { mode: Mode; image: RgbImage }
+  /** The current image's predictions, by mode. */
+  predictions: Partial<Record<Mode, Prediction>>
 }
 
 /**
@@ -52,7 +53,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
   const decoded = async (path: string): Promise<CachedImage> => {
     const hit = cache.get(path)
     if (hit) return remember(path, hit)
-    return remember(path, { decoded: await decodeImage(path) })
+    return remember(path, { decoded: await decodeImage(path), predictions: {} })
   }
 
   const predicted = async (
@@ -60,16 +61,16 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     mode: Mode,
     signal?: AbortSignal,
     onFraction?: (fraction: number) => void
-  ): Promise<RgbImage> => {
+  ): Promise<Prediction> => {
     assertModeAvailable(mode)
     const entry = await decoded(path)
-    if (entry.hdr?.mode === mode) return entry.hdr.image
-    const model = await loadEngine()
-    const image = await model.predict(entry.decoded.image, { signal, onProgress: onFraction })
-    // Only the current image keeps its prediction: HDR floats are the largest thing we hold.
-    for (const other of cache.values()) delete other.hdr
-    entry.hdr = { mode, image }
-    return image
+    const hit = entry.predictions[mode]
+    if (hit) return hit
+    const prediction = await predict(await loadEngine(), entry.decoded.image, mode, { signal, onProgress: onFraction })
+    // Only the current image keeps predictions: their floats are the largest thing we hold.
+    for (const other of cache.values()) if (other !== entry) other.predictions = {}
+    entry.predictions[mode] = prediction
+    return prediction
   }
 
   return {
@@ -101,18 +102,19 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
           onProgress({ index: 0, total: 1, file: path, stage, fraction })
         report('decode', 0)
         const started = performance.now()
-        const hdr = await predicted(path, mode, signal, (fraction) => report('inference', fraction))
+        const shown = displayImage(await predicted(path, mode, signal, (fraction) => report('inference', fraction)))
         const inference = performance.now() - started
         report('done', 1)
-        const size = previewSize(hdr.width, hdr.height, PREVIEW_MAX_SIDE)
+        const size = previewSize(shown.width, shown.height, PREVIEW_MAX_SIDE)
         return {
           path,
-          width: hdr.width,
-          height: hdr.height,
+          mode,
+          width: shown.width,
+          height: shown.height,
           previewWidth: size.width,
           previewHeight: size.height,
-          hdr: downscale(hdr, size.width, size.height),
-          peak: peak(hdr),
+          hdr: downscale(shown, size.width, size.height),
+          peak: peak(shown),
           timings: { inference }
         }
       })
@@ -124,19 +126,19 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       const targets = exportTargets(planned.outputBase, formats)
       // Refuse before a (slow) prediction when nothing would be written anyway.
       if (!overwrite) for (const target of targets) await refuseExisting(target.path)
-      const hdr = await predicted(path, mode)
+      const prediction = await predicted(path, mode)
       const exif = cache.get(path)?.decoded.metadata.exif
-      return { outputs: await writeExports(hdr, targets, { tonemap, exif, overwrite }) }
+      return { outputs: await writeExports(prediction, targets, { tonemap, exif, overwrite }) }
     },
 
     async saveAndReturn({ path, tonemap, mode, confirmReplace }) {
       if (confirmReplace && !canReplaceOriginal(path)) {
         throw new UnclipError('INVALID_ARGUMENT', `Only TIFF originals can be replaced; ${path} is kept and nothing was written.`)
       }
-      const hdr = await predicted(path, mode)
+      const prediction = await predicted(path, mode)
       const output = confirmReplace ? path : saveAndReturnPath(path)
       // The -unclip.tif is this feature's own output: saving again updates it.
-      await replaceFile(output, await encodeTiff16(hdr, tonemap))
+      await replaceFile(output, await encodeTiff16(displayImage(prediction), toneFor(prediction, tonemap)))
       return { output }
     },
 

@@ -1,5 +1,5 @@
 /**
- * Writes files from an HDR prediction already in memory: the export formats (through the engine's
+ * Writes files from a prediction already in memory: the export formats (through the engine's
  * own output writers, so EXIF, ICC and naming match the batch) and the 16-bit TIFF of Save and
  * return. Files appear only complete: temporary name beside the target, then rename.
  */
@@ -11,6 +11,7 @@ import { UnclipError, toUnclipError } from '../engine/errors'
 import { createOutputWriter, tempPathFor, type OutputWriter } from '../engine/outputs'
 import { toneMapImage } from '../engine/tonemap'
 import type { OutputFormat, RgbImage, ToneMapSettings } from '../engine/types'
+import { imageFor, toneFor, type Prediction } from './prediction'
 
 /** True when `path` exists. */
 export async function exists(path: string): Promise<boolean> {
@@ -31,16 +32,19 @@ export function exportTargets(outputBase: string, formats: OutputFormat[]): { fo
 }
 
 /**
- * Writes every export format of `hdr`; all files or none.
+ * Writes every export format of `prediction`, each fed the image `convertFile` would feed it; all
+ * files or none.
+ * @param options `tonemap` applies in HDR mode only.
  * @throws {UnclipError} OUTPUT_EXISTS (without `overwrite`), OUTPUT_NOT_WRITABLE, DISK_FULL.
  */
 export async function writeExports(
-  hdr: RgbImage,
+  prediction: Prediction,
   targets: { format: OutputFormat; path: string }[],
   options: { tonemap: ToneMapSettings; exif?: Buffer; overwrite: boolean }
 ): Promise<string[]> {
   if (!options.overwrite) for (const { path } of targets) await refuseExisting(path)
-  const context = { width: hdr.width, height: hdr.height, tonemap: options.tonemap, exif: options.exif, timings: {} }
+  const { width, height } = prediction.linear
+  const context = { width, height, tonemap: toneFor(prediction, options.tonemap), exif: options.exif, timings: {} }
   const writers: OutputWriter[] = []
   try {
     for (const { format, path } of targets) {
@@ -49,7 +53,7 @@ export async function writeExports(
       })
       const writer = createOutputWriter(format, path, context)
       writers.push(writer)
-      await mapped(writer, () => writer.add(hdr))
+      await mapped(writer, () => writer.add(imageFor(prediction, format)))
       await mapped(writer, () => writer.finish())
     }
     for (const writer of writers) await mapped(writer, () => writer.commit())

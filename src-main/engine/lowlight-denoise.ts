@@ -116,8 +116,10 @@ export function guidedFilter(guide: Plane, input: Plane, r: number, eps: number)
   const a = corrIP
   const b = corrII
   for (let i = 0; i < n; i++) {
-    const variance = corrII[i] - meanI[i] * meanI[i]
-    const coefficient = (corrIP[i] - meanI[i] * meanP[i]) / (Math.max(variance, 0) + eps)
+    const denominator = Math.max(corrII[i] - meanI[i] * meanI[i], 0) + eps
+    // A flat window with eps = 0 (a noise-free photo measures σ = 0) is 0/0; there every slope
+    // gives the window's mean, so take 0 rather than NaN.
+    const coefficient = denominator > 0 ? (corrIP[i] - meanI[i] * meanP[i]) / denominator : 0
     a[i] = coefficient
     b[i] = meanP[i] - coefficient * meanI[i]
   }

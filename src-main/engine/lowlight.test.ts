@@ -117,6 +117,13 @@ describe('guidedFilter', () => {
     expect(Math.abs(out[row + 10] - 0.2)).toBeLessThan(0.02)
     expect(out[row + 40] - out[row + 24]).toBeGreaterThan(0.55)
   })
+
+  it('keeps flat areas of a noise-free plane with no smoothing (eps 0) instead of NaN', () => {
+    const data = Float32Array.from({ length: 16 * 8 }, (_, i) => (i % 16 < 8 ? 0.25 : 0.5))
+    const out = guidedFilter({ width: 16, height: 8, data }, { width: 16, height: 8, data }, 2, 0)
+    expect([out.data[16 * 3], out.data[16 * 3 + 15]]).toEqual([0.25, 0.5])
+    expect(out.data.every(Number.isFinite)).toBe(true)
+  })
 })
 
 describe('processLowLight', () => {

@@ -1,13 +1,19 @@
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Events, Settings } from '../../src-preload/contract'
+import { convertFile } from '../../src-main/engine/convert'
+import { createEngine } from '../../src-main/engine/engine'
+import { LOW_LIGHT_DISPLAY_TONEMAP } from '../../src-main/engine/lowlight'
+import { toneMapImage } from '../../src-main/engine/tonemap'
 import { createInProcessEngineHost } from '../../src-main/engine-host/in-process'
 import { createHandlers, type Dialogs } from '../../src-main/ipc/handlers'
 import { createPathGuard } from '../../src-main/ipc/path-guard'
 import { openSettingsStore } from '../../src-main/settings'
+import { decodeGainMapJpeg } from '../helpers/gainmap-decoder'
+import { pythonSkipReason, runPython } from '../helpers/python'
 
 const TONEMAP = { operator: 'reinhard', exposureEv: 0, whitePoint: Infinity, gamma: 1 } as const
 
@@ -51,7 +57,38 @@ beforeAll(async () => {
   })
 })
 
-afterAll(() => host.dispose())
+const nightDirs: string[] = []
+
+afterAll(async () => {
+  await host.dispose()
+  await Promise.all(nightDirs.map((night) => rm(night, { recursive: true, force: true })))
+})
+
+const cv2Missing = pythonSkipReason(['cv2'])
+
+/** A dark 48×32 PNG (levels 6–37 of 255) in its own folder, granted through the Open dialog. */
+async function darkPhoto(): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), 'unclip-handlers-night-'))
+  nightDirs.push(folder)
+  const night = join(folder, 'night.png')
+  const raw = Buffer.alloc(48 * 32 * 3)
+  for (let i = 0; i < raw.length; i++) raw[i] = 6 + (Math.floor(i / 3) % 32)
+  await sharp(raw, { raw: { width: 48, height: 32, channels: 3 } }).png().toFile(night)
+  dialogAnswer = { files: [night], folder: null }
+  await handlers['dialog:openFiles'](undefined)
+  return night
+}
+
+async function meanLevel(file: string): Promise<number> {
+  return (await sharp(file).stats()).channels.slice(0, 3).reduce((sum, channel) => sum + channel.mean, 0) / 3
+}
+
+function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length)
+  let max = 0
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]))
+  return max
+}
 
 describe('IPC handlers with the in-process engine host', () => {
   it('refuses paths the user never chose', async () => {
@@ -123,9 +160,53 @@ describe('IPC handlers with the in-process engine host', () => {
     expect((await sharp(photo).metadata()).format).toBe('png')
   })
 
-  it('refuses low-light mode as MODE_UNAVAILABLE', async () => {
-    const result = await handlers['image:convert']({ jobId: 'c2', path: photo, mode: 'lowlight' })
-    expect(result.ok ? 'ok' : result.error.code).toBe('MODE_UNAVAILABLE')
+  it('converts and exports in low-light mode: brighter, previewed as written, the same PNG as the CLI', async () => {
+    const night = await darkPhoto()
+    const converted = await handlers['image:convert']({ jobId: 'c2', path: night, mode: 'lowlight' })
+    if (!converted.ok) throw new Error(converted.error.message)
+    expect(converted.value).toMatchObject({ mode: 'lowlight', width: 48, height: 32, previewWidth: 48, previewHeight: 32 })
+    // The preview is the finished picture, already within display white.
+    expect(converted.value.peak).toBeLessThanOrEqual(1)
+
+    const exported = await handlers['export:write']({ path: night, formats: ['png'], tonemap: TONEMAP, mode: 'lowlight', overwrite: false })
+    if (!exported.ok) throw new Error(exported.error.message)
+    const [png] = exported.value.outputs
+    expect(await meanLevel(png)).toBeGreaterThan(2 * (await meanLevel(night)))
+
+    // The user's tone settings do not apply: the preview through LOW_LIGHT_DISPLAY_TONEMAP is the file.
+    const written = await sharp(png).raw().toBuffer()
+    const previewed = toneMapImage({ width: 48, height: 32, data: converted.value.hdr }, LOW_LIGHT_DISPLAY_TONEMAP, 8)
+    expect(maxDifference(written, previewed)).toBeLessThanOrEqual(1)
+
+    // The CLI decodes to integer samples, the app to floats; the files agree within one level.
+    const engine = await createEngine({ modelsDir: 'test/fixtures/models', model: 'unclip-fixture' })
+    try {
+      const cli = await convertFile(engine, night, { outputBase: join(dirname(night), 'cli', 'night'), outDir: '', formats: ['png'], mode: 'lowlight', overwrite: false })
+      expect(maxDifference(written, await sharp(cli.outputs[0]).raw().toBuffer())).toBeLessThanOrEqual(1)
+    } finally {
+      await engine.dispose()
+    }
+  })
+
+  it('exports low-light EXR and Ultra HDR from the exposed radiance', async () => {
+    const night = await darkPhoto()
+    const exported = await handlers['export:write']({ path: night, formats: ['exr', 'jpg-hdr'], tonemap: TONEMAP, mode: 'lowlight', overwrite: false })
+    if (!exported.ok) throw new Error(exported.error.message)
+    const [exr, ultraHdr] = exported.value.outputs
+    expect([basename(exr), basename(ultraHdr)]).toEqual(['night.exr', 'night-ultrahdr.jpg'])
+    // OpenEXR magic number, little-endian.
+    expect((await readFile(exr)).readUInt32LE(0)).toBe(20000630)
+    expect(await sharp(ultraHdr).metadata()).toMatchObject({ format: 'jpeg', width: 48, height: 32 })
+    const decoded = await decodeGainMapJpeg(await readFile(ultraHdr))
+    expect(decoded.hdr.length).toBe(48 * 32 * 3)
+    if (cv2Missing === null) {
+      const mean = runPython('import sys, cv2\nprint(float(cv2.imread(sys.argv[1], cv2.IMREAD_UNCHANGED).mean()))', {
+        args: [exr],
+        env: { OPENCV_IO_ENABLE_OPENEXR: '1' }
+      })
+      // The input's mean linear level is about 0.01; the exposure rule lifts it well above.
+      expect(Number(mean)).toBeGreaterThan(0.05)
+    }
   })
 
   it('cancel of an unknown job is JOB_NOT_FOUND', async () => {

@@ -1,0 +1,48 @@
+/**
+ * One photo's conversion in one mode, as the engine host keeps it, and which of its images each
+ * consumer gets. The choice is `convertFile`'s, so the app and the CLI write the same files:
+ * linear outputs (.hdr, .exr, Ultra HDR) get radiance; PNG, JPEG, the TIFF of Save and return and
+ * the preview get low light's finished picture with `LOW_LIGHT_DISPLAY_TONEMAP`, whose curve and
+ * exposure are already applied, or in HDR mode the radiance with the user's tone settings.
+ */
+import type { Engine, PredictOptions } from '../engine/engine'
+import { isLinearFormat, LOW_LIGHT_DISPLAY_TONEMAP, lowLightImage } from '../engine/lowlight'
+import type { Mode, OutputFormat, RgbImage, ToneMapSettings } from '../engine/types'
+
+export interface Prediction {
+  mode: Mode
+  /** Linear radiance: the model's prediction, or low light's exposed and denoised result. */
+  linear: RgbImage
+  /** Low light only: display-linear values in [0,1], to be clamped and sRGB-encoded only. */
+  display?: RgbImage
+}
+
+/**
+ * Runs `mode` on a whole decoded photo.
+ * @param engine A loaded engine.
+ * @param image sRGB floats in [0,1].
+ * @param mode `hdr` or `lowlight` (already validated).
+ * @param options Cancel and progress (fraction of the whole job).
+ * @returns The images every consumer picks from.
+ * @throws UnclipError `CANCELLED`, and whatever the prediction throws.
+ */
+export async function predict(engine: Engine, image: RgbImage, mode: Mode, options: PredictOptions): Promise<Prediction> {
+  if (mode === 'hdr') return { mode, linear: await engine.predict(image, options) }
+  const { linear, display } = await lowLightImage(engine, image, options)
+  return { mode, linear, display }
+}
+
+/** The image the preview and display-referred files show. */
+export function displayImage(prediction: Prediction): RgbImage {
+  return prediction.display ?? prediction.linear
+}
+
+/** The image the writer of `format` is fed. */
+export function imageFor(prediction: Prediction, format: OutputFormat): RgbImage {
+  return isLinearFormat(format) ? prediction.linear : displayImage(prediction)
+}
+
+/** Tone settings for display-referred files: the user's apply to HDR mode only. */
+export function toneFor(prediction: Prediction, tonemap: ToneMapSettings): ToneMapSettings {
+  return prediction.display ? LOW_LIGHT_DISPLAY_TONEMAP : tonemap
+}
