@@ -8,6 +8,7 @@
  * Unclipped areas, where `r ≈ 0`, keep every full-res pixel; the guide puts the ratio's edges on
  * the photo's edges. Rows are produced independently, so strips never meet at a seam.
  */
+import { boxMean } from './box-filter'
 import { luminance, srgbDecode } from './tonemap'
 import type { RgbImage, RgbSamples } from './types'
 
@@ -157,16 +158,16 @@ export function fitRatioField(ldrSmall: RgbImage, hdrSmall: RgbImage): RatioFiel
     linear[3 * i + 2] = b
     guide[i] = Math.log(luminance(r, g, b) + RATIO_EPSILON)
   }
-  const meanI = boxFilter(guide, w, h, GUIDE_RADIUS, new Float32Array(n), scratch)
-  const meanII = boxFilter(product(guide, guide, new Float32Array(n)), w, h, GUIDE_RADIUS, new Float32Array(n), scratch)
+  const meanI = boxMean(guide, w, h, GUIDE_RADIUS, new Float32Array(n), scratch)
+  const meanII = boxMean(product(guide, guide, new Float32Array(n)), w, h, GUIDE_RADIUS, new Float32Array(n), scratch)
   const ratio = new Float32Array(n)
   const meanP = new Float32Array(n)
   const meanIP = new Float32Array(n)
   const coefficients = new Float32Array(6 * n)
   for (let c = 0; c < 3; c++) {
     for (let i = 0; i < n; i++) ratio[i] = Math.log(hd[3 * i + c] + RATIO_EPSILON) - Math.log(linear[3 * i + c] + RATIO_EPSILON)
-    boxFilter(ratio, w, h, GUIDE_RADIUS, meanP, scratch)
-    boxFilter(product(guide, ratio, ratio), w, h, GUIDE_RADIUS, meanIP, scratch)
+    boxMean(ratio, w, h, GUIDE_RADIUS, meanP, scratch)
+    boxMean(product(guide, ratio, ratio), w, h, GUIDE_RADIUS, meanIP, scratch)
     // meanIP becomes a, meanP becomes b, each then averaged over the window as the filter prescribes.
     for (let i = 0; i < n; i++) {
       const variance = meanII[i] - meanI[i] * meanI[i]
@@ -174,9 +175,9 @@ export function fitRatioField(ldrSmall: RgbImage, hdrSmall: RgbImage): RatioFiel
       meanIP[i] = a
       meanP[i] = meanP[i] - a * meanI[i]
     }
-    const meanA = boxFilter(meanIP, w, h, GUIDE_RADIUS, ratio, scratch)
+    const meanA = boxMean(meanIP, w, h, GUIDE_RADIUS, ratio, scratch)
     for (let i = 0; i < n; i++) coefficients[6 * i + c] = meanA[i]
-    const meanB = boxFilter(meanP, w, h, GUIDE_RADIUS, meanIP, scratch)
+    const meanB = boxMean(meanP, w, h, GUIDE_RADIUS, meanIP, scratch)
     for (let i = 0; i < n; i++) coefficients[6 * i + 3 + c] = meanB[i]
   }
   return { width: w, height: h, coefficients }
@@ -247,33 +248,5 @@ function tableExp(exps: Float64Array, a: number, b: number, g: number): number {
 
 function product(a: Float32Array, b: Float32Array, out: Float32Array): Float32Array {
   for (let i = 0; i < a.length; i++) out[i] = a[i] * b[i]
-  return out
-}
-
-/**
- * Mean over a (2r+1)² window clamped to the image: row prefix sums, then running column sums row
- * by row (cache-friendly). `out` may be `src`; `scratch` must be neither.
- */
-function boxFilter(src: Float32Array, w: number, h: number, r: number, out: Float32Array, scratch: Float32Array): Float32Array {
-  const horizontal = scratch
-  const prefix = new Float64Array(w + 1)
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) prefix[x + 1] = prefix[x] + src[y * w + x]
-    for (let x = 0; x < w; x++) {
-      const lo = Math.max(0, x - r)
-      const hi = Math.min(w - 1, x + r)
-      horizontal[y * w + x] = (prefix[hi + 1] - prefix[lo]) / (hi - lo + 1)
-    }
-  }
-  const columns = new Float64Array(w)
-  for (let y = 0; y < Math.min(r, h - 1) + 1; y++) for (let x = 0; x < w; x++) columns[x] += horizontal[y * w + x]
-  for (let y = 0; y < h; y++) {
-    const count = Math.min(h - 1, y + r) - Math.max(0, y - r) + 1
-    for (let x = 0; x < w; x++) out[y * w + x] = columns[x] / count
-    const enter = y + r + 1
-    const leave = y - r
-    if (enter < h) for (let x = 0; x < w; x++) columns[x] += horizontal[enter * w + x]
-    if (leave >= 0) for (let x = 0; x < w; x++) columns[x] -= horizontal[leave * w + x]
-  }
   return out
 }

@@ -6,6 +6,7 @@
  * guided filter (He, Sun & Tang, TPAMI 2013): O(1) per pixel whatever the radius, and it keeps
  * edges whose local variance stands above the regulariser `eps` while averaging away the rest.
  */
+import { boxMean } from './box-filter'
 
 /** A single-channel float image, row-major. */
 export interface Plane {
@@ -51,39 +52,6 @@ export function estimateNoise(plane: Plane): number {
   let sum = 0
   for (let i = 0; i < kept; i++) sum += sorted[i]
   return sum / kept / (6 * HALF_NORMAL_LOWER_MEAN)
-}
-
-/**
- * Box mean with radius `r` (window (2r+1)²), windows cut at the borders and averaged over the
- * pixels they cover, so the border is not darkened.
- * @param src Input values, `width·height`.
- * @param out Receives the means; may not alias `src`.
- * @param scratch `width·height` floats of working space.
- */
-export function boxMean(src: Float32Array, width: number, height: number, r: number, out: Float32Array, scratch: Float32Array): void {
-  for (let y = 0; y < height; y++) {
-    const row = y * width
-    let sum = 0
-    for (let x = 0; x <= Math.min(r, width - 1); x++) sum += src[row + x]
-    for (let x = 0; x < width; x++) {
-      const lo = x - r
-      const hi = x + r
-      scratch[row + x] = sum / (Math.min(hi, width - 1) - Math.max(lo, 0) + 1)
-      if (hi + 1 < width) sum += src[row + hi + 1]
-      if (lo >= 0) sum -= src[row + lo]
-    }
-  }
-  const colSum = new Float64Array(width)
-  for (let y = 0; y <= Math.min(r, height - 1); y++) for (let x = 0; x < width; x++) colSum[x] += scratch[y * width + x]
-  for (let y = 0; y < height; y++) {
-    const count = Math.min(y + r, height - 1) - Math.max(y - r, 0) + 1
-    const row = y * width
-    for (let x = 0; x < width; x++) out[row + x] = colSum[x] / count
-    const add = y + r + 1
-    const drop = y - r
-    if (add < height) for (let x = 0; x < width; x++) colSum[x] += scratch[add * width + x]
-    if (drop >= 0) for (let x = 0; x < width; x++) colSum[x] -= scratch[drop * width + x]
-  }
 }
 
 /**
