@@ -2,7 +2,7 @@
  * Electron main process: single instance, one hardened window, menu, IPC gateway, engine in a
  * utility process, files opened with the app.
  */
-import { app, BrowserWindow, dialog, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, session, shell, utilityProcess } from 'electron'
 import { pathToFileURL } from 'node:url'
 import type { MenuCommand } from '../src-preload/contract'
 import { filesFromArgv } from './cli-args'
@@ -58,11 +58,11 @@ async function main(): Promise<void> {
   // Folders the user chose in earlier sessions (only user-chosen paths are ever stored).
   for (const folder of [stored.lastFolder, stored.export.outDir, ...stored.recentFolders]) if (folder) guard.grant(folder, 'tree')
 
-  const host = createUtilityEngineHost(paths.engineWorker, {
-    modelsDir: paths.modelsDir,
-    model: paths.model,
-    provider: stored.provider === 'auto' ? undefined : stored.provider
-  })
+  const host = createUtilityEngineHost(
+    paths.engineWorker,
+    { modelsDir: paths.modelsDir, model: paths.model, provider: stored.provider === 'auto' ? undefined : stored.provider },
+    (workerPath, args) => utilityProcess.fork(workerPath, args, { serviceName: 'Unclip engine', stdio: 'inherit' })
+  )
 
   const dialogs: Dialogs = {
     async openFiles() {

@@ -2,11 +2,28 @@
  * The app's engine host: the in-process host running in an Electron utility process, so decoding,
  * inference and encoding never block the main process. A crashed worker fails the calls in flight
  * with `ENGINE_CRASHED` and is restarted on the next call.
+ *
+ * The process is started through an injected `ForkWorker` rather than by importing electron here:
+ * outside Electron the `electron` package has no `utilityProcess` export (it is the binary's path,
+ * and throws when the binary is missing), and this module is tested under plain Node with a
+ * `child_process` adapter (test/shell/engine-host-worker.test.ts). The app passes
+ * `utilityProcess.fork` from src-main/index.ts.
  */
-import { utilityProcess, type UtilityProcess } from 'electron'
 import { ShellError } from '../ipc/app-error'
 import type { FromWorker, ToWorker, WorkerMethod } from './protocol'
 import type { EngineHost, EngineHostOptions, ProgressListener } from './types'
+
+/** The part of Electron's `UtilityProcess` this host uses. */
+export interface WorkerProcess {
+  on(event: 'message', listener: (message: FromWorker) => void): unknown
+  /** `code` is the process's exit code (Electron's utility process reports a number). */
+  on(event: 'exit', listener: (code: number) => void): unknown
+  postMessage(message: ToWorker): void
+  kill(): boolean
+}
+
+/** Starts the worker entry at `workerPath` with `args` as its argv[2...]. */
+export type ForkWorker = (workerPath: string, args: string[]) => WorkerProcess
 
 interface Pending {
   resolve(value: unknown): void
@@ -16,18 +33,20 @@ interface Pending {
 /**
  * @param workerPath - the built worker entry (`out/main/engine-worker.js`)
  * @param options - passed to the worker's in-process host
+ * @param fork - starts a worker; called again after a crash (the app: `utilityProcess.fork`)
+ * @example createUtilityEngineHost(paths.engineWorker, { modelsDir }, (path, args) => utilityProcess.fork(path, args))
  */
-export function createUtilityEngineHost(workerPath: string, options: EngineHostOptions): EngineHost {
+export function createUtilityEngineHost(workerPath: string, options: EngineHostOptions, fork: ForkWorker): EngineHost {
   let hostOptions = { ...options }
-  let child: UtilityProcess | undefined
+  let child: WorkerProcess | undefined
   let nextId = 1
   let disposing = false
   const pending = new Map<number, Pending>()
   const listeners = new Map<string, ProgressListener>()
 
-  const spawn = (): UtilityProcess => {
-    const worker = utilityProcess.fork(workerPath, [JSON.stringify(hostOptions)], { serviceName: 'Unclip engine', stdio: 'inherit' })
-    worker.on('message', (message: FromWorker) => {
+  const spawn = (): WorkerProcess => {
+    const worker = fork(workerPath, [JSON.stringify(hostOptions)])
+    worker.on('message', (message) => {
       if (message.kind === 'progress') {
         listeners.get(message.jobId)?.(message.event)
         return

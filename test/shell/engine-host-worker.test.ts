@@ -1,0 +1,187 @@
+/**
+ * The app's engine host across a process boundary, for real: `createUtilityEngineHost` drives the
+ * real worker entry (src-main/engine-host/worker.ts) in a Node child process. Electron cannot run
+ * here, so a `child_process.fork` adapter stands in for `utilityProcess.fork` and
+ * support/parent-port-shim.ts gives the worker its `process.parentPort`; messages are structured
+ * clones as in Electron (`serialization: 'advanced'`).
+ */
+import { fork, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { constants, tmpdir } from 'node:os'
+import { basename, join, resolve } from 'node:path'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodeRadiance } from '../../src-main/engine/radiance'
+import type { ProgressEvent } from '../../src-main/engine/types'
+import type { EngineHost } from '../../src-main/engine-host/types'
+import { createUtilityEngineHost, type ForkWorker, type WorkerProcess } from '../../src-main/engine-host/utility'
+import { gradient, imagePipeline } from '../helpers/images'
+
+const SHIM = resolve('test/shell/support/parent-port-shim.ts')
+const OPTIONS = { modelsDir: resolve('test/fixtures/models'), model: 'unclip-fixture' }
+const TONEMAP = { operator: 'reinhard', exposureEv: 0, whitePoint: Infinity, gamma: 1 } as const
+/** Every photo in the batch folder; enough that a cancel sent on the first one lands mid-batch. */
+const BATCH_SIZE = 6
+
+/** Children the adapter started, in order. */
+const children: ChildProcess[] = []
+
+/**
+ * `utilityProcess.fork` for plain Node. A signal death is reported as 128 + signal number, the
+ * shell's convention, since `ForkWorker` exits carry a number only.
+ */
+const adapterFork: ForkWorker = (workerPath, args) => {
+  const child = fork(workerPath, args, { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: 'inherit' })
+  children.push(child)
+  const worker: WorkerProcess = {
+    on(event: 'message' | 'exit', listener: (value: never) => void) {
+      const emit = listener as (value: unknown) => void
+      if (event === 'message') child.on('message', emit)
+      else child.on('exit', (code, signal) => emit(code ?? 128 + (signal ? constants.signals[signal] : 0)))
+      return worker
+    },
+    // The callback keeps a send to a dead child from becoming an unhandled 'error' event; the
+    // child's 'exit' is what fails the call.
+    postMessage: (message) => void child.send(message, () => undefined),
+    kill: () => child.kill()
+  }
+  return worker
+}
+
+let dir: string
+let photo: string
+let bigPhoto: string
+let batchDir: string
+let outDir: string
+let host: EngineHost
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'unclip-worker-'))
+  photo = join(dir, 'sky.png')
+  await imagePipeline(96, 64).png().toFile(photo)
+  // Large enough that its conversion is still running when the test kills the worker.
+  bigPhoto = join(dir, 'big.png')
+  await imagePipeline(1024, 768).png().toFile(bigPhoto)
+  batchDir = join(dir, 'batch')
+  outDir = join(dir, 'batch-out')
+  await mkdir(batchDir)
+  await Promise.all(
+    Array.from({ length: BATCH_SIZE }, (_, i) =>
+      imagePipeline(384, 256, (x, y) => gradient((x + i / BATCH_SIZE) % 1, y)).jpeg().toFile(join(batchDir, `photo-${i}.jpg`))
+    )
+  )
+  host = createUtilityEngineHost(SHIM, OPTIONS, adapterFork)
+})
+
+afterAll(async () => {
+  await host.dispose()
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  await rm(dir, { recursive: true, force: true })
+})
+
+/** Every file under `folder`, relative to it. */
+async function filesUnder(folder: string): Promise<string[]> {
+  return (await readdir(folder, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(folder.length + 1))
+    .sort()
+}
+
+describe('utility engine host with the real worker in a child process', () => {
+  it('starts the worker on first use and reports the fixture model', async () => {
+    expect(children).toHaveLength(0)
+    const info = await host.info()
+    expect(info.model).toEqual({ name: 'unclip-fixture', version: '0.0.1', fixture: true })
+    expect(info.modes).toContain('hdr')
+    expect(children).toHaveLength(1)
+  })
+
+  it('opens and converts a photo: typed arrays survive the boundary and progress arrives', async () => {
+    const opened = await host.openImage(photo)
+    expect(opened).toMatchObject({ path: photo, width: 96, height: 64, previewWidth: 96, previewHeight: 64, metadata: { format: 'png' } })
+    expect(opened.ldr).toBeInstanceOf(Float32Array)
+    expect(opened.ldr.length).toBe(96 * 64 * 3)
+
+    const progress: ProgressEvent[] = []
+    const converted = await host.convertImage('c1', { path: photo, mode: 'hdr' }, (event) => progress.push(event))
+    expect(converted).toMatchObject({ path: photo, mode: 'hdr', width: 96, height: 64 })
+    expect(converted.hdr).toBeInstanceOf(Float32Array)
+    expect(converted.hdr.length).toBe(96 * 64 * 3)
+    // The gradient's bright corner clips; the fixture boosts it above display white.
+    expect(converted.peak).toBeGreaterThan(1)
+    expect(progress[0]).toEqual({ index: 0, total: 1, file: photo, stage: 'decode', fraction: 0 })
+    expect(progress.some((event) => event.stage === 'inference')).toBe(true)
+    expect(progress.at(-1)).toEqual({ index: 0, total: 1, file: photo, stage: 'done', fraction: 1 })
+  })
+
+  it('exports a decodable PNG and a Radiance file holding the converted radiance', async () => {
+    const { outputs } = await host.exportImage({ path: photo, formats: ['hdr', 'png'], tonemap: TONEMAP, mode: 'hdr', overwrite: false })
+    expect(outputs.map((output) => basename(output)).sort()).toEqual(['sky.hdr', 'sky.png'])
+    const png = outputs.find((output) => output.endsWith('.png'))!
+    expect(await sharp(png).metadata()).toMatchObject({ format: 'png', width: 96, height: 64 })
+
+    const radiance = decodeRadiance(await readFile(outputs.find((output) => output.endsWith('.hdr'))!))
+    expect([radiance.width, radiance.height]).toEqual([96, 64])
+    // Same pixels as the preview (not downscaled at this size), within RGBE's 8-bit mantissa:
+    // each value is off by at most 1/128 of its pixel's largest channel.
+    const converted = await host.convertImage('c2', { path: photo, mode: 'hdr' }, () => undefined)
+    for (let i = 0; i < radiance.data.length; i += 3) {
+      const scale = Math.max(converted.hdr[i], converted.hdr[i + 1], converted.hdr[i + 2])
+      for (let c = 0; c < 3; c++) expect(Math.abs(radiance.data[i + c] - converted.hdr[i + c])).toBeLessThanOrEqual(scale / 128 + 1e-6)
+    }
+  })
+
+  it('cancels a running batch: the result says so and no temporary files are left', async () => {
+    let cancelled: boolean | undefined
+    const progress: ProgressEvent[] = []
+    const result = await host.startBatch(
+      'b1',
+      { inputs: [batchDir], formats: ['hdr', 'png'], outDir, recursive: false, overwrite: false, mode: 'hdr', tonemap: TONEMAP },
+      (event) => {
+        progress.push(event)
+        if (event.stage === 'inference' && cancelled === undefined) cancelled = host.cancel('b1')
+      }
+    )
+    expect(cancelled).toBe(true)
+    expect(result.cancelled).toBe(true)
+    expect(result.failed).toEqual([])
+    expect(result.converted.length).toBeLessThan(BATCH_SIZE)
+    expect(progress.every((event) => event.total === BATCH_SIZE)).toBe(true)
+    // Only the finished photos' outputs: no temp files, no partial outputs.
+    const written = result.converted.flatMap((converted) => converted.outputs.map((output) => output.slice(outDir.length + 1)))
+    expect(await filesUnder(outDir)).toEqual(written.sort())
+    expect(await filesUnder(batchDir)).toEqual(Array.from({ length: BATCH_SIZE }, (_, i) => `photo-${i}.jpg`))
+    // The job is gone: cancelling it again finds nothing.
+    expect(host.cancel('b1')).toBe(false)
+  })
+
+  it('fails the call in flight with ENGINE_CRASHED when the worker dies, then starts a fresh one', async () => {
+    const first = children.at(-1)!
+    const converting = host.convertImage('crash', { path: bigPhoto, mode: 'hdr' }, () => {
+      // The worker has the call: kill it before it can answer.
+      if (first.exitCode === null && first.signalCode === null) first.kill('SIGKILL')
+    })
+    await expect(converting).rejects.toMatchObject({
+      code: 'ENGINE_CRASHED',
+      message: 'The engine stopped unexpectedly (exit code 137); try again.'
+    })
+    expect(first.signalCode).toBe('SIGKILL')
+
+    expect((await host.info()).model.name).toBe('unclip-fixture')
+    expect(children).toHaveLength(2)
+    // The crashed job's id is free again, and the new worker converts (its cache is empty).
+    const converted = await host.convertImage('crash', { path: photo, mode: 'hdr' }, () => undefined)
+    expect(converted.hdr.length).toBe(96 * 64 * 3)
+    expect(children).toHaveLength(2)
+  })
+
+  it('dispose() ends the worker', async () => {
+    const worker = children.at(-1)!
+    const exited = once(worker, 'exit')
+    await host.dispose()
+    await exited
+    expect(worker.exitCode !== null || worker.signalCode !== null).toBe(true)
+    expect(children).toHaveLength(2)
+  })
+})
