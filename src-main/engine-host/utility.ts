@@ -59,8 +59,13 @@ export function createUtilityEngineHost(workerPath: string, options: EngineHostO
     })
     worker.on('exit', (code) => {
       if (child === worker) child = undefined
-      const error = new ShellError('ENGINE_CRASHED', `The engine stopped unexpectedly (exit code ${code}); try again.`)
-      for (const call of pending.values()) if (!disposing) call.reject(error)
+      // Calls still running when the host is shut down are cancelled, not reported as a crash.
+      const shutDown = disposing
+      disposing = false
+      const error = shutDown
+        ? new ShellError('CANCELLED', 'Cancelled: the engine was shut down.')
+        : new ShellError('ENGINE_CRASHED', `The engine stopped unexpectedly (exit code ${code}); try again.`)
+      for (const call of pending.values()) call.reject(error)
       pending.clear()
       listeners.clear()
     })

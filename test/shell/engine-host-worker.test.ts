@@ -176,11 +176,16 @@ describe('utility engine host with the real worker in a child process', () => {
     expect(children).toHaveLength(2)
   })
 
-  it('dispose() ends the worker', async () => {
+  it('dispose() ends the worker and settles the call in flight as cancelled', async () => {
     const worker = children.at(-1)!
     const exited = once(worker, 'exit')
+    let started!: () => void
+    const inFlight = new Promise<void>((resolve) => (started = resolve))
+    const converting = host.convertImage('shutdown', { path: bigPhoto, mode: 'hdr' }, () => started())
+    await inFlight
     await host.dispose()
     await exited
+    await expect(converting).rejects.toMatchObject({ code: 'CANCELLED' })
     expect(worker.exitCode !== null || worker.signalCode !== null).toBe(true)
     expect(children).toHaveLength(2)
   })
