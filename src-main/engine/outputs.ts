@@ -135,7 +135,7 @@ class JpegWriter extends TempFileWriter implements OutputWriter {
   async finish(): Promise<void> {
     const started = performance.now()
     const { width, height, exif, keepGps } = this.context
-    let bytes = await sharp(this.pixels, { raw: { width, height, channels: 3 }, limitInputPixels: false })
+    let bytes: Buffer = await sharp(this.pixels, { raw: { width, height, channels: 3 }, limitInputPixels: false })
       .withIccProfile('srgb')
       .jpeg({ quality: JPEG_QUALITY, chromaSubsampling: '4:4:4' })
       .toBuffer()

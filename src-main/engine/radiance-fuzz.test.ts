@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { UnclipError } from './errors'
 import { decodeRadiance, encodeRadiance } from './radiance'
+import { prng } from '../../test/helpers/random'
 
-/** Deterministic PRNG (mulberry32): a failing case reproduces from its seed. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const rand = prng(20240611)
 

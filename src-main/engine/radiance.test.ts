@@ -8,19 +8,11 @@ import { pythonSkipReason, runPython } from '../../test/helpers/python'
 import { UnclipError } from './errors'
 import { createRadianceEncoder, decodeRadiance, encodeRadiance } from './radiance'
 import type { RgbImage } from './types'
+import { prng } from '../../test/helpers/random'
 
 const tmp = mkdtempSync(join(tmpdir(), 'unclip-radiance-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Values spread over ~60 stops, with runs of repeated pixels so RLE has something to do. */
 function randomImage(width: number, height: number, seed: number): RgbImage {

@@ -1,7 +1,7 @@
 /**
  * Test images made on the fly with sharp, so no binary fixtures need committing.
  */
-import sharp from 'sharp'
+import sharp, { type Sharp } from 'sharp'
 
 /** A pixel function: coordinates → RGB in [0,1]. */
 export type PixelFn = (x: number, y: number) => [number, number, number]
@@ -29,7 +29,7 @@ export function renderRaw(width: number, height: number, fn: PixelFn, bits: 8 | 
  * A sharp pipeline over a rendered image, ready for `.jpeg()`, `.png()`... and `.toFile()`.
  * @param bits 16 gives a 16-bit (rgb16) pipeline.
  */
-export function imagePipeline(width: number, height: number, fn: PixelFn = gradient, bits: 8 | 16 = 8): sharp.Sharp {
+export function imagePipeline(width: number, height: number, fn: PixelFn = gradient, bits: 8 | 16 = 8): Sharp {
   const raw = renderRaw(width, height, fn, bits)
   const pipeline = sharp(raw, { raw: { width, height, channels: 3 } })
   return bits === 16 ? pipeline.toColourspace('rgb16') : pipeline
