@@ -1,6 +1,9 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  // Compiles the renderer's rune-based stores (`*.svelte.ts`) so they can be unit-tested.
+  plugins: [svelte()],
   test: {
     include: ['src-main/**/*.test.ts', 'test/**/*.test.ts', 'src-renderer/**/*.test.ts', 'e2e/**/*.e2e.ts'],
     testTimeout: 60_000,

@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { Api, BatchRequest, BatchResult, Events, Result, Settings } from '../../../src-preload/contract'
+import { Batch } from './batch.svelte'
+import { Library } from './library.svelte'
+import { ToneSettings } from './tone.svelte'
+
+type ProgressListener = (payload: Events['job:progress']) => void
+
+/**
+ * A scripted stand-in for the preload bridge: the stores' only dependency. Each test answers the
+ * calls it cares about; anything else fails loudly.
+ */
+function scriptedApi(overrides: Partial<Api>): { api: Api; emit: ProgressListener } {
+  const listeners = new Set<ProgressListener>()
+  const unexpected = (name: string) => () => Promise.reject(new Error(`unexpected call: ${name}`))
+  const api = new Proxy({} as Api, {
+    get: (_target, name: string) =>
+      name === 'onProgress'
+        ? (listener: ProgressListener) => (listeners.add(listener), () => listeners.delete(listener))
+        : name in overrides
+          ? overrides[name as keyof Api]
+          : name === 'thumbnail'
+            ? () => Promise.resolve({ ok: false, error: { code: 'INTERNAL', message: 'no thumbnails here' } })
+            : unexpected(name)
+  })
+  return { api, emit: (payload) => listeners.forEach((listener) => listener(payload)) }
+}
+
+const ok = <T>(value: T): Result<T> => ({ ok: true, value })
+
+afterEach(() => vi.useRealTimers())
+
+describe('Batch store', () => {
+  it('tracks per-file progress and badges, then lists failures and resets files cut off by cancel', async () => {
+    let finish!: (result: Result<BatchResult>) => void
+    let request!: BatchRequest
+    const cancelled: string[] = []
+    const { api, emit } = scriptedApi({
+      startBatch: (r) => ((request = r), new Promise((resolve) => (finish = resolve))),
+      cancelJob: (jobId) => (cancelled.push(jobId), Promise.resolve(ok(null)))
+    })
+    const library = new Library(api)
+    library.openFiles(['/p/a.jpg', '/p/b.jpg', '/p/c.jpg'])
+    const batch = new Batch(api, library)
+    const tonemap = { operator: 'reinhard' as const, exposureEv: 0, whitePoint: 4, gamma: 1 }
+    const running = batch.start({ inputs: ['/p/a.jpg', '/p/b.jpg', '/p/c.jpg'], formats: ['hdr'], outDir: null, overwrite: false, mode: 'hdr', tonemap })
+
+    expect(batch.running).toBe(true)
+    expect(request).toMatchObject({ inputs: ['/p/a.jpg', '/p/b.jpg', '/p/c.jpg'], formats: ['hdr'], mode: 'hdr', recursive: false })
+    emit({ jobId: request.jobId, event: { index: 0, total: 3, file: '/p/a.jpg', stage: 'done', fraction: 1 } })
+    emit({ jobId: request.jobId, event: { index: 1, total: 3, file: '/p/b.jpg', stage: 'failed', fraction: 1 } })
+    emit({ jobId: request.jobId, event: { index: 2, total: 3, file: '/p/c.jpg', stage: 'inference', fraction: 0.4 } })
+    // Another job's events are not ours.
+    emit({ jobId: 'someone-else', event: { index: 2, total: 9, file: '/p/c.jpg', stage: 'done', fraction: 1 } })
+
+    expect(batch.total).toBe(3)
+    expect(batch.percent).toBeGreaterThanOrEqual(67)
+    expect(batch.percent).toBeLessThan(100)
+    expect(library.items.map((item) => item.status)).toEqual(['done', 'failed', 'converting'])
+
+    await batch.cancel()
+    expect(cancelled).toEqual([request.jobId])
+    finish(ok({ converted: [], failed: [{ input: '/p/b.jpg', error: { code: 'CORRUPT_IMAGE', message: 'Corrupt image: /p/b.jpg' } }], skipped: [], cancelled: true }))
+    await running
+
+    expect(batch.running).toBe(false)
+    expect(batch.failures.map((f) => f.error.message)).toEqual(['Corrupt image: /p/b.jpg'])
+    expect(library.find('/p/b.jpg')?.error).toBe('Corrupt image: /p/b.jpg')
+    expect(library.items.map((item) => item.status)).toEqual(['done', 'failed', 'new'])
+    batch.dispose()
+  })
+
+  it('shows the error of a batch the main process refused', async () => {
+    const { api } = scriptedApi({
+      startBatch: () => Promise.resolve({ ok: false, error: { code: 'PATH_NOT_ALLOWED', message: 'Not allowed: /etc' } })
+    })
+    const batch = new Batch(api, new Library(api))
+    const tonemap = { operator: 'exposure' as const, exposureEv: 1, whitePoint: 4, gamma: 1 }
+    await batch.start({ inputs: ['/etc'], formats: ['png'], outDir: null, overwrite: false, mode: 'hdr', tonemap })
+    expect(batch.error).toBe('Not allowed: /etc')
+    expect(batch.running).toBe(false)
+    batch.dispose()
+  })
+})
+
+describe('ToneSettings store', () => {
+  it('clamps stored values from older versions into the sliders’ ranges', async () => {
+    const preview = { operator: 'exposure', exposureEv: 9, whitePoint: Number.NaN, gamma: 0.1 }
+    const { api } = scriptedApi({ getSettings: () => Promise.resolve(ok({ preview } as unknown as Settings)) })
+    const tone = new ToneSettings(api)
+    await tone.load()
+    expect(tone.settings).toEqual({ operator: 'exposure', exposureEv: 5, whitePoint: 4, gamma: 0.5 })
+  })
+
+  it('saves once after the user stops dragging, with the final values', async () => {
+    vi.useFakeTimers()
+    const saved: unknown[] = []
+    const { api } = scriptedApi({ setSettings: (patch) => (saved.push(patch), Promise.resolve(ok({} as Settings))) })
+    const tone = new ToneSettings(api)
+    for (const ev of [0.5, 1, 1.5, 2]) {
+      tone.set({ exposureEv: ev })
+      vi.advanceTimersByTime(100)
+    }
+    expect(saved).toEqual([])
+    vi.advanceTimersByTime(1000)
+    expect(saved).toEqual([{ preview: { operator: 'reinhard', exposureEv: 2, whitePoint: 4, gamma: 1 } }])
+    tone.reset()
+    vi.advanceTimersByTime(1000)
+    expect(saved.at(-1)).toEqual({ preview: { operator: 'reinhard', exposureEv: 0, whitePoint: 4, gamma: 1 } })
+    tone.dispose()
+  })
+})
