@@ -44,7 +44,7 @@ export async function writeExports(
 ): Promise<string[]> {
   if (!options.overwrite) for (const { path } of targets) await refuseExisting(path)
   const { width, height } = prediction.linear
-  const context = { width, height, tonemap: toneFor(prediction, options.tonemap), exif: options.exif, timings: {} }
+  const context = { width, height, tonemap: toneFor(prediction, options.tonemap), exif: options.exif, overwrite: options.overwrite, timings: {} }
   const writers: OutputWriter[] = []
   try {
     for (const { format, path } of targets) {

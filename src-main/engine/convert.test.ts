@@ -98,6 +98,21 @@ describe('convertFile', () => {
     expect(listing(dir)).toEqual(['photo-16bit.png', 'photo.hdr', 'photo.png'])
   })
 
+  it('never replaces a file that appears while converting (another app saved it meanwhile)', async () => {
+    const dir = outDir()
+    const late = path.join(dir, 'photo.png')
+    const run = convertFile(engine, photo, {
+      ...options(dir),
+      onProgress: (event) => {
+        if (event.stage === 'encode' && !existsSync(late)) writeFileSync(late, 'saved meanwhile')
+      }
+    })
+    await expectError(run, 'OUTPUT_EXISTS', `Output already exists: ${late} (use --overwrite to replace it)`)
+    expect(readFileSync(late, 'utf8')).toBe('saved meanwhile')
+    // Outputs committed before the clash are complete files; no temporary file is left.
+    expect(listing(dir).filter((name) => name.includes('unclip-tmp'))).toEqual([])
+  })
+
   it('leaves no output or temporary file when cancelled mid-way', async () => {
     const dir = outDir()
     const big = path.join(root, 'big.png')

@@ -90,6 +90,7 @@ export async function convertFile(engine: Engine, inputPath: string, options: Co
       tonemap: lowLight ? LOW_LIGHT_DISPLAY_TONEMAP : (options.tonemap ?? DEFAULT_TONEMAP),
       exif: metadata.exif,
       keepGps: options.keepGps ?? false,
+      overwrite: options.overwrite,
       timings
     }
     writers = targets.map((t) => createOutputWriter(t.format, t.path, context))

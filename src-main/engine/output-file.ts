@@ -4,8 +4,10 @@
  * `commit`, so a failure or cancel never leaves a partial output).
  */
 import { randomBytes } from 'node:crypto'
-import { rename, rm, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { link, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { UnclipError } from './errors'
 import type { OutputFormat, RgbImage, StageTimings, ToneMapSettings } from './types'
 
 /** One output file being produced. */
@@ -35,6 +37,8 @@ export interface WriterContext {
   exif?: Buffer
   /** Copy the EXIF GPS block (and EXR location attributes); off unless the user asked. */
   keepGps?: boolean
+  /** Replace an existing file at `finalPath`; otherwise `commit` never replaces one, even one that appeared during the conversion. */
+  overwrite?: boolean
   /** Stage timings, added to by every writer. */
   timings: StageTimings
 }
@@ -67,9 +71,29 @@ export abstract class TempFileWriter {
 
   async commit(): Promise<void> {
     const started = performance.now()
-    await rename(this.tempPath, this.finalPath)
+    if (this.context.overwrite) await rename(this.tempPath, this.finalPath)
+    else await this.commitWithoutReplacing()
     this.created = false
     addTime(this.context.timings, 'write', started)
+  }
+
+  /**
+   * A hard link fails atomically if the target exists, so a file that appeared after the
+   * up-front check (another app, a second batch) is never replaced. File systems without hard
+   * links (FAT, some network shares) fall back to check-then-rename.
+   */
+  private async commitWithoutReplacing(): Promise<void> {
+    try {
+      await link(this.tempPath, this.finalPath)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EEXIST') throw outputExists(this.finalPath)
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EXDEV') throw error
+      if (existsSync(this.finalPath)) throw outputExists(this.finalPath)
+      await rename(this.tempPath, this.finalPath)
+      return
+    }
+    await rm(this.tempPath, { force: true })
   }
 
   async discard(): Promise<void> {
@@ -87,4 +111,8 @@ export abstract class TempFileWriter {
   }
 
   protected async close(): Promise<void> {}
+}
+
+function outputExists(file: string): UnclipError {
+  return new UnclipError('OUTPUT_EXISTS', `Output already exists: ${file} (use --overwrite to replace it)`)
 }
