@@ -23,8 +23,14 @@ const FILTER_SUB = 1
 /** IDAT payloads are split at this size; any size is valid, this keeps chunks readable by every tool. */
 const IDAT_MAX = 1 << 20
 
+/**
+ * zlib level 4: on a 12 MP photo 2.2× faster than zlib's default 6 for a 3.5 % larger file
+ * (558 ms vs 1 206 ms, 15.6 vs 15.1 MB, measured on the development machine).
+ */
+export const DEFAULT_PNG_LEVEL = 4
+
 export interface PngEncoderOptions {
-  /** zlib level 0–9 (default 6). */
+  /** zlib level 0–9 (default `DEFAULT_PNG_LEVEL`). */
   level?: number
   /** Raw ICC profile bytes for an iCCP chunk. */
   iccProfile?: { name: string; compressed: Buffer }
@@ -50,7 +56,7 @@ export interface PngEncoder {
  * await writeFile(file, await png.finish())
  */
 export function createPngEncoder(width: number, height: number, bitDepth: 8 | 16, options: PngEncoderOptions = {}): PngEncoder {
-  const level = options.level ?? 6
+  const level = options.level ?? DEFAULT_PNG_LEVEL
   const bytesPerPixel = bitDepth === 8 ? 3 : 6
   const rowBytes = width * bytesPerPixel
   const segments: Promise<Buffer>[] = []
