@@ -60,7 +60,7 @@ async function main(): Promise<void> {
 
   const host = createUtilityEngineHost(
     paths.engineWorker,
-    { modelsDir: paths.modelsDir, model: paths.model, provider: stored.provider === 'auto' ? undefined : stored.provider },
+    { modelsDir: paths.modelsDir, model: paths.model, provider: stored.provider === 'auto' ? undefined : stored.provider, stripWorker: paths.stripWorker },
     (workerPath, args) => utilityProcess.fork(workerPath, args, { serviceName: 'Unclip engine', stdio: 'inherit' })
   )
 

@@ -2,7 +2,7 @@
  * Where things are, in development and when packaged. The only module that reads `app.isPackaged`
  * or `process.resourcesPath`.
  *
- * Layout (electron-vite output): out/main/index.js, out/main/engine-worker.js, out/preload/index.cjs,
+ * Layout (electron-vite output): out/main/index.js, out/main/engine-worker.js, out/main/strip-worker.js, out/preload/index.cjs,
  * out/renderer/index.html. Packaged, models live in `resources/models` (electron-builder
  * extraResources) instead of `<repo>/models`.
  */
@@ -21,6 +21,8 @@ export interface AppPaths {
   preload: string
   /** The engine worker's entry, run with `utilityProcess.fork`. */
   engineWorker: string
+  /** The strip worker's entry, run in worker threads of the engine worker. */
+  stripWorker: string
   /** The renderer: a dev-server URL under `electron-vite dev`, else the built index.html file. */
   renderer: { kind: 'url'; url: string } | { kind: 'file'; file: string }
   /** Window icon (Linux; macOS and Windows take it from the bundle). */
@@ -39,6 +41,7 @@ export function appPaths(): AppPaths {
     model: process.env['UNCLIP_MODEL'] || undefined,
     preload: join(mainDir, '../preload/index.cjs'),
     engineWorker: join(mainDir, 'engine-worker.js'),
+    stripWorker: join(mainDir, 'strip-worker.js'),
     renderer:
       !isPackaged && devServer
         ? { kind: 'url', url: devServer }

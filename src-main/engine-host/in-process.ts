@@ -6,7 +6,7 @@
 import { PREVIEW_MAX_SIDE, type ConvertedImage, type OpenedImage } from '../../src-preload/contract'
 import { assertModeAvailable, convertBatch, planBatch } from '../engine/batch'
 import { decodeImage } from '../engine/decode'
-import { createEngine, type Engine } from '../engine/engine'
+import { createEngine, type Engine, type EngineOptions } from '../engine/engine'
 import { UnclipError } from '../engine/errors'
 import type { DecodedImage, Mode } from '../engine/types'
 import { createJobRegistry } from './jobs'
@@ -30,7 +30,8 @@ interface CachedImage {
  * @example const host = createInProcessEngineHost({ modelsDir: 'test/fixtures/models', model: 'unclip-fixture' })
  */
 export function createInProcessEngineHost(options: EngineHostOptions): EngineHost {
-  let engineOptions = { ...options }
+  const { stripWorker, ...rest } = options
+  let engineOptions: EngineOptions = { ...rest, ...(stripWorker ? { stripWorkers: { entry: stripWorker } } : {}) }
   let engine: Promise<Engine> | undefined
   const jobs = createJobRegistry()
   const cache = new Map<string, CachedImage>()

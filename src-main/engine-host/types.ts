@@ -19,6 +19,8 @@ export interface EngineHostOptions {
   model?: string
   /** Force a provider; the platform's preference order when omitted. */
   provider?: ProviderName
+  /** The bundled strip worker's entry (`out/main/strip-worker.js`); the engine's default when omitted. */
+  stripWorker?: string
 }
 
 export type ProgressListener = (event: ProgressEvent) => void

@@ -15,28 +15,33 @@
  * @returns `out`.
  */
 export function boxMean(src: Float32Array, width: number, height: number, r: number, out: Float32Array, scratch: Float32Array): Float32Array {
+  // 1 / (pixels the window covers) along each axis; only the 2r border entries differ from 1/(2r+1).
+  const inverseX = inverseCounts(width, r)
   for (let y = 0; y < height; y++) {
     const row = y * width
     let sum = 0
     for (let x = 0; x <= Math.min(r, width - 1); x++) sum += src[row + x]
     for (let x = 0; x < width; x++) {
-      const lo = x - r
-      const hi = x + r
-      scratch[row + x] = sum / (Math.min(hi, width - 1) - Math.max(lo, 0) + 1)
-      if (hi + 1 < width) sum += src[row + hi + 1]
-      if (lo >= 0) sum -= src[row + lo]
+      scratch[row + x] = sum * inverseX[x]
+      if (x + r + 1 < width) sum += src[row + x + r + 1]
+      if (x >= r) sum -= src[row + x - r]
     }
   }
+  const inverseY = inverseCounts(height, r)
   const columns = new Float64Array(width)
   for (let y = 0; y <= Math.min(r, height - 1); y++) for (let x = 0; x < width; x++) columns[x] += scratch[y * width + x]
   for (let y = 0; y < height; y++) {
-    const count = Math.min(y + r, height - 1) - Math.max(y - r, 0) + 1
+    const inverse = inverseY[y]
     const row = y * width
-    for (let x = 0; x < width; x++) out[row + x] = columns[x] / count
+    for (let x = 0; x < width; x++) out[row + x] = columns[x] * inverse
     const enter = y + r + 1
     const leave = y - r
-    if (enter < height) for (let x = 0; x < width; x++) columns[x] += scratch[enter * width + x]
-    if (leave >= 0) for (let x = 0; x < width; x++) columns[x] -= scratch[leave * width + x]
+    if (enter < height) for (let x = 0, e = enter * width; x < width; x++) columns[x] += scratch[e + x]
+    if (leave >= 0) for (let x = 0, l = leave * width; x < width; x++) columns[x] -= scratch[l + x]
   }
   return out
+}
+
+function inverseCounts(length: number, r: number): Float64Array {
+  return Float64Array.from({ length }, (_, i) => 1 / (Math.min(i + r, length - 1) - Math.max(i - r, 0) + 1))
 }

@@ -12,7 +12,8 @@ import { throwIfAborted, toUnclipError, UnclipError } from './errors'
 import { isLinearFormat, LOW_LIGHT_DISPLAY_TONEMAP, predictLowLightStrips } from './lowlight'
 import { createOutputWriter, type OutputWriter } from './outputs'
 import { DEFAULT_TONEMAP } from './tonemap'
-import type { ConvertOptions, ConvertResult, OutputFormat, ProgressEvent, RgbImage, Stage, StageTimings } from './types'
+import type { EncodedStrip, StripEncodings } from './strip-work'
+import type { ConvertOptions, ConvertResult, OutputFormat, ProgressEvent, RgbImage, Stage, StageTimings, ToneMapSettings } from './types'
 
 // The Ultra HDR JPEG gets its own suffix so it never collides with the plain JPEG.
 const SUFFIX: Record<OutputFormat, string> = {
@@ -74,7 +75,8 @@ export async function convertFile(engine: Engine, inputPath: string, options: Co
     throwIfAborted(signal)
     report('decode', 0)
     let started = performance.now()
-    const { samples: image, metadata } = await decodeSamples(inputPath)
+    // The model's reduced copy is decoded alongside the full image, not reduced from it afterwards.
+    const { samples: image, metadata, reduced } = await decodeSamples(inputPath, { reducedSize: (w, h) => reducedSizeFor(engine, w, h) })
     timings.decode = performance.now() - started
     throwIfAborted(signal)
 
@@ -97,21 +99,28 @@ export async function convertFile(engine: Engine, inputPath: string, options: Co
 
     report('inference', PROGRESS_AT.decode!)
     // Low-light mode hands display-referred writers its tone-curved picture, linear ones its radiance.
-    const add = async (strip: RgbImage, display: RgbImage = strip): Promise<void> => {
-      for (const writer of writers) await writeOrMap(writer, () => writer.add(isLinearFormat(writer.format) ? strip : display))
+    const add = async (strip: RgbImage, display: RgbImage = strip, encoded?: EncodedStrip): Promise<void> => {
+      for (const writer of writers) await writeOrMap(writer, () => writer.add(isLinearFormat(writer.format) ? strip : display, encoded))
     }
     const predictOptions = {
       signal,
+      // HDR mode: the strips' Radiance and PNG encodings are made beside the upsampling, on worker threads.
+      encode: lowLight ? undefined : stripEncodings(targets.map((t) => t.format), context.tonemap),
+      reduced,
       onProgress: (f: number) =>
         f <= 0.5
           ? report('inference', lerp(PROGRESS_AT.decode!, PROGRESS_AT.inference!, f / 0.5))
           : report('upsample', lerp(PROGRESS_AT.inference!, PROGRESS_AT.upsample!, (f - 0.5) / 0.5))
     }
     const predicted = lowLight
-      ? await predictLowLightStrips(engine, image, add, predictOptions)
-      : await engine.predictStrips(image, (strip) => add(strip), predictOptions)
+      ? await predictLowLightStrips(engine, image, (linear, display) => add(linear, display), predictOptions)
+      : await engine.predictStrips(image, (strip, _y, encoded) => add(strip, strip, encoded), predictOptions)
     timings.inference = predicted.inference
     timings.upsample = predicted.upsample
+    timings.strips = predicted.strips
+    // Encoding done on worker threads is their busy time; the writers add what they did here.
+    if (predicted.rgbe) timings.hdrEncode = (timings.hdrEncode ?? 0) + predicted.rgbe
+    if (predicted.png) timings.pngEncode = (timings.pngEncode ?? 0) + predicted.png
 
     report('encode', PROGRESS_AT.upsample!)
     throwIfAborted(signal)
@@ -125,6 +134,23 @@ export async function convertFile(engine: Engine, inputPath: string, options: Co
   } catch (error) {
     await Promise.all(writers.map((w) => w.discard().catch(() => undefined)))
     throw toUnclipError(error)
+  }
+}
+
+/** The model's input size for a photo, when smaller than the photo. */
+function reducedSizeFor(engine: Engine, width: number, height: number): { width: number; height: number } | undefined {
+  const size = engine.inferenceSize(width, height)
+  return size.width === width && size.height === height ? undefined : size
+}
+
+/** What each strip should arrive encoded as, for the formats that encode strip by strip. */
+function stripEncodings(formats: OutputFormat[], tonemap: ToneMapSettings): StripEncodings {
+  return {
+    rgbe: formats.includes('hdr'),
+    png: [
+      ...(formats.includes('png') ? [{ bits: 8 as const, tonemap }] : []),
+      ...(formats.includes('png16') ? [{ bits: 16 as const, tonemap }] : [])
+    ]
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { open, stat } from 'node:fs/promises'
 import path from 'node:path'
-import sharp, { type Metadata, type OutputInfo } from 'sharp'
+import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp'
 import { UnclipError } from './errors'
 import type { DecodedImage, RgbImage, RgbSamples, SourceMetadata } from './types'
 
@@ -14,6 +14,12 @@ export const DEFAULT_MAX_PIXELS = 200_000_000
 export interface DecodeOptions {
   /** Refuse images with more pixels than this, before decoding them. */
   maxPixels?: number
+  /**
+   * Also decode a reduced copy, in parallel with the full one (JPEGs shrink while decoding, so it
+   * costs a fraction of the full decode): called with the oriented full size, returns the size
+   * wanted, or undefined for none.
+   */
+  reducedSize?: (width: number, height: number) => { width: number; height: number } | undefined
 }
 
 /** Camera raw extensions: sharp would read only the small preview embedded in these TIFF containers. */
@@ -46,10 +52,14 @@ export async function decodeImage(filePath: string, options: DecodeOptions = {})
  * sources); `convertFile` uses this so big photos never exist as full-size floats.
  * @param filePath Absolute path of the image.
  * @param options `maxPixels` limit (default 200 MP).
- * @returns 8- or 16-bit sRGB samples (16 when the source has more than 8 bits) and metadata.
+ * @returns 8- or 16-bit sRGB samples (16 when the source has more than 8 bits), metadata, and the
+ *   reduced copy as floats in [0,1] when `options.reducedSize` asked for one.
  * @throws UnclipError as `decodeImage`.
  */
-export async function decodeSamples(filePath: string, options: DecodeOptions = {}): Promise<{ samples: RgbSamples; metadata: SourceMetadata }> {
+export async function decodeSamples(
+  filePath: string,
+  options: DecodeOptions = {}
+): Promise<{ samples: RgbSamples; metadata: SourceMetadata; reduced?: RgbImage }> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS
   await assertReadableFile(filePath)
   if (CAMERA_RAW.has(path.extname(filePath).toLowerCase())) {
@@ -73,21 +83,28 @@ export async function decodeSamples(filePath: string, options: DecodeOptions = {
     throw new UnclipError('TOO_LARGE', `Image is too large: ${filePath} is ${width}×${height} (${mp(width * height)}); the limit is ${mp(maxPixels)}`)
   }
   const sixteenBit = meta.depth !== 'uchar' && meta.depth !== 'char'
+  const swapped = (meta.orientation ?? 1) >= 5
+  const reducedSize = options.reducedSize?.(swapped ? height : width, swapped ? width : height)
   let raw: { data: Buffer; info: OutputInfo }
+  let reduced: RgbImage | undefined
   try {
-    raw = await sharp(filePath, { limitInputPixels: false, failOn: 'error' })
-      .rotate()
-      .flatten({ background: { r: 0, g: 0, b: 0 } })
-      .toColourspace(sixteenBit ? 'rgb16' : 'srgb')
-      .raw({ depth: sixteenBit ? 'ushort' : 'uchar' })
-      .toBuffer({ resolveWithObject: true })
+    const full = pixelPipeline(filePath, sixteenBit).toBuffer({ resolveWithObject: true })
+    const small = reducedSize
+      ? pixelPipeline(filePath, sixteenBit, (image) => image.resize(reducedSize.width, reducedSize.height, { fit: 'fill', kernel: 'linear' })).toBuffer({
+          resolveWithObject: true
+        })
+      : undefined
+    const [fullResult, smallResult] = await Promise.all([full, small])
+    raw = fullResult
+    if (smallResult && smallResult.info.channels === 3) reduced = samplesToImage(toSamples(smallResult.data, smallResult.info, sixteenBit))
   } catch (error) {
     throw decodeError(filePath, meta, error)
   }
   const { info } = raw
   if (info.channels !== 3) throw new UnclipError('INTERNAL', `Unexpected error: decoded ${info.channels} channels from ${filePath}`)
   return {
-    samples: { width: info.width, height: info.height, bits: sixteenBit ? 16 : 8, data: sixteenBit ? asUint16(raw.data) : raw.data },
+    samples: toSamples(raw.data, info, sixteenBit),
+    ...(reduced ? { reduced } : {}),
     metadata: {
       exif: meta.exif,
       format: meta.format,
@@ -96,6 +113,19 @@ export async function decodeSamples(filePath: string, options: DecodeOptions = {
       hadIccProfile: meta.icc !== undefined
     }
   }
+}
+
+/** Oriented, flattened, sRGB pixels: the one pipeline both the full and the reduced decode use. */
+function pixelPipeline(filePath: string, sixteenBit: boolean, resize: (image: Sharp) => Sharp = (image) => image): Sharp {
+  const oriented = sharp(filePath, { limitInputPixels: false, failOn: 'error' }).rotate()
+  return resize(oriented)
+    .flatten({ background: { r: 0, g: 0, b: 0 } })
+    .toColourspace(sixteenBit ? 'rgb16' : 'srgb')
+    .raw({ depth: sixteenBit ? 'ushort' : 'uchar' })
+}
+
+function toSamples(data: Buffer, info: OutputInfo, sixteenBit: boolean): RgbSamples {
+  return { width: info.width, height: info.height, bits: sixteenBit ? 16 : 8, data: sixteenBit ? asUint16(data) : data }
 }
 
 /**

@@ -8,10 +8,13 @@
  */
 import type { InferenceSession } from 'onnxruntime-node'
 import { throwIfAborted, UnclipError } from './errors'
-import { applyRatioRows, downscaleArea, fitRatioField, type PixelSource } from './guided-upsample'
+import { applyRatioRows, downscaleArea, type PixelSource } from './guided-upsample'
+import { fitRatioField, prepareRatioFit } from './ratio-fit'
 import { runModel } from './inference'
 import { defaultModelsDir, selectModel } from './model-registry'
 import { createSession, providersAvailable } from './providers'
+import { createStripPool, type StripPool } from './strip-pool'
+import type { EncodedStrip, StripEncodings } from './strip-work'
 import type { EngineInfo, ModelCard, ProviderName, RgbImage, RgbSamples } from './types'
 
 export interface EngineOptions {
@@ -21,26 +24,55 @@ export interface EngineOptions {
   model?: string
   /** Force one execution provider; otherwise the platform's preference order with fallback. */
   provider?: ProviderName
+  /**
+   * Worker threads for the full-resolution strips: the entry script (default: the one beside the
+   * engine's sources; the built app passes its bundled `strip-worker.js`) and the thread count
+   * (default: the cores, at most 4), or `false` to compute strips on the calling thread.
+   */
+  stripWorkers?: { entry?: string | URL; size?: number } | false
 }
 
 export interface PredictOptions {
   signal?: AbortSignal
   /** Fraction of this prediction done, in [0,1]. */
   onProgress?: (fraction: number) => void
+  /**
+   * Encodings the sink wants with every strip. When given, strips of reduced-size predictions are
+   * computed and encoded on the engine's worker threads and the sink receives the encoded forms;
+   * otherwise (or when no threads are available) the sink receives floats only.
+   */
+  encode?: StripEncodings
+  /**
+   * The source already reduced to `engine.inferenceSize` (e.g. decoded at that size with
+   * `decodeSamples`' `reducedSize`); saves reducing it here. Ignored when its size differs.
+   */
+  reduced?: RgbImage
 }
 
 /** Receives full-width HDR row strips top to bottom; the strip's buffer is reused after it returns. */
-export type StripSink = (strip: RgbImage, y: number) => void | Promise<void>
+export type StripSink = (strip: RgbImage, y: number, encoded?: EncodedStrip) => void | Promise<void>
 
-/** Milliseconds spent in each half of a prediction (strip sinks excluded): `inference` is the reduction and the model, `upsample` the guided fit and the full-res rows. */
+/**
+ * Milliseconds spent in a prediction (strip sinks excluded): `inference` is the reduction and the
+ * model, `upsample` the guided fit and the full-res rows, `strips` the wall time of the full-res
+ * phase. With worker threads, `upsample`, `rgbe` and `png` are their busy time summed.
+ */
 export interface PredictTimings {
   inference: number
   upsample: number
+  strips: number
+  rgbe: number
+  png: number
 }
 
 export interface Engine {
   readonly info: EngineInfo
   readonly card: ModelCard
+  /**
+   * The size the model runs at for a photo of this size (see `inferenceSize`).
+   * @returns Width and height, each ≤ the photo's.
+   */
+  inferenceSize(width: number, height: number): { width: number; height: number }
   /**
    * Predicts the HDR image. Holds the whole float output; use `predictStrips` for big images.
    * @param image sRGB-encoded RGB in [0,1].
@@ -65,6 +97,8 @@ export const DEFAULT_INFERENCE_LONG_SIDE = 1024
 const MIN_INFERENCE_SHORT_SIDE = 256
 /** Target pixels per output strip: ~12 MB of float rows. */
 const STRIP_PIXELS = 1 << 20
+/** Smaller strips on worker threads: more of them keep every thread busy to the end. */
+const POOL_STRIP_PIXELS = 1 << 19
 /** Share of progress given to running the model; the rest is the full-res upsample. */
 const INFERENCE_SHARE = 0.5
 
@@ -100,7 +134,27 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     provider: report,
     modes: ['hdr', 'lowlight']
   }
-  return new SessionEngine(session, card, info)
+  const pool = startStripPool(options.stripWorkers)
+  // Part of loading: the threads' start-up is paid once per engine, not by the first photo.
+  await pool?.ready
+  return new SessionEngine(session, card, info, pool)
+}
+
+function startStripPool(settings: EngineOptions['stripWorkers']): StripPool | undefined {
+  if (settings === false) return undefined
+  try {
+    return createStripPool(settings?.entry ?? defaultStripWorkerEntry(), settings?.size)
+  } catch {
+    // No worker threads here (a sandbox without them, say): strips are computed on the calling thread.
+    return undefined
+  }
+}
+
+/** The worker entry beside the engine's sources (run through tsx), or beside the bundle it was built into. */
+function defaultStripWorkerEntry(): URL {
+  // A name in a variable, so bundlers leave this URL alone instead of emitting it as an asset.
+  const name = import.meta.url.endsWith('.ts') ? 'strip-worker-entry.mjs' : 'strip-worker.js'
+  return new URL(name, import.meta.url)
 }
 
 /**
@@ -121,8 +175,13 @@ class SessionEngine implements Engine {
   constructor(
     private readonly session: InferenceSession,
     readonly card: ModelCard,
-    readonly info: EngineInfo
+    readonly info: EngineInfo,
+    private readonly pool: StripPool | undefined
   ) {}
+
+  inferenceSize(width: number, height: number): { width: number; height: number } {
+    return inferenceSize(width, height, this.card.inference_long_side ?? DEFAULT_INFERENCE_LONG_SIDE)
+  }
 
   async predict(image: RgbImage, options: PredictOptions = {}): Promise<RgbImage> {
     const data = new Float32Array(image.width * image.height * 3)
@@ -137,20 +196,45 @@ class SessionEngine implements Engine {
     const longSide = this.card.inference_long_side ?? DEFAULT_INFERENCE_LONG_SIDE
     const small = inferenceSize(image.width, image.height, longSide)
     const reduced = small.width !== image.width || small.height !== image.height
+    const pool = reduced && options.encode && this.pool && this.pool.size > 0 ? this.pool : undefined
     const started = performance.now()
     // At full size this is just the float conversion integer samples need anyway.
-    const ldrSmall = reduced || !(image.data instanceof Float32Array) ? downscaleArea(image, small.width, small.height) : (image as RgbImage)
+    const given = options.reduced
+    const ldrSmall =
+      reduced && given?.width === small.width && given.height === small.height
+        ? given
+        : reduced || !(image.data instanceof Float32Array)
+          ? downscaleArea(image, small.width, small.height)
+          : (image as RgbImage)
     throwIfAborted(signal)
     const hdrSmall = await runModel(this.session, this.card, ldrSmall, {
       signal,
       maxTileSide: Math.max(longSide, MIN_INFERENCE_SHORT_SIDE),
       onProgress: (f) => onProgress?.(f * INFERENCE_SHARE)
     })
-    const timings: PredictTimings = { inference: performance.now() - started, upsample: 0 }
+    const timings: PredictTimings = { inference: performance.now() - started, upsample: 0, strips: 0, rgbe: 0, png: 0 }
     const fitStarted = performance.now()
-    const field = reduced ? fitRatioField(ldrSmall, hdrSmall) : undefined
+    const field = !reduced ? undefined : pool ? await pool.fit(prepareRatioFit(ldrSmall, hdrSmall)) : fitRatioField(ldrSmall, hdrSmall)
     timings.upsample = performance.now() - fitStarted
 
+    const stripsStarted = performance.now()
+    if (field && pool && options.encode) {
+      const stripRows = Math.max(1, Math.floor(POOL_STRIP_PIXELS / image.width))
+      await pool.run(
+        { source: image, field, encode: options.encode },
+        stripRows,
+        async (strip, y, encoded) => {
+          timings.upsample += encoded.ms.upsample
+          timings.rgbe += encoded.ms.rgbe
+          timings.png += encoded.ms.png
+          await sink(strip, y, encoded)
+          onProgress?.(INFERENCE_SHARE + (1 - INFERENCE_SHARE) * ((y + strip.height) / image.height))
+        },
+        signal
+      )
+      timings.strips = performance.now() - stripsStarted
+      return timings
+    }
     const stripRows = Math.max(1, Math.floor(STRIP_PIXELS / image.width))
     const buffer = field ? new Float32Array(Math.min(stripRows, image.height) * image.width * 3) : undefined
     for (let y = 0; y < image.height; y += stripRows) {
@@ -168,10 +252,12 @@ class SessionEngine implements Engine {
       await sink({ width: image.width, height: rows, data }, y)
       onProgress?.(INFERENCE_SHARE + (1 - INFERENCE_SHARE) * ((y + rows) / image.height))
     }
+    timings.strips = performance.now() - stripsStarted
     return timings
   }
 
   async dispose(): Promise<void> {
+    await this.pool?.dispose()
     await this.session.release()
   }
 }

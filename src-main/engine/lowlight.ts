@@ -222,6 +222,7 @@ export async function lowLightImage(
   const hdr = new Float32Array(source.width * source.height * 3)
   const timings = await engine.predictStrips(source, (strip, y) => hdr.set(strip.data, y * source.width * 3), {
     signal,
+    reduced: options.reduced,
     onProgress: (f) => onProgress?.(f * PREDICT_SHARE)
   })
   throwIfAborted(signal)

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs'
 import { link, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { UnclipError } from './errors'
+import type { EncodedStrip } from './strip-work'
 import type { OutputFormat, RgbImage, StageTimings, ToneMapSettings } from './types'
 
 /** One output file being produced. */
@@ -15,8 +16,12 @@ export interface OutputWriter {
   readonly format: OutputFormat
   readonly finalPath: string
   readonly tempPath: string
-  /** Consumes the next strip of rows (strips arrive top to bottom, full width). */
-  add(strip: RgbImage): Promise<void>
+  /**
+   * Consumes the next strip of rows (strips arrive top to bottom, full width). `encoded` carries
+   * this writer's encoding of the strip when it was made elsewhere (a worker thread); writers
+   * whose encoding is absent make it themselves.
+   */
+  add(strip: RgbImage, encoded?: EncodedStrip): Promise<void>
   /** Completes the temporary file. */
   finish(): Promise<void>
   /** Moves the completed temporary file onto `finalPath`. */

@@ -11,6 +11,7 @@ import { createFullImageWriter } from './full-image-outputs'
 import { addTime, TempFileWriter, type OutputWriter, type WriterContext } from './output-file'
 import { createPngEncoder, srgbIccProfile, type PngEncoder } from './png-encoder'
 import { createRadianceEncoder, type RadianceEncoder } from './radiance'
+import type { EncodedStrip } from './strip-work'
 import { toneMapImage } from './tonemap'
 import type { OutputFormat, RgbImage } from './types'
 
@@ -48,28 +49,36 @@ class RadianceWriter extends TempFileWriter implements OutputWriter {
   readonly format = 'hdr' as const
   private readonly encoder: RadianceEncoder
   private handle: FileHandle | undefined
+  /** Writes queue up behind each other instead of holding up the next strip; `finish` waits for them. */
+  private writing: Promise<void> = Promise.resolve()
 
   constructor(finalPath: string, context: WriterContext) {
     super(finalPath, context)
     this.encoder = createRadianceEncoder(context.width, context.height)
   }
 
-  async add(strip: RgbImage): Promise<void> {
+  async add(strip: RgbImage, encoded?: EncodedStrip): Promise<void> {
     if (!this.handle) {
       this.created = true
       this.handle = await open(this.tempPath, 'wx')
       await this.handle.write(this.encoder.header)
     }
-    let started = performance.now()
-    const bytes = this.encoder.encodeRows(strip.data)
+    const started = performance.now()
+    const bytes = encoded?.rgbe ?? this.encoder.encodeRows(strip.data)
     addTime(this.context.timings, 'hdrEncode', started)
-    started = performance.now()
-    await this.handle.write(bytes)
-    addTime(this.context.timings, 'write', started)
+    const handle = this.handle
+    this.writing = this.writing.then(async () => {
+      const writeStarted = performance.now()
+      await handle.write(bytes)
+      addTime(this.context.timings, 'write', writeStarted)
+    })
+    // Handled here so a failed write waits for `finish` (which rethrows it) instead of crashing the process.
+    this.writing.catch(() => undefined)
   }
 
   async finish(): Promise<void> {
     const started = performance.now()
+    await this.writing
     await this.close()
     addTime(this.context.timings, 'write', started)
   }
@@ -77,6 +86,7 @@ class RadianceWriter extends TempFileWriter implements OutputWriter {
   protected override async close(): Promise<void> {
     const handle = this.handle
     this.handle = undefined
+    await this.writing.catch(() => undefined)
     await handle?.close()
   }
 }
@@ -95,10 +105,12 @@ class PngWriter extends TempFileWriter implements OutputWriter {
     this.bits = format === 'png16' ? 16 : 8
   }
 
-  async add(strip: RgbImage): Promise<void> {
+  async add(strip: RgbImage, encoded?: EncodedStrip): Promise<void> {
     const started = performance.now()
     this.encoder ??= createPngEncoder(this.context.width, this.context.height, this.bits, { iccProfile: await srgbIccProfile() })
-    this.encoder.addRows(toneMapImage(strip, this.context.tonemap, this.bits))
+    const segment = encoded?.png[this.bits]
+    if (segment) this.encoder.addSegment(segment)
+    else this.encoder.addRows(toneMapImage(strip, this.context.tonemap, this.bits))
     addTime(this.context.timings, 'pngEncode', started)
   }
 

@@ -1,6 +1,6 @@
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { createPngEncoder, srgbIccProfile } from './png-encoder'
+import { createPngEncoder, deflatePngRows, srgbIccProfile } from './png-encoder'
 
 function photoLike(width: number, height: number, max: number, seed: number): Uint16Array {
   let s = seed
@@ -62,5 +62,32 @@ describe('createPngEncoder', () => {
     expect(() => encoder.addRows(new Uint8Array(18))).toThrow('Expected whole rows of 2 RGB pixels within 2 rows')
     encoder.addRows(new Uint8Array(6))
     await expect(encoder.finish()).rejects.toThrow('Expected 2 rows but received 1')
+  })
+
+  it('gives the same file from segments deflated elsewhere as from rows, Adler-32 combined across them', async () => {
+    const [width, height] = [301, 250]
+    for (const bits of [8, 16] as const) {
+      const samples = bits === 8 ? Uint8Array.from(photoLike(width, height, 255, 5)) : photoLike(width, height, 65535, 5)
+      const split = [1, 99, 17, 133]
+      const fromRows = await encodeInStrips(samples, width, height, bits, split)
+      const encoder = createPngEncoder(width, height, bits, { iccProfile: await srgbIccProfile() })
+      let row = 0
+      for (const rows of split) {
+        encoder.addSegment(deflatePngRows(samples.subarray(row * width * 3, (row + rows) * width * 3), width, bits))
+        row += rows
+      }
+      const fromSegments = await encoder.finish()
+      expect(Buffer.compare(fromSegments, fromRows)).toBe(0)
+      // zlib verifies the Adler-32 trailer when inflating, so a decode proves the combined sum.
+      expect((await sharp(fromSegments).metadata()).height).toBe(height)
+      await sharp(fromSegments).raw().toBuffer()
+    }
+  })
+
+  it('refuses a segment of another width', () => {
+    const encoder = createPngEncoder(4, 2, 8)
+    expect(() => encoder.addSegment(deflatePngRows(new Uint8Array(3 * 3 * 2), 3, 8))).toThrow(
+      'Expected a segment of 2 rows of 13 filtered bytes but it holds 20'
+    )
   })
 })

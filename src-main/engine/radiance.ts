@@ -15,101 +15,17 @@
 import { UnclipError } from './errors'
 import type { RgbImage } from './types'
 
-export interface RadianceEncodeOptions {
-  /** New-style run-length scanlines (default true); flat regardless for widths outside 8..32767. */
-  rle?: boolean
-  /** Written as an `EXPOSURE=` header line when given; must be finite and > 0. */
-  exposure?: number
-}
-
-export interface RadianceEncoder {
-  /** Header through the resolution line; write it first. */
-  header: Buffer
-  /**
-   * Encodes the next full-width rows (interleaved RGB floats, a multiple of `width·3` long).
-   * @throws UnclipError `INVALID_ARGUMENT` for a partial row or more rows than `height`.
-   */
-  encodeRows(rows: Float32Array): Buffer
-}
+export { createRadianceEncoder, encodeRadiance, type RadianceEncodeOptions, type RadianceEncoder } from './radiance-encoder'
 
 /** Largest image the decoder allocates for (a 3-float-per-pixel buffer of 1.5 GiB). */
 export const MAX_RADIANCE_PIXELS = 2 ** 27
 
+/** Widths the new-style run-length scanline can describe; others are always flat. */
 const MIN_RLE_WIDTH = 8
 const MAX_RLE_WIDTH = 0x7fff
-/** Shortest run worth a run code; shorter ones cost less as literals. */
-const MIN_RUN = 4
-/** Largest finite RGBE value: mantissa 255 with the top exponent. */
-const MAX_RGBE = 255 * 2 ** 119
-
-/** Scratch float64 and its 32-bit words, to read exponents without Math.log2. */
-const f64 = new Float64Array(1)
-const f64Words = new Uint32Array(f64.buffer)
-const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0
-/** `POW2[POW2_OFFSET + k] = 2^k` for the k a float32 pixel can need. */
-const POW2_OFFSET = 160
-const POW2 = Float64Array.from({ length: 320 }, (_, i) => 2 ** (i - POW2_OFFSET))
 
 /** `2^(e-136)` per exponent byte, 0 for `e = 0`. */
 const EXPONENT_SCALE = Float64Array.from({ length: 256 }, (_, e) => (e === 0 ? 0 : 2 ** (e - 136)))
-
-/**
- * Starts a streaming Radiance encoder for strips of full-width, top-down rows.
- * @param width Pixels per row, a positive integer.
- * @param height Rows in the whole image, a positive integer.
- * @returns The header and a row encoder; concatenate header and every `encodeRows` result.
- * @throws UnclipError `INVALID_ARGUMENT` for bad dimensions or exposure.
- */
-export function createRadianceEncoder(width: number, height: number, options: RadianceEncodeOptions = {}): RadianceEncoder {
-  for (const [name, value] of [['width', width], ['height', height]] as const) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new UnclipError('INVALID_ARGUMENT', `Expected positive integer for ${name} but received ${String(value)}`)
-    }
-  }
-  const { exposure } = options
-  if (exposure !== undefined && !(Number.isFinite(exposure) && exposure > 0)) {
-    throw new UnclipError('INVALID_ARGUMENT', `Expected positive finite number for exposure but received ${String(exposure)}`)
-  }
-  const rle = options.rle !== false && width >= MIN_RLE_WIDTH && width <= MAX_RLE_WIDTH
-  const lines = ['#?RADIANCE', 'FORMAT=32-bit_rle_rgbe']
-  if (exposure !== undefined) lines.push(`EXPOSURE=${exposure}`)
-  const header = Buffer.from(`${lines.join('\n')}\n\n-Y ${height} +X ${width}\n`, 'latin1')
-  const rgbe = new Uint8Array(width * 4)
-  let rowsWritten = 0
-
-  function encodeRows(rows: Float32Array): Buffer {
-    if (rows.length % (width * 3) !== 0) {
-      throw new UnclipError('INVALID_ARGUMENT', `Expected a multiple of ${width * 3} samples (whole rows) but received ${rows.length}`)
-    }
-    const count = rows.length / (width * 3)
-    if (rowsWritten + count > height) {
-      throw new UnclipError('INVALID_ARGUMENT', `Expected at most ${height} rows in total but received ${rowsWritten + count}`)
-    }
-    const chunks: Uint8Array[] = []
-    for (let y = 0; y < count; y++) {
-      for (let x = 0; x < width; x++) floatToRgbe(rows, (y * width + x) * 3, rgbe, x * 4)
-      chunks.push(rle ? rleScanline(rgbe, width) : rgbe.slice())
-    }
-    rowsWritten += count
-    return Buffer.concat(chunks)
-  }
-  return { header, encodeRows }
-}
-
-/**
- * Encodes a whole image as a Radiance `.hdr` file.
- * @param image Linear RGB; negatives and NaN are written as 0, values above ~1.7e38 saturate.
- * @returns The complete file.
- * @throws UnclipError `INVALID_ARGUMENT` for a bad image shape or options.
- */
-export function encodeRadiance(image: RgbImage, options: RadianceEncodeOptions = {}): Buffer {
-  const { width, height, data } = image
-  const encoder = createRadianceEncoder(width, height, options)
-  if (data.length !== width * height * 3) {
-    throw new UnclipError('INVALID_ARGUMENT', `Expected ${width}×${height}×3 = ${width * height * 3} samples but received ${data.length}`)
-  }
-  return Buffer.concat([encoder.header, encoder.encodeRows(data)])
-}
 
 /**
  * Decodes a Radiance `.hdr` file: new-style RLE, flat and old-style RLE scanlines, any `#?`
@@ -141,73 +57,6 @@ export function decodeRadiance(bytes: Uint8Array): RgbImage & { exposure: number
 
 function corrupt(reason: string): UnclipError {
   return new UnclipError('CORRUPT_IMAGE', `Radiance file is corrupt: ${reason}`)
-}
-
-/** Writes one pixel as RGBE with round-to-nearest mantissas. */
-function floatToRgbe(src: Float32Array, si: number, dst: Uint8Array, di: number): void {
-  const r = clampChannel(src[si])
-  const g = clampChannel(src[si + 1])
-  const b = clampChannel(src[si + 2])
-  const max = Math.max(r, g, b)
-  if (max === 0) {
-    dst[di] = dst[di + 1] = dst[di + 2] = dst[di + 3] = 0
-    return
-  }
-  // frexp from the float64 bits (every float32 is a normal float64): max = m·2^e, m in [0.5, 1).
-  f64[0] = max
-  let e = ((f64Words[HIGH_WORD] >>> 20) & 0x7ff) - 1022
-  let scale = POW2[POW2_OFFSET + 8 - e]
-  if (Math.round(max * scale) === 256) {
-    e++
-    scale *= 0.5
-  }
-  if (e + 128 < 1) {
-    dst[di] = dst[di + 1] = dst[di + 2] = dst[di + 3] = 0
-    return
-  }
-  dst[di] = Math.round(r * scale)
-  dst[di + 1] = Math.round(g * scale)
-  dst[di + 2] = Math.round(b * scale)
-  dst[di + 3] = e + 128
-}
-
-function clampChannel(v: number): number {
-  return v > 0 ? (v < MAX_RGBE ? v : MAX_RGBE) : 0
-}
-
-/** New-style scanline: 2, 2, width (big-endian), then each component run-length coded. */
-function rleScanline(rgbe: Uint8Array, width: number): Uint8Array {
-  const out = new Uint8Array(4 + width * 4 + 4 * Math.ceil(width / 128))
-  out.set([2, 2, width >> 8, width & 0xff])
-  let o = 4
-  const component = new Uint8Array(width)
-  for (let c = 0; c < 4; c++) {
-    for (let x = 0; x < width; x++) component[x] = rgbe[x * 4 + c]
-    let i = 0
-    while (i < width) {
-      let runStart = i
-      let runLength = 0
-      while (runStart < width) {
-        runLength = 1
-        while (runStart + runLength < width && runLength < 127 && component[runStart + runLength] === component[runStart]) runLength++
-        if (runLength >= MIN_RUN) break
-        runStart += runLength
-      }
-      while (i < runStart) {
-        const n = Math.min(128, runStart - i)
-        out[o++] = n
-        out.set(component.subarray(i, i + n), o)
-        o += n
-        i += n
-      }
-      if (runStart < width) {
-        out[o++] = 128 + runLength
-        out[o++] = component[runStart]
-        i = runStart + runLength
-      }
-    }
-  }
-  return out.subarray(0, o)
 }
 
 interface Header {

@@ -95,9 +95,13 @@ export interface ConvertOptions {
   onProgress?: (event: ProgressEvent) => void
 }
 
-/** Per-stage wall-clock milliseconds of one conversion. */
+/**
+ * Per-stage milliseconds of one conversion. `strips` is the wall time of the full-resolution phase
+ * (upsampling and per-strip encoding). When that phase runs on worker threads, `upsample`,
+ * `hdrEncode` and `pngEncode` are the threads' busy time summed, so together they can exceed `strips`.
+ */
 export type StageTimings = Partial<
-  Record<'decode' | 'inference' | 'upsample' | 'hdrEncode' | 'pngEncode' | 'exrEncode' | 'jpegEncode' | 'write', number>
+  Record<'decode' | 'inference' | 'upsample' | 'strips' | 'hdrEncode' | 'pngEncode' | 'exrEncode' | 'jpegEncode' | 'write', number>
 >
 
 export interface ConvertResult {

@@ -11,7 +11,8 @@ import { engineOptions } from './engine-options'
  * @throws {UnclipError} MODEL_MISSING, MODEL_CORRUPT or PROVIDER_UNAVAILABLE from `createEngine`
  */
 export async function runInfo(args: EngineArgs, io: CliIo): Promise<number> {
-  const engine = await createEngine(engineOptions(args))
+  // Strip threads are for converting; info only reports.
+  const engine = await createEngine({ ...engineOptions(args), stripWorkers: false })
   try {
     io.stdout.write(`${JSON.stringify(engine.info, null, 2)}\n`)
     return 0

@@ -1,0 +1,18 @@
+/**
+ * Messages between the strip pool and its worker threads. Typed arrays inside are backed by
+ * SharedArrayBuffers, so posting them shares memory instead of copying it. Every task carries an
+ * `id` its reply repeats.
+ */
+import type { RatioFitInputs } from './ratio-fit'
+import type { EncodedStrip, StripJob } from './strip-work'
+
+export type StripRequest =
+  | { type: 'job'; jobId: number; job: StripJob }
+  | { type: 'strip'; id: string; jobId: number; y0: number; rows: number; out: Float32Array }
+  | { type: 'end'; jobId: number }
+  | { type: 'fit'; id: string; inputs: RatioFitInputs; channel: number }
+
+export type StripReply =
+  | { type: 'ready' }
+  | { type: 'done'; id: string; encoded?: EncodedStrip }
+  | { type: 'failed'; id: string; message: string }

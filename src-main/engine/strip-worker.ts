@@ -1,0 +1,77 @@
+/**
+ * Worker-thread side of the strip pool (`strip-pool.ts`): holds the jobs it is given (their big
+ * arrays live in shared memory, so nothing is copied) and computes the strips it is sent.
+ */
+import { parentPort, type MessagePort } from 'node:worker_threads'
+import { fitRatioChannel } from './ratio-fit'
+import type { StripReply, StripRequest } from './strip-protocol'
+import { computeStrip, type EncodedStrip, type StripJob } from './strip-work'
+
+const port = requirePort()
+
+const jobs = new Map<number, StripJob>()
+
+port.on('message', (message: StripRequest) => {
+  switch (message.type) {
+    case 'job':
+      jobs.set(message.jobId, message.job)
+      break
+    case 'end':
+      jobs.delete(message.jobId)
+      break
+    case 'strip':
+      answer(message.id, () => {
+        const job = jobs.get(message.jobId)
+        if (!job) throw new Error(`strip worker has no job ${message.jobId}`)
+        return computeStrip(job, message.y0, message.rows, message.out)
+      })
+      break
+    case 'fit':
+      answer(message.id, () => fitRatioChannel(message.inputs, message.channel))
+      break
+  }
+})
+
+function answer(id: string, work: () => EncodedStrip | void): void {
+  let reply: StripReply
+  try {
+    reply = { type: 'done', id, encoded: work() ?? undefined }
+  } catch (error) {
+    reply = { type: 'failed', id, message: error instanceof Error ? error.message : String(error) }
+  }
+  port.postMessage(reply, reply.type === 'done' && reply.encoded ? transferable(reply.encoded) : [])
+}
+
+// Loaded and warmed up: the pool counts the engine ready once every thread has said so.
+warmUp()
+port.postMessage({ type: 'ready' } satisfies StripReply)
+
+/**
+ * Runs every code path once on a small synthetic strip, so the first photo's strips meet
+ * optimised code instead of paying the JIT's warm-up (part of loading the engine, ~tens of ms).
+ */
+function warmUp(): void {
+  const width = 1024
+  const rows = 32
+  const field = { width: 16, height: 2, coefficients: new Float32Array(6 * 32).fill(0.01), flat: new Uint8Array(32) }
+  field.flat.fill(1, 0, 8)
+  const source = { width, height: rows, bits: 8 as const, data: Uint8Array.from({ length: width * rows * 3 }, (_, i) => (i * 37) & 255) }
+  const tonemap = { operator: 'reinhard' as const, exposureEv: 0, whitePoint: 4, gamma: 1 }
+  const job: StripJob = { source, field, encode: { rgbe: true, png: [{ bits: 8, tonemap }, { bits: 16, tonemap }] } }
+  for (let i = 0; i < 4; i++) computeStrip(job, 0, rows, new Float32Array(width * rows * 3))
+}
+
+/** Buffers that own their whole memory move instead of being copied; pooled slices are copied. */
+function transferable(encoded: { rgbe?: Uint8Array; png: Record<number, { deflated: Uint8Array } | undefined> }): ArrayBuffer[] {
+  const views = [encoded.rgbe, ...Object.values(encoded.png).map((segment) => segment?.deflated)]
+  const owned = new Set<ArrayBuffer>()
+  for (const view of views) {
+    if (view && view.buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength) owned.add(view.buffer)
+  }
+  return [...owned]
+}
+
+function requirePort(): MessagePort {
+  if (!parentPort) throw new Error('strip-worker.ts must run in a worker thread')
+  return parentPort
+}
