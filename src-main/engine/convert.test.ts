@@ -162,4 +162,24 @@ describe('convertFile', () => {
     await expectError(convertFile(engine, photo, options(dir, { formats: [] })), 'INVALID_ARGUMENT', 'Expected at least one output format but received none')
     expect(existsSync(dir)).toBe(false)
   })
+
+  it('writes byte-identical files with strips on worker threads and on one thread', async () => {
+    // 1600×1000 runs the model at 1024×640, so the strips are upsampled (and, by default, threaded).
+    const big = path.join(root, 'big.jpg')
+    await imagePipeline(1600, 1000, (x, y) => (x > 0.6 && y < 0.4 ? [1, 1, 0.95] : [0.15 + 0.6 * x, 0.2 + 0.5 * y, 0.3])).jpeg({ quality: 92 }).toFile(big)
+    const single = await createEngine({ modelsDir: FIXTURES, model: 'unclip-fixture', provider: 'cpu', stripWorkers: false })
+    try {
+      const [threaded, alone] = [outDir(), outDir()]
+      const formats: ConvertFileOptions['formats'] = ['hdr', 'png', 'png16', 'exr']
+      const a = await convertFile(engine, big, { ...options(threaded, { formats }), outputBase: path.join(threaded, 'big') })
+      const b = await convertFile(single, big, { ...options(alone, { formats }), outputBase: path.join(alone, 'big') })
+      expect(a.timings.strips).toBeGreaterThan(0)
+      for (const [i, file] of a.outputs.entries()) expect(Buffer.compare(readFileSync(file), readFileSync(b.outputs[i]))).toBe(0)
+      const hdr = decodeRadiance(readFileSync(a.outputs[0]))
+      expect([hdr.width, hdr.height]).toEqual([1600, 1000])
+      expect(hdr.data.reduce((m, v) => Math.max(m, v), 0)).toBeGreaterThan(2)
+    } finally {
+      await single.dispose()
+    }
+  })
 })

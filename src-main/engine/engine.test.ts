@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { floatImage, renderRaw, type PixelFn } from '../../test/helpers/images'
-import { createEngine, inferenceSize, type Engine } from './engine'
+import { createEngine, inferenceSize, STRIP_PIXELS, type Engine } from './engine'
 import { UnclipError } from './errors'
 import { srgbDecode } from './tonemap'
 import type { RgbImage } from './types'
@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => engine.dispose())
 
 /** Strip height the engine uses for a width (1 Mpixel strips). */
-const stripRows = (width: number): number => Math.max(1, Math.floor((1 << 20) / width))
+const stripRows = (width: number): number => Math.max(1, Math.floor(STRIP_PIXELS / width))
 
 /** Largest |second difference| of the log green channel down each column, at rows `at(y)` vs the rest. */
 function verticalCurvature(image: RgbImage, isBoundary: (y: number) => boolean): { boundary: number; elsewhere: number } {

@@ -95,10 +95,11 @@ export interface Engine {
 export const DEFAULT_INFERENCE_LONG_SIDE = 1024
 /** A reduced copy keeps at least this short side, so panoramas keep vertical detail (and get tiled). */
 const MIN_INFERENCE_SHORT_SIDE = 256
-/** Target pixels per output strip: ~12 MB of float rows. */
-const STRIP_PIXELS = 1 << 20
-/** Smaller strips on worker threads: more of them keep every thread busy to the end. */
-const POOL_STRIP_PIXELS = 1 << 19
+/**
+ * Target pixels per output strip: ~6 MB of float rows, and enough strips that every worker thread
+ * stays busy to the end. The same with and without threads, so both write identical files.
+ */
+export const STRIP_PIXELS = 1 << 19
 /** Share of progress given to running the model; the rest is the full-res upsample. */
 const INFERENCE_SHARE = 0.5
 
@@ -219,7 +220,7 @@ class SessionEngine implements Engine {
 
     const stripsStarted = performance.now()
     if (field && pool && options.encode) {
-      const stripRows = Math.max(1, Math.floor(POOL_STRIP_PIXELS / image.width))
+      const stripRows = Math.max(1, Math.floor(STRIP_PIXELS / image.width))
       await pool.run(
         { source: image, field, encode: options.encode },
         stripRows,
