@@ -41,7 +41,8 @@ export function appPaths(): AppPaths {
     model: process.env['UNCLIP_MODEL'] || undefined,
     preload: join(mainDir, '../preload/index.cjs'),
     engineWorker: join(mainDir, 'engine-worker.js'),
-    stripWorker: join(mainDir, 'strip-worker.js'),
+    // Worker threads start from a plain file: electron-builder unpacks it (and its chunks) beside the asar.
+    stripWorker: join(isPackaged ? mainDir.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1') : mainDir, 'strip-worker.js'),
     renderer:
       !isPackaged && devServer
         ? { kind: 'url', url: devServer }
