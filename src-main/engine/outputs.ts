@@ -45,12 +45,16 @@ export function createOutputWriter(format: OutputFormat, finalPath: string, cont
   }
 }
 
+/** Encoded strips waiting for the disk before the writer holds up the next strip (~1.5 MB each at 12 MP). */
+const MAX_QUEUED_WRITES = 8
+
 class RadianceWriter extends TempFileWriter implements OutputWriter {
   readonly format = 'hdr' as const
   private readonly encoder: RadianceEncoder
   private handle: FileHandle | undefined
   /** Writes queue up behind each other instead of holding up the next strip; `finish` waits for them. */
   private writing: Promise<void> = Promise.resolve()
+  private queued = 0
 
   constructor(finalPath: string, context: WriterContext) {
     super(finalPath, context)
@@ -67,13 +71,17 @@ class RadianceWriter extends TempFileWriter implements OutputWriter {
     const bytes = encoded?.rgbe ?? this.encoder.encodeRows(strip.data)
     addTime(this.context.timings, 'hdrEncode', started)
     const handle = this.handle
+    this.queued++
     this.writing = this.writing.then(async () => {
       const writeStarted = performance.now()
       await handle.write(bytes)
+      this.queued--
       addTime(this.context.timings, 'write', writeStarted)
     })
     // Handled here so a failed write waits for `finish` (which rethrows it) instead of crashing the process.
     this.writing.catch(() => undefined)
+    // A disk slower than the strips would otherwise hold the whole file in memory.
+    if (this.queued > MAX_QUEUED_WRITES) await this.writing
   }
 
   async finish(): Promise<void> {

@@ -58,7 +58,7 @@ function warmUp(): void {
   const source = { width, height: rows, bits: 8 as const, data: Uint8Array.from({ length: width * rows * 3 }, (_, i) => (i * 37) & 255) }
   const tonemap = { operator: 'reinhard' as const, exposureEv: 0, whitePoint: 4, gamma: 1 }
   const job: StripJob = { source, field, encode: { rgbe: true, png: [{ bits: 8, tonemap }, { bits: 16, tonemap }] } }
-  for (let i = 0; i < 4; i++) computeStrip(job, 0, rows, new Float32Array(width * rows * 3))
+  for (let i = 0; i < 8; i++) computeStrip(job, 0, rows, new Float32Array(width * rows * 3))
 }
 
 /** Buffers that own their whole memory move instead of being copied; pooled slices are copied. */
