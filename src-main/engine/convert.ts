@@ -76,7 +76,10 @@ export async function convertFile(engine: Engine, inputPath: string, options: Co
     report('decode', 0)
     let started = performance.now()
     // The model's reduced copy is decoded alongside the full image, not reduced from it afterwards.
-    const { samples: image, metadata, reduced } = await decodeSamples(inputPath, { reducedSize: (w, h) => reducedSizeFor(engine, w, h) })
+    const { samples: image, metadata, reduced } = await decodeSamples(inputPath, {
+      reducedSize: (w, h) => reducedSizeFor(engine, w, h),
+      shared: true
+    })
     timings.decode = performance.now() - started
     throwIfAborted(signal)
 

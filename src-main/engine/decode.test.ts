@@ -5,7 +5,7 @@ import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
 import { gradient, imagePipeline, renderRaw } from '../../test/helpers/images'
-import { decodeImage } from './decode'
+import { decodeImage, decodeSamples } from './decode'
 import { UnclipError } from './errors'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'unclip-decode-'))
@@ -142,6 +142,42 @@ describe('decodeImage: formats', () => {
     await sharp({ create: { width: 1, height: 1, channels: 3, background: { r: 10, g: 20, b: 30 } } }).png().toFile(file('one.png'))
     const { image } = await decodeImage(file('one.png'))
     expect(Array.from(image.data).map((v) => Math.round(v * 255))).toEqual([10, 20, 30])
+  })
+})
+
+describe('decodeSamples: reduced copy and shared memory', () => {
+  it('decodes the reduced copy the caller asks for, after orientation, beside the same samples', async () => {
+    const leftRed = (x: number): [number, number, number] => (x < 0.5 ? [1, 0, 0] : [0, 0, 1])
+    await imagePipeline(400, 200, leftRed).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toFile(file('rot-big.jpg'))
+    const asked: number[][] = []
+    const plain = await decodeSamples(file('rot-big.jpg'))
+    const both = await decodeSamples(file('rot-big.jpg'), {
+      reducedSize: (w, h) => {
+        asked.push([w, h])
+        return { width: 50, height: 100 }
+      },
+      shared: true
+    })
+    expect(asked).toEqual([[200, 400]])
+    expect(plain.reduced).toBeUndefined()
+    expect(both.samples.data.buffer).toBeInstanceOf(SharedArrayBuffer)
+    expect(Buffer.compare(Buffer.from(both.samples.data), Buffer.from(plain.samples.data))).toBe(0)
+    const reduced = both.reduced!
+    expect([reduced.width, reduced.height]).toEqual([50, 100])
+    const at = (x: number, y: number): number[] => Array.from(reduced.data.subarray(3 * (y * 50 + x), 3 * (y * 50 + x) + 3))
+    expect(at(25, 10)[0]).toBeGreaterThan(0.9)
+    expect(at(25, 90)[2]).toBeGreaterThan(0.9)
+  })
+
+  it('keeps 16 bits in shared samples and the reduced copy', async () => {
+    const raw = renderRaw(64, 32, gradient, 16)
+    await sharp(raw, { raw: { width: 64, height: 32, channels: 3 } }).toColourspace('rgb16').png().toFile(file('g16-shared.png'))
+    const { samples, reduced } = await decodeSamples(file('g16-shared.png'), { reducedSize: () => ({ width: 16, height: 8 }), shared: true })
+    expect(samples.bits).toBe(16)
+    expect(samples.data).toBeInstanceOf(Uint16Array)
+    expect(samples.data.buffer).toBeInstanceOf(SharedArrayBuffer)
+    expect(Array.from(samples.data)).toEqual(Array.from(raw))
+    expect(reduced?.data.some((v) => Math.round(v * 65535) % 257 !== 0)).toBe(true)
   })
 })
 

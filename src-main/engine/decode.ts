@@ -20,6 +20,11 @@ export interface DecodeOptions {
    * wanted, or undefined for none.
    */
   reducedSize?: (width: number, height: number) => { width: number; height: number } | undefined
+  /**
+   * Return the samples in shared memory (one copy, made here so the decoder's buffer can be freed
+   * at once): worker threads then read them without copies.
+   */
+  shared?: boolean
 }
 
 /** Camera raw extensions: sharp would read only the small preview embedded in these TIFF containers. */
@@ -103,7 +108,7 @@ export async function decodeSamples(
   const { info } = raw
   if (info.channels !== 3) throw new UnclipError('INTERNAL', `Unexpected error: decoded ${info.channels} channels from ${filePath}`)
   return {
-    samples: toSamples(raw.data, info, sixteenBit),
+    samples: toSamples(options.shared ? shareBytes(raw.data) : raw.data, info, sixteenBit),
     ...(reduced ? { reduced } : {}),
     metadata: {
       exif: meta.exif,
@@ -124,7 +129,13 @@ function pixelPipeline(filePath: string, sixteenBit: boolean, resize: (image: Sh
     .raw({ depth: sixteenBit ? 'ushort' : 'uchar' })
 }
 
-function toSamples(data: Buffer, info: OutputInfo, sixteenBit: boolean): RgbSamples {
+function shareBytes(data: Buffer): Uint8Array {
+  const shared = new Uint8Array(new SharedArrayBuffer(data.length))
+  shared.set(data)
+  return shared
+}
+
+function toSamples(data: Uint8Array, info: OutputInfo, sixteenBit: boolean): RgbSamples {
   return { width: info.width, height: info.height, bits: sixteenBit ? 16 : 8, data: sixteenBit ? asUint16(data) : data }
 }
 
@@ -182,7 +193,7 @@ function decodeError(filePath: string, meta: Metadata, error: unknown): UnclipEr
   return new UnclipError('CORRUPT_IMAGE', `Image is corrupt or truncated: ${filePath}`, { cause: error })
 }
 
-function asUint16(data: Buffer): Uint16Array {
+function asUint16(data: Uint8Array): Uint16Array {
   // A Uint16Array view needs an even byte offset; copy in the rare case sharp's buffer has none.
   const bytes = data.byteOffset % 2 === 0 ? data : new Uint8Array(data)
   return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2)
