@@ -167,16 +167,33 @@ function rowToRgbe(src: Float32Array, start: number, width: number, out: Uint8Ar
     g = g > 0 ? (g < MAX_RGBE ? g : MAX_RGBE) : 0
     b = b > 0 ? (b < MAX_RGBE ? b : MAX_RGBE) : 0
     const max = r > g ? (r > b ? r : b) : g > b ? g : b
-    const scale = max > 0 ? mantissaScale(max) : 0
-    if (scale === 0) {
-      out[o] = out[o + planeStep] = out[o + 2 * planeStep] = out[o + 3 * planeStep] = 0
+    if (!(max >= MIN_NORMAL_FLOAT32)) {
+      // Black, or a float32 subnormal: the rare general path.
+      const scale = max > 0 ? mantissaScale(max) : 0
+      if (scale === 0) {
+        out[o] = out[o + planeStep] = out[o + 2 * planeStep] = out[o + 3 * planeStep] = 0
+        continue
+      }
+      out[o] = (r * scale + 0.5) | 0
+      out[o + planeStep] = (g * scale + 0.5) | 0
+      out[o + 2 * planeStep] = (b * scale + 0.5) | 0
+      out[o + 3 * planeStep] = rgbeExponent[0]
       continue
+    }
+    // max = 0.1f · 2^(E−126): the exponent straight from the float32 bits.
+    f32[0] = max
+    let e = ((f32Bits[0] >>> 23) & 0xff) - 126
+    let scale = POW2[POW2_OFFSET + 8 - e]
+    // Round-to-nearest can carry the mantissa to 256: one exponent up instead.
+    if (max * scale >= 255.5) {
+      e++
+      scale *= 0.5
     }
     // Scaled values are float32 times a power of two, so + 0.5 is exact and | 0 rounds half up like Math.round.
     out[o] = (r * scale + 0.5) | 0
     out[o + planeStep] = (g * scale + 0.5) | 0
     out[o + 2 * planeStep] = (b * scale + 0.5) | 0
-    out[o + 3 * planeStep] = rgbeExponent[0]
+    out[o + 3 * planeStep] = e + 128
   }
 }
 
