@@ -2,9 +2,10 @@
  * Fits the model's highlight ratio at low resolution with a guided filter (He & Sun 2015), for
  * `applyRatioRows` to carry to full resolution (see `guided-upsample.ts`).
  *
- * Split in three so the three colour channels can be fitted on different threads: `prepareRatioFit`
- * (the guide and its window statistics, shared by every channel), `fitRatioChannel` (one channel's
- * coefficients) and `flagFlatCells`. Every array lives in shared memory, so threads read and
+ * Split so the work can overlap and spread over threads: `prepareRatioGuide` (the guide and its
+ * window statistics, from the model's input alone, so it runs while the model does),
+ * `withModelOutput`, `fitRatioChannel` (one channel's coefficients, one thread each) and
+ * `finishRatioField`. Every array lives in shared memory, so threads read and
  * write them without copies.
  */
 import { boxMean } from './box-filter'
@@ -41,13 +42,15 @@ export interface RatioFitInputs {
   coefficients: Float32Array
 }
 
+/** Everything of the fit that the model's input alone determines. */
+export type RatioGuide = Omit<RatioFitInputs, 'hdr'>
+
 /**
  * The guide and its window statistics; allocates every array of the fit in shared memory.
- * @param ldrSmall The sRGB input the model saw.
- * @param hdrSmall The model's linear output, same size.
- * @returns Inputs for `fitRatioChannel`.
+ * @param ldrSmall The sRGB input the model sees.
+ * @returns The guide, for `withModelOutput`.
  */
-export function prepareRatioFit(ldrSmall: RgbImage, hdrSmall: RgbImage): RatioFitInputs {
+export function prepareRatioGuide(ldrSmall: RgbImage): RatioGuide {
   const { width: w, height: h } = ldrSmall
   const n = w * h
   const ld = ldrSmall.data
@@ -72,12 +75,30 @@ export function prepareRatioFit(ldrSmall: RgbImage, hdrSmall: RgbImage): RatioFi
   const scratch = new Float32Array(n)
   const meanI = boxMean(guide, w, h, GUIDE_RADIUS, sharedFloats(n), scratch)
   const meanII = boxMean(squared, w, h, GUIDE_RADIUS, sharedFloats(n), scratch)
+  return { width: w, height: h, linear, guide, meanI, meanII, coefficients: sharedFloats(6 * n) }
+}
+
+/**
+ * Adds the model's output to a prepared guide (in shared memory).
+ * @param guide From `prepareRatioGuide` on the model's input.
+ * @param hdrSmall The model's linear output, same size.
+ * @returns Inputs for `fitRatioChannel`.
+ */
+export function withModelOutput(guide: RatioGuide, hdrSmall: RgbImage): RatioFitInputs {
   let hdr = hdrSmall.data
   if (!(hdr.buffer instanceof SharedArrayBuffer)) {
-    hdr = sharedFloats(3 * n)
+    hdr = sharedFloats(hdr.length)
     hdr.set(hdrSmall.data)
   }
-  return { width: w, height: h, hdr, linear, guide, meanI, meanII, coefficients: sharedFloats(6 * n) }
+  return { ...guide, hdr }
+}
+
+/**
+ * Guide and model output together (see `prepareRatioGuide`).
+ * @returns Inputs for `fitRatioChannel`.
+ */
+export function prepareRatioFit(ldrSmall: RgbImage, hdrSmall: RgbImage): RatioFitInputs {
+  return withModelOutput(prepareRatioGuide(ldrSmall), hdrSmall)
 }
 
 /**
@@ -138,7 +159,14 @@ export function finishRatioField(inputs: RatioFitInputs): RatioField {
  * @returns Coefficients to apply at any resolution with `applyRatioRows`.
  */
 export function fitRatioField(ldrSmall: RgbImage, hdrSmall: RgbImage): RatioField {
-  const inputs = prepareRatioFit(ldrSmall, hdrSmall)
+  return fitRatioInputs(prepareRatioFit(ldrSmall, hdrSmall))
+}
+
+/**
+ * Fits every channel of prepared inputs on the calling thread.
+ * @returns The field for `applyRatioRows`.
+ */
+export function fitRatioInputs(inputs: RatioFitInputs): RatioField {
   for (let c = 0; c < 3; c++) fitRatioChannel(inputs, c)
   return finishRatioField(inputs)
 }
