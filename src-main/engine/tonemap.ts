@@ -116,34 +116,16 @@ export function toneMapImage(image: RgbImage, settings: ToneMapSettings, bitDept
   const k = prepare(settings)
   const quantiser = quantiserFor(bitDepth, k.invGamma)
   const out = bitDepth === 8 ? new Uint8Array(data.length) : new Uint16Array(data.length)
-  // One loop per output type keeps each monomorphic: this runs on every exported pixel.
-  if (out instanceof Uint8Array) toneMapInto(data, k, quantiser, out)
-  else toneMapInto16(data, k, quantiser, out)
+  for (let i = 0; i < data.length; i += 3) {
+    const r = data[i] * k.scale
+    const g = data[i + 1] * k.scale
+    const b = data[i + 2] * k.scale
+    const f = channelFactor(r, g, b, k)
+    out[i] = quantise(r * f, quantiser)
+    out[i + 1] = quantise(g * f, quantiser)
+    out[i + 2] = quantise(b * f, quantiser)
+  }
   return out
-}
-
-function toneMapInto(data: Float32Array, k: Prepared, q: Quantiser, out: Uint8Array): void {
-  for (let i = 0; i < data.length; i += 3) {
-    const r = data[i] * k.scale
-    const g = data[i + 1] * k.scale
-    const b = data[i + 2] * k.scale
-    const f = channelFactor(r, g, b, k)
-    out[i] = quantise(r * f, q)
-    out[i + 1] = quantise(g * f, q)
-    out[i + 2] = quantise(b * f, q)
-  }
-}
-
-function toneMapInto16(data: Float32Array, k: Prepared, q: Quantiser, out: Uint16Array): void {
-  for (let i = 0; i < data.length; i += 3) {
-    const r = data[i] * k.scale
-    const g = data[i + 1] * k.scale
-    const b = data[i + 2] * k.scale
-    const f = channelFactor(r, g, b, k)
-    out[i] = quantise(r * f, q)
-    out[i + 1] = quantise(g * f, q)
-    out[i + 2] = quantise(b * f, q)
-  }
 }
 
 /**
