@@ -47,6 +47,16 @@ def write_pngs(pairs: list[dict], folder: Path) -> list[Path]:
     return paths
 
 
+def upscale_pair(pair: dict, factor: float) -> dict:
+    """The pair enlarged (cubic; LDR kept 8-bit, clip mask nearest), so the engine reduces it as much as a camera photo."""
+    h, w = pair["ldr"].shape[:2]
+    size = (round(w * factor), round(h * factor))
+    ldr8 = np.clip(np.round(cv2.resize(pair["ldr"], size, interpolation=cv2.INTER_CUBIC) * 255.0), 0, 255)
+    hdr = np.maximum(cv2.resize(pair["hdr"], size, interpolation=cv2.INTER_CUBIC), 0.0)
+    clip = cv2.resize(pair["clip"].astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool)
+    return dict(pair, ldr=ldr8.astype(np.float32) / np.float32(255.0), hdr=hdr.astype(np.float32), clip=clip)
+
+
 def run_engine(pngs: list[Path], long_side: int, models_dir: Path, model: str, work: Path) -> tuple[dict, float]:
     """Convert pngs with the CLI at this inference_long_side; returns ({png name: summary entry}, wall seconds)."""
     tmp_models = work / f"models-{long_side}"
@@ -77,6 +87,8 @@ def main(argv: list[str] | None = None) -> dict | None:
     parser.add_argument("--crf-dir", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-side", type=int, default=0, help="cap for make_eval_pairs; 0 = native size")
+    parser.add_argument("--upscale", type=float, default=1.0,
+                        help="enlarge every pair by this factor (e.g. 3) so the engine reduces it ~4x, as a camera photo")
     parser.add_argument("--models-dir", type=Path, default=REPO / "models")
     parser.add_argument("--model", default="unclip-v1")
     parser.add_argument("--out", type=Path, default=Path("/tmp/engine_eval.json"))
@@ -87,6 +99,8 @@ def main(argv: list[str] | None = None) -> dict | None:
         return None
     max_side = args.max_side or NATIVE
     pairs = make_eval_pairs(args.val, seed=args.seed, max_side=max_side, crf_dir=args.crf_dir)
+    if args.upscale != 1.0:
+        pairs = [upscale_pair(pair, args.upscale) for pair in pairs]
     sizes = {p["name"]: [p["ldr"].shape[1], p["ldr"].shape[0]] for p in pairs}
     print(f"{len(pairs)} images from {args.val}, seed {args.seed}, "
           f"{'native size' if not args.max_side else f'max side {args.max_side}'}:")
@@ -115,7 +129,7 @@ def main(argv: list[str] | None = None) -> dict | None:
     print()
     print(markdown_table(results))
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-    report = dict(val=str(args.val), seed=args.seed, max_side=args.max_side or "native", sizes=sizes,
+    report = dict(val=str(args.val), seed=args.seed, max_side=args.max_side or "native", upscale=args.upscale, sizes=sizes,
                   model=args.model, commit=commit, runs=runs, results=results)
     args.out.write_text(json.dumps(json_safe(report), indent=2, allow_nan=False) + "\n")
     print(f"\nwrote {args.out}")

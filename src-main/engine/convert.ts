@@ -140,10 +140,14 @@ export async function convertFile(engine: Engine, inputPath: string, options: Co
   }
 }
 
-/** The model's input size for a photo, when smaller than the photo. */
+/**
+ * The model's input size for a photo reduced at least 2×, where decoding it at that size saves
+ * real work and libvips' reduction is mostly its box shrink; milder reductions (small photos) are
+ * left to the engine's exact area average.
+ */
 function reducedSizeFor(engine: Engine, width: number, height: number): { width: number; height: number } | undefined {
   const size = engine.inferenceSize(width, height)
-  return size.width === width && size.height === height ? undefined : size
+  return Math.max(width, height) >= 2 * Math.max(size.width, size.height) ? size : undefined
 }
 
 /** What each strip should arrive encoded as, for the formats that encode strip by strip. */

@@ -17,7 +17,9 @@ export interface DecodeOptions {
   /**
    * Also decode a reduced copy, in parallel with the full one (JPEGs shrink while decoding, so it
    * costs a fraction of the full decode): called with the oriented full size, returns the size
-   * wanted, or undefined for none.
+   * wanted, or undefined for none. Catmull-Rom ('cubic') after libvips' box shrink: of sharp's
+   * kernels the closest to an area average on a 12 MP photo (0.83/255 mean difference, clipped
+   * samples within 2 %; 'linear' blurs highlights: 7 % fewer clipped).
    */
   reducedSize?: (width: number, height: number) => { width: number; height: number } | undefined
   /**
@@ -95,7 +97,7 @@ export async function decodeSamples(
   try {
     const full = pixelPipeline(filePath, sixteenBit).toBuffer({ resolveWithObject: true })
     const small = reducedSize
-      ? pixelPipeline(filePath, sixteenBit, (image) => image.resize(reducedSize.width, reducedSize.height, { fit: 'fill', kernel: 'linear' })).toBuffer({
+      ? pixelPipeline(filePath, sixteenBit, (image) => image.resize(reducedSize.width, reducedSize.height, { fit: 'fill', kernel: 'cubic' })).toBuffer({
           resolveWithObject: true
         })
       : undefined
