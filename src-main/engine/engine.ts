@@ -14,6 +14,7 @@ import { runModel } from './inference'
 import { defaultModelsDir, selectModel } from './model-registry'
 import { createSession, providersAvailable } from './providers'
 import { createStripPool, type StripPool } from './strip-pool'
+import { DEFAULT_TONEMAP } from './tonemap'
 import type { EncodedStrip, StripEncodings } from './strip-work'
 import type { EngineInfo, ModelCard, ProviderName, RgbImage, RgbSamples } from './types'
 
@@ -153,9 +154,8 @@ async function warmUp(engine: Engine): Promise<void> {
   const height = 320
   const data = new Uint8Array(width * height * 3)
   for (let i = 0; i < data.length; i++) data[i] = i % 3 === 0 && i % 7 === 0 ? 255 : (i * 31) & 255
-  const tonemap = { operator: 'reinhard' as const, exposureEv: 0, whitePoint: 4, gamma: 1 }
   try {
-    await engine.predictStrips({ width, height, bits: 8, data }, () => undefined, { encode: { rgbe: true, png: [{ bits: 8, tonemap }] } })
+    await engine.predictStrips({ width, height, bits: 8, data }, () => undefined, { encode: { rgbe: true, png: [{ bits: 8, tonemap: DEFAULT_TONEMAP }] } })
   } catch {
     // Only a speed-up: a model that fails here fails again, with its real error, on the first photo.
   }
