@@ -10,6 +10,7 @@ continues from it. loss.png is redrawn at every checkpoint.
 import argparse
 import json
 import math
+import os
 import time
 from pathlib import Path
 
@@ -50,6 +51,7 @@ def parse_args(argv=None):
     p.add_argument('--ckpt-every', type=int, default=250)
     p.add_argument('--log-every', type=int, default=25)
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--threads', type=int, default=os.cpu_count() or 1)  # CPU math threads (torch defaults to 1 here)
     return p.parse_args(argv)
 
 
@@ -107,9 +109,10 @@ def plot(history, path):
     plt.close(fig)
 
 
-def save(path, net, opt, step, history, args):
+def save(path, net, opt, step, history, args, elapsed_s=0.0):
     ckpt = {'config': net.config.to_dict(), 'model': net.state_dict(), 'optimizer': opt.state_dict(),
-            'step': step, 'history': history, 'args': {k: str(v) for k, v in vars(args).items()}}
+            'step': step, 'history': history, 'elapsed_s': elapsed_s,
+            'args': {k: str(v) for k, v in vars(args).items()}}
     tmp = path.with_suffix('.tmp')
     torch.save(ckpt, tmp)
     tmp.replace(path)  # never leave a half-written checkpoint behind
@@ -120,6 +123,8 @@ def main(argv=None):
     torch.manual_seed(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     device = torch.device(args.device)
+    # torch picked a single thread on the 2-core development machine: a CPU run used half of it.
+    torch.set_num_threads(max(1, args.threads))
     torch.backends.cudnn.benchmark = True  # fixed crop size: let cuDNN pick the fastest kernels once
     ckpt_path = args.out / 'ckpt.pt'
     clip_weight = args.clip_weight if args.clip_weight is not None else (3.0 if args.recipe == 'shipped' else 0.0)
@@ -130,7 +135,9 @@ def main(argv=None):
         net = Unclip(config)
         net.load_state_dict(ckpt['model'])
         step, history = ckpt['step'], ckpt['history']
-        print(f'resuming {ckpt_path} at step {step}')
+        # The time box and its learning-rate decay span the whole run, across resumes.
+        elapsed_before = ckpt.get('elapsed_s', 0.0)
+        print(f'resuming {ckpt_path} at step {step} ({elapsed_before / 60:.1f} min in)')
     else:
         if args.blend is None:
             args.blend = args.recipe == 'shipped'
@@ -141,6 +148,7 @@ def main(argv=None):
         if not args.weights.exists():
             print(f'WARNING: {args.weights} not found, the encoder is random (only useful for smoke tests)')
         step, history = 0, {'train': [], 'val': []}
+        elapsed_before = 0.0
     net.to(device).train()
     params = [p for p in net.parameters() if p.requires_grad]
     opt = torch.optim.Adam(params, lr=args.lr, betas=(0.5, 0.999))
@@ -159,7 +167,7 @@ def main(argv=None):
     print(f'{len(files)} training scenes, {len(val_pairs)} val images, {sum(p.numel() for p in params)} trainable '
           f'params, device {device}, recipe {config.recipe}, upsample {config.upsample}, blend {config.blend}')
 
-    t0, last = time.time(), {'loss': 0.0, 'l1': 0.0, 'perceptual': 0.0, 'n': 0}
+    t0, last = time.time() - elapsed_before, {'loss': 0.0, 'l1': 0.0, 'perceptual': 0.0, 'n': 0}
     for b in batches(loader):
         if step >= args.steps or (args.max_minutes and time.time() - t0 > 60 * args.max_minutes):
             break
@@ -184,17 +192,17 @@ def main(argv=None):
             print(json.dumps(row), flush=True)
             last = {'loss': 0.0, 'l1': 0.0, 'perceptual': 0.0, 'n': 0}
         if step % args.ckpt_every == 0:
-            checkpoint(net, opt, step, history, args, val_pairs, config, device)
-    checkpoint(net, opt, step, history, args, val_pairs, config, device)
+            checkpoint(net, opt, step, history, args, val_pairs, config, device, time.time() - t0)
+    checkpoint(net, opt, step, history, args, val_pairs, config, device, time.time() - t0)
     print(f'done: step {step} in {time.time() - t0:.0f} s -> {ckpt_path}')
 
 
-def checkpoint(net, opt, step, history, args, val_pairs, config, device):
+def checkpoint(net, opt, step, history, args, val_pairs, config, device, elapsed_s):
     if val_pairs and (not history['val'] or history['val'][-1]['step'] != step):
         l1, l1c = validate(net, val_pairs, config, device)
         history['val'].append({'step': step, 'l1': l1, 'l1_clipped': l1c})
         print(json.dumps({'step': step, 'val_l1': l1, 'val_l1_clipped': l1c}), flush=True)
-    save(args.out / 'ckpt.pt', net, opt, step, history, args)
+    save(args.out / 'ckpt.pt', net, opt, step, history, args, elapsed_s)
     (args.out / 'history.json').write_text(json.dumps(history))
     plot(history, args.out / 'loss.png')
 

@@ -55,3 +55,12 @@ def test_train_runs_checkpoints_and_resumes(tmp_path):
     history = json.loads((out / 'history.json').read_text())
     assert [r['step'] for r in history['train']] == [1, 2, 3]
     assert history['val'][-1]['step'] == 3
+    # The run's clock carries over the resume: the time box and the lr decay span the whole run.
+    resumed = torch.load(out / 'ckpt.pt')
+    assert resumed['elapsed_s'] > first['elapsed_s'] > 0
+    assert history['train'][2]['elapsed_s'] >= first['elapsed_s']
+    # A time box the run has already used up ends it at once, with no further steps.
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        train.main(args + ['--steps', '5', '--max-minutes', '0.000001'])
+    assert torch.load(out / 'ckpt.pt')['step'] == 3
