@@ -126,35 +126,6 @@ export function encodeRadiance(image: RgbImage, options: RadianceEncodeOptions =
 }
 
 /**
- * Exponent byte and mantissa scale for a pixel whose brightest channel is `max` (> 0, ≤ MAX_RGBE),
- * packed into one number as `byte + scale` would lose bits, so: returns the scale and leaves the
- * byte in `rgbeExponent[0]` (a typed slot, cheaper per pixel than allocating a pair). Scale 0 means
- * the pixel is below RGBE's range and is written as black.
- */
-const rgbeExponent = new Int32Array(1)
-function mantissaScale(max: number): number {
-  let e: number
-  if (max >= MIN_NORMAL_FLOAT32) {
-    // max = 1.f · 2^(E−127) = 0.1f · 2^(E−126): frexp's exponent is E − 126.
-    f32[0] = max
-    e = ((f32Bits[0] >>> 23) & 0xff) - 126
-  } else {
-    // Subnormal float32 (still a normal float64): the same from the float64 bits.
-    f64[0] = max
-    e = ((f64Words[HIGH_WORD] >>> 20) & 0x7ff) - 1022
-  }
-  let scale = POW2[POW2_OFFSET + 8 - e]
-  // Round-to-nearest can carry the mantissa to 256: one exponent up instead.
-  if (((max * scale + 0.5) | 0) === 256) {
-    e++
-    scale *= 0.5
-  }
-  if (e + 128 < 1) return 0
-  rgbeExponent[0] = e + 128
-  return scale
-}
-
-/**
  * One row of float pixels as RGBE: byte `c` of pixel `x` goes to `out[o + x·pixelStep + c·planeStep]`
  * (planes for run-length coding: pixelStep 1, planeStep width; flat: 4 and 1).
  */
@@ -167,27 +138,25 @@ function rowToRgbe(src: Float32Array, start: number, width: number, out: Uint8Ar
     g = g > 0 ? (g < MAX_RGBE ? g : MAX_RGBE) : 0
     b = b > 0 ? (b < MAX_RGBE ? b : MAX_RGBE) : 0
     const max = r > g ? (r > b ? r : b) : g > b ? g : b
-    if (!(max >= MIN_NORMAL_FLOAT32)) {
-      // Black, or a float32 subnormal: the rare general path.
-      const scale = max > 0 ? mantissaScale(max) : 0
-      if (scale === 0) {
-        out[o] = out[o + planeStep] = out[o + 2 * planeStep] = out[o + 3 * planeStep] = 0
-        continue
-      }
-      out[o] = (r * scale + 0.5) | 0
-      out[o + planeStep] = (g * scale + 0.5) | 0
-      out[o + 2 * planeStep] = (b * scale + 0.5) | 0
-      out[o + 3 * planeStep] = rgbeExponent[0]
-      continue
+    // frexp: max = m · 2^e with m in [0.5, 1), from the float32 bits (0.1f · 2^(E−126)), or for the
+    // rare float32 subnormal from its float64 bits; black needs neither.
+    let e = -128
+    if (max >= MIN_NORMAL_FLOAT32) {
+      f32[0] = max
+      e = ((f32Bits[0] >>> 23) & 0xff) - 126
+    } else if (max > 0) {
+      f64[0] = max
+      e = ((f64Words[HIGH_WORD] >>> 20) & 0x7ff) - 1022
     }
-    // max = 0.1f · 2^(E−126): the exponent straight from the float32 bits.
-    f32[0] = max
-    let e = ((f32Bits[0] >>> 23) & 0xff) - 126
     let scale = POW2[POW2_OFFSET + 8 - e]
     // Round-to-nearest can carry the mantissa to 256: one exponent up instead.
     if (max * scale >= 255.5) {
       e++
       scale *= 0.5
+    }
+    if (e + 128 < 1) {
+      out[o] = out[o + planeStep] = out[o + 2 * planeStep] = out[o + 3 * planeStep] = 0
+      continue
     }
     // Scaled values are float32 times a power of two, so + 0.5 is exact and | 0 rounds half up like Math.round.
     out[o] = (r * scale + 0.5) | 0
