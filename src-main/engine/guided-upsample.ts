@@ -103,9 +103,10 @@ export function downscaleArea(image: PixelSource, width: number, height: number)
     const r0 = Math.floor((y * H) / height)
     const r1 = Math.floor(((y + 1) * H) / height)
     acc.fill(0)
-    if (data instanceof Uint8Array) addRows8(data, r0 * W * 3, r1 * W * 3, acc)
-    else if (data instanceof Uint16Array) addRows16(data, r0 * W * 3, r1 * W * 3, acc)
-    else addRowsFloat(data, r0 * W * 3, r1 * W * 3, acc)
+    for (let r = r0; r < r1; r++) {
+      const base = r * W * 3
+      for (let i = 0; i < W * 3; i++) acc[i] += data[base + i]
+    }
     for (let x = 0; x < width; x++) {
       const c0 = colStart[x]
       const c1 = colStart[x + 1]
@@ -125,22 +126,6 @@ export function downscaleArea(image: PixelSource, width: number, height: number)
     }
   }
   return { width, height, data: out }
-}
-
-/** Adds the rows in [from, to) (sample offsets, whole rows) onto `acc`, one row's worth of samples. */
-function addRows8(data: Uint8Array, from: number, to: number, acc: Float64Array): void {
-  const n = acc.length
-  for (let base = from; base < to; base += n) for (let i = 0; i < n; i++) acc[i] += data[base + i]
-}
-
-function addRows16(data: Uint16Array, from: number, to: number, acc: Float64Array): void {
-  const n = acc.length
-  for (let base = from; base < to; base += n) for (let i = 0; i < n; i++) acc[i] += data[base + i]
-}
-
-function addRowsFloat(data: Float32Array, from: number, to: number, acc: Float64Array): void {
-  const n = acc.length
-  for (let base = from; base < to; base += n) for (let i = 0; i < n; i++) acc[i] += data[base + i]
 }
 
 /**
