@@ -165,6 +165,30 @@ def load_checkpoint(path, device='cpu'):
     return net.to(device).eval(), config
 
 
+def load_onnx_decoder(net: Unclip, path) -> int:
+    """Copy the trained (decoder) weights of an exported model, e.g. models/unclip-v1.onnx, into net, to fine-tune it.
+    The exporter keeps PyTorch's parameter names as the graph's initializers; the frozen encoder comes from the
+    TFLite file instead. Raises ValueError when a decoder weight is missing or shaped differently (another
+    architecture). Returns the number of tensors copied."""
+    import onnx
+    from onnx import numpy_helper
+
+    found = {i.name: i for i in onnx.load(str(path)).graph.initializer}
+    # Trainable parameters only: buffers such as the blur kernels are fixed by the config, and the exporter may share
+    # one initializer between equal buffers.
+    trained = {k: v for k, v in net.named_parameters() if not k.startswith('encoder.')}
+    loaded = {}
+    for name, own in trained.items():
+        if name not in found:
+            raise ValueError(f'{path}: no weight named {name}; was it exported from this architecture?')
+        value = torch.from_numpy(numpy_helper.to_array(found[name]).copy())
+        if value.shape != own.shape:
+            raise ValueError(f'{path}: {name} is {tuple(value.shape)}, the network expects {tuple(own.shape)}')
+        loaded[name] = value
+    net.load_state_dict(loaded, strict=False)
+    return len(loaded)
+
+
 @torch.no_grad()
 def predict_hdr(net, ldr):
     """(B,3,H,W) sRGB [0,1], any H, W -> (B,3,H,W) linear HDR in the input's exposure units.

@@ -19,6 +19,7 @@ from torch.utils.data import DataLoader
 
 import data
 from losses import UnclipLoss
+import model
 from model import Unclip, UnclipConfig, build, encode_target
 
 HERE = Path(__file__).resolve().parent
@@ -51,6 +52,7 @@ def parse_args(argv=None):
     p.add_argument('--ckpt-every', type=int, default=250)
     p.add_argument('--log-every', type=int, default=25)
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--init', type=Path, default=None)  # start a new run from an exported model's weights (.onnx)
     p.add_argument('--threads', type=int, default=os.cpu_count() or 1)  # CPU math threads (torch defaults to 1 here)
     return p.parse_args(argv)
 
@@ -147,6 +149,8 @@ def main(argv=None):
         net = build(config, args.weights if args.weights.exists() else None)
         if not args.weights.exists():
             print(f'WARNING: {args.weights} not found, the encoder is random (only useful for smoke tests)')
+        if args.init is not None:
+            print(f'initialised {model.load_onnx_decoder(net, args.init)} decoder tensors from {args.init}')
         step, history = 0, {'train': [], 'val': []}
         elapsed_before = 0.0
     net.to(device).train()

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from export_onnx import REPO, export, log_scale_diff, run_onnxruntime
-from model import Unclip, UnclipConfig
+from model import Unclip, UnclipConfig, load_onnx_decoder
 
 
 @pytest.fixture
@@ -45,3 +45,29 @@ def test_parity_failure_writes_nothing(tmp_path, onnxruntime_node):
     with pytest.raises(RuntimeError, match='ONNX output differs from PyTorch'):
         export(net, config, tmp_path / 'm.onnx', tmp_path / 'm.json', size=(64, 64), tolerance=-1.0)
     assert not (tmp_path / 'm.onnx').exists() and not (tmp_path / 'm.json').exists()
+
+
+def test_exported_weights_load_back_for_fine_tuning(tmp_path, onnxruntime_node):
+    config = UnclipConfig(blend=True, widths=(16, 16, 8, 8, 8, 4))
+    torch.manual_seed(0)
+    exported = Unclip(config).eval()
+    with torch.no_grad():  # trained-looking weights: the exporter shares initializers that are equal (fresh norms)
+        for name, p in exported.named_parameters():
+            if not name.startswith('encoder.'):
+                p.add_(0.01 * torch.randn_like(p))
+    export(exported, config, tmp_path / 'm.onnx', tmp_path / 'm.json', size=(64, 64))
+
+    torch.manual_seed(1)
+    fresh = Unclip(config, exported.encoder)  # the encoder comes from the TFLite file, not from the graph
+    copied = load_onnx_decoder(fresh, tmp_path / 'm.onnx')
+    decoder = {k: v for k, v in exported.named_parameters() if not k.startswith('encoder.')}
+    assert copied == len(decoder)
+    for name, value in fresh.state_dict().items():
+        if name in decoder:
+            assert torch.equal(value, decoder[name]), name
+    x = torch.rand(1, 3, 64, 96)
+    with torch.no_grad():
+        assert torch.allclose(fresh.eval()(x), exported(x), atol=1e-6)
+
+    with pytest.raises(ValueError, match='the network expects'):
+        load_onnx_decoder(Unclip(UnclipConfig(blend=True, widths=(16, 16, 8, 8, 8, 8))), tmp_path / 'm.onnx')
