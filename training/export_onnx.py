@@ -67,7 +67,8 @@ def log_scale_diff(a, b, config):
     return float(np.abs(np.log1p(k * np.maximum(a, 0)) - np.log1p(k * np.maximum(b, 0))).max() * scale)
 
 
-def export(net, config, onnx_path, json_path, size=(256, 384), tolerance=1e-3, bench=0, description=None):
+def export(net, config, onnx_path, json_path, size=(256, 384), tolerance=1e-3, bench=0, description=None,
+           version='1.0.0'):
     """Export `net`, check it against PyTorch with onnxruntime, then write onnx_path and json_path.
     Returns a dict with the parity error, file size and (when bench > 0) the 512x512 timing."""
     net = net.cpu().eval()
@@ -93,7 +94,7 @@ def export(net, config, onnx_path, json_path, size=(256, 384), tolerance=1e-3, b
         onnx_path = Path(onnx_path)
         onnx_path.parent.mkdir(parents=True, exist_ok=True)
         onnx_path.write_bytes(tmp_path.read_bytes())
-    meta = {'name': onnx_path.stem, 'version': '1.0.0', 'file': onnx_path.name, 'input': 'ldr', 'output': 'hdr',
+    meta = {'name': onnx_path.stem, 'version': version, 'file': onnx_path.name, 'input': 'ldr', 'output': 'hdr',
             'size_multiple': 32,
             'description': description or 'Single-image HDR reconstruction: sRGB LDR in [0,1] -> linear radiance '
                                           'in the input exposure units (1.0 = clipping level), highlights > 1.'}
@@ -106,12 +107,14 @@ def main():
     p.add_argument('--checkpoint', type=Path, required=True)
     p.add_argument('--out', type=Path, default=REPO / 'models/unclip-v1.onnx')  # the .json is written beside it
     p.add_argument('--tolerance', type=float, default=1e-3)  # max |diff| on the tanh-unit log scale
+    p.add_argument('--version', default='1.0.0')  # the descriptor's version; the engine prefers the highest
     p.add_argument('--bench', type=int, default=0)  # also time this many 512x512 runs with onnxruntime-node (CPU)
     args = p.parse_args()
     net, config = load_checkpoint(args.checkpoint)
     if config.recipe != 'shipped':
         print('WARNING: a seed-recipe model assumes an HDR range; its output scale is not the engine contract')
-    result = export(net, config, args.out, args.out.with_suffix('.json'), tolerance=args.tolerance, bench=args.bench)
+    result = export(net, config, args.out, args.out.with_suffix('.json'), tolerance=args.tolerance, bench=args.bench,
+                    version=args.version)
     print(json.dumps(result))
     if result['bytes'] > 30 * 2 ** 20:
         raise SystemExit(f'{args.out} is {result["bytes"] / 2 ** 20:.1f} MiB, over the 30 MiB budget')

@@ -55,7 +55,8 @@ def test_exported_weights_load_back_for_fine_tuning(tmp_path, onnxruntime_node):
         for name, p in exported.named_parameters():
             if not name.startswith('encoder.'):
                 p.add_(0.01 * torch.randn_like(p))
-    export(exported, config, tmp_path / 'm.onnx', tmp_path / 'm.json', size=(64, 64))
+    export(exported, config, tmp_path / 'm.onnx', tmp_path / 'm.json', size=(64, 64), version='1.1.0')
+    assert json.loads((tmp_path / 'm.json').read_text())['version'] == '1.1.0'  # a fine-tuned release
 
     torch.manual_seed(1)
     fresh = Unclip(config, exported.encoder)  # the encoder comes from the TFLite file, not from the graph
