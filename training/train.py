@@ -19,8 +19,7 @@ from torch.utils.data import DataLoader
 
 import data
 from losses import UnclipLoss
-import model
-from model import Unclip, UnclipConfig, build, encode_target
+from model import Unclip, UnclipConfig, build, encode_target, load_onnx_decoder
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / 'shared'
@@ -150,7 +149,7 @@ def main(argv=None):
         if not args.weights.exists():
             print(f'WARNING: {args.weights} not found, the encoder is random (only useful for smoke tests)')
         if args.init is not None:
-            print(f'initialised {model.load_onnx_decoder(net, args.init)} decoder tensors from {args.init}')
+            print(f'initialised {load_onnx_decoder(net, args.init)} decoder tensors from {args.init}')
         step, history = 0, {'train': [], 'val': []}
         elapsed_before = 0.0
     net.to(device).train()
