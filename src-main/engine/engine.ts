@@ -215,7 +215,8 @@ class SessionEngine implements Engine {
     const { signal, onProgress } = options
     throwIfAborted(signal)
     const longSide = this.card.inference_long_side ?? DEFAULT_INFERENCE_LONG_SIDE
-    const small = inferenceSize(image.width, image.height, longSide)
+    const small = this.inferenceSize(image.width, image.height)
+    const stripRows = Math.max(1, Math.floor(STRIP_PIXELS / image.width))
     const reduced = small.width !== image.width || small.height !== image.height
     const pool = reduced && options.encode && this.pool && this.pool.size > 0 ? this.pool : undefined
     const started = performance.now()
@@ -246,7 +247,6 @@ class SessionEngine implements Engine {
 
     const stripsStarted = performance.now()
     if (field && pool && options.encode) {
-      const stripRows = Math.max(1, Math.floor(STRIP_PIXELS / image.width))
       await pool.run(
         { source: image, field, encode: options.encode },
         stripRows,
@@ -262,7 +262,6 @@ class SessionEngine implements Engine {
       timings.strips = performance.now() - stripsStarted
       return timings
     }
-    const stripRows = Math.max(1, Math.floor(STRIP_PIXELS / image.width))
     const buffer = field ? new Float32Array(Math.min(stripRows, image.height) * image.width * 3) : undefined
     for (let y = 0; y < image.height; y += stripRows) {
       throwIfAborted(signal)

@@ -26,8 +26,9 @@ export interface RadianceEncoder {
   encodeRows(rows: Float32Array): Buffer
 }
 
-const MIN_RLE_WIDTH = 8
-const MAX_RLE_WIDTH = 0x7fff
+/** Widths the new-style run-length scanline can describe; others are always flat (the decoder reads the same rule). */
+export const MIN_RLE_WIDTH = 8
+export const MAX_RLE_WIDTH = 0x7fff
 /** Shortest run worth a run code; shorter ones cost less as literals. */
 const MIN_RUN = 4
 const MAX_RUN = 127

@@ -13,6 +13,7 @@
  * and the `exposure` option as an EXPOSURE line, without scaling anything.
  */
 import { UnclipError } from './errors'
+import { MAX_RLE_WIDTH, MIN_RLE_WIDTH } from './radiance-encoder'
 import type { RgbImage } from './types'
 
 export { createRadianceEncoder, encodeRadiance, type RadianceEncodeOptions, type RadianceEncoder } from './radiance-encoder'
@@ -20,9 +21,6 @@ export { createRadianceEncoder, encodeRadiance, type RadianceEncodeOptions, type
 /** Largest image the decoder allocates for (a 3-float-per-pixel buffer of 1.5 GiB). */
 export const MAX_RADIANCE_PIXELS = 2 ** 27
 
-/** Widths the new-style run-length scanline can describe; others are always flat. */
-const MIN_RLE_WIDTH = 8
-const MAX_RLE_WIDTH = 0x7fff
 
 /** `2^(e-136)` per exponent byte, 0 for `e = 0`. */
 const EXPONENT_SCALE = Float64Array.from({ length: 256 }, (_, e) => (e === 0 ? 0 : 2 ** (e - 136)))

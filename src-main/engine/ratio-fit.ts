@@ -94,16 +94,8 @@ export function withModelOutput(guide: RatioGuide, hdrSmall: RgbImage): RatioFit
 }
 
 /**
- * Guide and model output together (see `prepareRatioGuide`).
- * @returns Inputs for `fitRatioChannel`.
- */
-export function prepareRatioFit(ldrSmall: RgbImage, hdrSmall: RgbImage): RatioFitInputs {
-  return withModelOutput(prepareRatioGuide(ldrSmall), hdrSmall)
-}
-
-/**
  * Fits channel `c`: the guided filter of `r = log((hdr + ε)/(lin + ε))` with the log-luminance guide.
- * @param inputs From `prepareRatioFit`; `inputs.coefficients` receives `a_c` and `b_c`.
+ * @param inputs From `withModelOutput`; `inputs.coefficients` receives `a_c` and `b_c`.
  * @param c Channel 0, 1 or 2.
  */
 export function fitRatioChannel(inputs: RatioFitInputs, c: number): void {
@@ -159,7 +151,7 @@ export function finishRatioField(inputs: RatioFitInputs): RatioField {
  * @returns Coefficients to apply at any resolution with `applyRatioRows`.
  */
 export function fitRatioField(ldrSmall: RgbImage, hdrSmall: RgbImage): RatioField {
-  return fitRatioInputs(prepareRatioFit(ldrSmall, hdrSmall))
+  return fitRatioInputs(withModelOutput(prepareRatioGuide(ldrSmall), hdrSmall))
 }
 
 /**

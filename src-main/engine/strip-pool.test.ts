@@ -4,7 +4,7 @@ import { renderRaw } from '../../test/helpers/images'
 import { prng } from '../../test/helpers/random'
 import { UnclipError } from './errors'
 import { downscaleArea } from './guided-upsample'
-import { fitRatioField, prepareRatioFit } from './ratio-fit'
+import { fitRatioField, prepareRatioGuide, withModelOutput } from './ratio-fit'
 import { createStripPool, type StripPool } from './strip-pool'
 import { computeStrip, type EncodedStrip, type StripJob } from './strip-work'
 import { DEFAULT_TONEMAP } from './tonemap'
@@ -97,7 +97,7 @@ describe('createStripPool', () => {
     const small = downscaleArea(j.source, 300, 75)
     const hdr = { width: 300, height: 75, data: Float32Array.from(small.data, (v) => (v > 0.9 ? 5 * v : v * v)) }
     const p = pool(ENTRY)
-    const parallel = await p.fit(prepareRatioFit(small, hdr))
+    const parallel = await p.fit(withModelOutput(prepareRatioGuide(small), hdr))
     const sequential = fitRatioField(small, hdr)
     expect(Array.from(parallel.coefficients)).toEqual(Array.from(sequential.coefficients))
     expect(Array.from(parallel.flat)).toEqual(Array.from(sequential.flat))

@@ -63,7 +63,7 @@ function warmUp(): void {
 }
 
 /** Buffers that own their whole memory move instead of being copied; pooled slices are copied. */
-function transferable(encoded: { rgbe?: Uint8Array; png: Record<number, { deflated: Uint8Array } | undefined> }): ArrayBuffer[] {
+function transferable(encoded: EncodedStrip): ArrayBuffer[] {
   const views = [encoded.rgbe, ...Object.values(encoded.png).map((segment) => segment?.deflated)]
   const owned = new Set<ArrayBuffer>()
   for (const view of views) {
