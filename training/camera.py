@@ -116,6 +116,11 @@ def add_sensor_noise(x: np.ndarray, rng: np.random.Generator, shot: float, read:
     return np.clip(noisy, 0.0, 1.0)
 
 
+def srgb_to_linear(x: np.ndarray) -> np.ndarray:
+    """Inverse sRGB transfer function; x in [0, 1], any shape. The engine's do-nothing linearisation."""
+    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4).astype(np.float32)
+
+
 def max_channel(img: np.ndarray) -> np.ndarray:
     """Per-pixel maximum over the last axis of img (H, W, 3) -> (H, W); much faster than img.max(axis=2)."""
     return np.maximum(np.maximum(img[..., 0], img[..., 1]), img[..., 2])

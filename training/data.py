@@ -21,7 +21,8 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from camera import load_emor, simulate_ldr
+from camera import load_emor, simulate_ldr, srgb_to_linear
+from metrics import align_scale
 from panorama import equirect_pyramid, pick_level, render_view
 
 DEFAULT_HDR_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "hdr"
@@ -31,6 +32,7 @@ MAX_SIDE_PHOTO = 1024  # cached photographs are downscaled to this longest side
 PITCH_RANGE = math.radians(30.0)  # views look at most this far above or below the horizon
 FOV_RANGE = (math.radians(45.0), math.radians(90.0))
 EVAL_FOV = math.radians(90.0)
+TARGET_UNITS = ("sensor", "input")  # see HdrCropDataset
 
 
 def read_hdr(path: Path) -> np.ndarray:
@@ -102,6 +104,17 @@ def random_crop(img: np.ndarray, crop: int, rng: np.random.Generator, max_zoom_o
     return cv2.resize(window, (crop, crop), interpolation=interp)
 
 
+def in_input_units(ldr: np.ndarray, hdr_scaled: np.ndarray) -> np.ndarray:
+    """hdr_scaled (sensor units) rescaled so its mid-tones match the sRGB-linearised LDR.
+
+    The blend keeps srgb_to_linear(ldr) outside the highlights, so highlights are only consistent with the rest
+    of the picture in those units. They differ from sensor units by the factor that a non-sRGB camera curve puts
+    on the mid-tones (std 0.33 stops over training crops). The factor is fitted exactly as evaluation's global
+    alignment fits it (metrics.align_scale, on the LDR's well-exposed pixels).
+    """
+    return (hdr_scaled / align_scale(srgb_to_linear(ldr), hdr_scaled, ldr)).astype(np.float32)
+
+
 def to_tensor(img: np.ndarray) -> torch.Tensor:
     """(H, W, C) numpy -> float32 (C, H, W) tensor; a 2-D mask becomes (1, H, W)."""
     if img.ndim == 2:
@@ -119,17 +132,22 @@ class HdrCropDataset(Dataset):
         repeat each other); an int = item i is a pure function of (seed, i) (use for validation).
     crf_dir: folder with the EMoR basis (camera.load_emor); None = ../shared/data/crf, falling back to gamma
         curves with a warning when that is absent.
+    target: "sensor" = hdr in the LDR's exposure units, 1.0 = the clipping level; "input" = rescaled by
+        in_input_units so the mid-tones match the sRGB-linearised LDR (what the blend and evaluation assume).
 
     Item: dict(ldr=(3, crop, crop) in [0, 1] (8-bit JPEG through a random CRF), hdr=(3, crop, crop) linear in
-    the LDR's exposure units (1.0 = clipping level), clip=(1, crop, crop) 1.0 where the LDR is clipped).
+    the units chosen by `target`, clip=(1, crop, crop) 1.0 where the LDR is clipped).
     Each source is decoded once per process and cached, downscaled (panoramas to MAX_SIDE_PANORAMA wide, as a
     pyramid; photos to MAX_SIDE_PHOTO).
     """
 
     def __init__(self, files: list[Path], crop: int = 256, samples_per_image: int = 32, seed: int | None = None,
-                 crf_dir: Path | None = None):
+                 crf_dir: Path | None = None, target: str = "sensor"):
         if not files:
             raise ValueError("HdrCropDataset needs at least one HDR file")
+        if target not in TARGET_UNITS:
+            raise ValueError(f"target must be one of {TARGET_UNITS}, got {target!r}")
+        self.target = target
         self.files = [Path(f) for f in files]
         self.crop = crop
         self.samples_per_image = samples_per_image
@@ -172,6 +190,8 @@ class HdrCropDataset(Dataset):
         rng = np.random.default_rng() if self.seed is None else np.random.default_rng([self.seed, i])
         hdr = self.sample_hdr(i // self.samples_per_image, rng)
         ldr, hdr_scaled, clip, _ = simulate_ldr(hdr, rng, basis=self.basis)
+        if self.target == "input":
+            hdr_scaled = in_input_units(ldr, hdr_scaled)
         return dict(ldr=to_tensor(ldr), hdr=to_tensor(hdr_scaled), clip=to_tensor(clip))
 
 

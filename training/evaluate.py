@@ -28,15 +28,11 @@ from typing import Callable
 
 import numpy as np
 
+from camera import srgb_to_linear  # noqa: F401  (the baseline; re-exported for the other scripts)
 from data import DEFAULT_HDR_DIR, make_eval_pairs
 from metrics import image_metrics
 
 METRIC_KEYS = ("pu21_psnr", "pu21_ssim", "log_psnr", "log_ssim", "clip_log2_err")
-
-
-def srgb_to_linear(x: np.ndarray) -> np.ndarray:
-    """Inverse sRGB transfer function; x in [0, 1], any shape."""
-    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4).astype(np.float32)
 
 
 def evaluate_predictor(predict: Callable[[np.ndarray], np.ndarray], pairs: list[dict]) -> dict:

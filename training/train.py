@@ -51,6 +51,9 @@ def parse_args(argv=None):
     p.add_argument('--ckpt-every', type=int, default=250)
     p.add_argument('--log-every', type=int, default=25)
     p.add_argument('--seed', type=int, default=0)
+    # HDR target units: 'input' = mid-tones matched to the sRGB-linearised LDR (data.in_input_units), so the
+    # highlights agree with what the blend keeps; 'sensor' = 1.0 at the clipping level (1.0.0 and 1.1.0).
+    p.add_argument('--target', choices=data.TARGET_UNITS, default=None)  # default: input shipped, sensor seed
     p.add_argument('--init', type=Path, default=None)  # start a new run from an exported model's weights (.onnx)
     p.add_argument('--threads', type=int, default=os.cpu_count() or 1)  # CPU math threads (torch defaults to 1 here)
     return p.parse_args(argv)
@@ -128,6 +131,7 @@ def main(argv=None):
     torch.set_num_threads(max(1, args.threads))
     torch.backends.cudnn.benchmark = True  # fixed crop size: let cuDNN pick the fastest kernels once
     ckpt_path = args.out / 'ckpt.pt'
+    args.target = args.target or ('input' if args.recipe == 'shipped' else 'sensor')
     clip_weight = args.clip_weight if args.clip_weight is not None else (3.0 if args.recipe == 'shipped' else 0.0)
 
     if ckpt_path.exists():
@@ -163,10 +167,12 @@ def main(argv=None):
     if not files:
         raise SystemExit(f'No .hdr files in {args.data}')
     dataset = data.HdrCropDataset(files, crop=args.crop, samples_per_image=args.samples_per_image,
-                                  seed=None, crf_dir=args.crf)  # fresh randomness per item and worker
+                                  seed=None, crf_dir=args.crf, target=args.target)  # fresh randomness per item
     loader = DataLoader(dataset, batch_size=args.batch, shuffle=True, num_workers=args.workers, drop_last=True,
                         persistent_workers=args.workers > 0, pin_memory=device.type == 'cuda')
     val_pairs = data.make_eval_pairs(args.val, crf_dir=args.crf) if str(args.val) and args.val.exists() else []
+    if args.target == 'input':
+        val_pairs = [dict(p, hdr=data.in_input_units(p['ldr'], p['hdr'])) for p in val_pairs]
     print(f'{len(files)} training scenes, {len(val_pairs)} val images, {sum(p.numel() for p in params)} trainable '
           f'params, device {device}, recipe {config.recipe}, upsample {config.upsample}, blend {config.blend}')
 

@@ -11,7 +11,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from data import HdrCropDataset, hdr_files, is_panorama, make_eval_pairs, read_hdr  # noqa: E402
+from camera import simulate_ldr, srgb_to_linear  # noqa: E402
+from data import HdrCropDataset, hdr_files, in_input_units, is_panorama, make_eval_pairs, read_hdr  # noqa: E402
+from metrics import align_scale  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 
@@ -74,6 +76,36 @@ def test_dataset_seeded_is_deterministic_and_unseeded_varies(hdr_folder):
     assert torch.equal(a[3]["ldr"], b[3]["ldr"]) and torch.equal(a[40]["hdr"], b[40]["hdr"])
     c = HdrCropDataset(files, crop=32, seed=None)
     assert not torch.equal(c[3]["hdr"], c[3]["hdr"])
+
+
+def test_input_units_rescale_the_target_only_so_midtones_match_the_linearised_ldr(hdr_folder):
+    files = hdr_files(hdr_folder)
+    sensor = HdrCropDataset(files, crop=64, seed=3, target="sensor")
+    inputs = HdrCropDataset(files, crop=64, seed=3, target="input")
+    stops = []
+    for i in range(0, len(sensor), 4):
+        a, b = sensor[i], inputs[i]
+        assert torch.equal(a["ldr"], b["ldr"]) and torch.equal(a["clip"], b["clip"])
+        lit = a["hdr"] > 1e-3
+        ratio = (b["hdr"][lit] / a["hdr"][lit]).double()
+        assert float(ratio.max() / ratio.min()) == pytest.approx(1.0, abs=1e-5)  # one factor per item
+        stops.append(math.log2(float(ratio.mean())))
+        ldr, hdr = (t.permute(1, 2, 0).numpy() for t in (b["ldr"], b["hdr"]))
+        assert align_scale(srgb_to_linear(ldr), hdr, ldr) == pytest.approx(1.0, rel=1e-4)
+    # Random camera curves are not sRGB, so the factor really varies from item to item.
+    assert max(stops) - min(stops) > 0.2
+    with pytest.raises(ValueError, match="target must be one of"):
+        HdrCropDataset(files, target="display")
+
+
+def test_input_units_are_sensor_units_for_an_srgb_camera():
+    rng = np.random.default_rng(0)
+    hdr = np.exp(rng.normal(-1.5, 1.0, (96, 96, 3))).astype(np.float32)
+    x = np.linspace(0.0, 1.0, 1024)
+    srgb = np.where(x <= 0.0031308, 12.92 * x, 1.055 * x ** (1 / 2.4) - 0.055)
+    ldr, hdr_scaled, _, _ = simulate_ldr(hdr, rng, crf=srgb, shot_noise=0, read_noise=0, jpeg_quality=100)
+    factor = float(np.median(in_input_units(ldr, hdr_scaled) / np.maximum(hdr_scaled, 1e-9)))
+    assert abs(math.log2(factor)) < 0.01  # only 8-bit quantisation separates the two
 
 
 def test_explicit_missing_crf_dir_is_an_error(hdr_folder, tmp_path):
