@@ -64,3 +64,20 @@ def test_train_runs_checkpoints_and_resumes(tmp_path):
         warnings.simplefilter('ignore')
         train.main(args + ['--steps', '5', '--max-minutes', '0.000001'])
     assert torch.load(out / 'ckpt.pt')['step'] == 3
+
+
+def test_train_with_input_unit_targets(tmp_path):
+    data_dir = tmp_path / 'hdr'
+    data_dir.mkdir()
+    img = np.exp(np.random.default_rng(1).normal(0, 1, (96, 128, 3))).astype(np.float32)
+    img[20:40, 30:60] = 50.0
+    cv2.imwrite(str(data_dir / 'scene.hdr'), img)
+    out = tmp_path / 'run'
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        train.main(['--data', str(data_dir), '--val', str(data_dir), '--weights', str(tmp_path / 'absent.tflite'),
+                    '--out', str(out), '--device', 'cpu', '--batch', '2', '--crop', '64', '--workers', '0',
+                    '--steps', '1', '--target', 'input'])
+    ckpt = torch.load(out / 'ckpt.pt')
+    assert ckpt['step'] == 1 and ckpt['args']['target'] == 'input'
+    assert np.isfinite(ckpt['history']['val'][-1]['l1_clipped'])
