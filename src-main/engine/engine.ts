@@ -200,8 +200,13 @@ class SessionEngine implements Engine {
     private readonly pool: StripPool | undefined
   ) {}
 
+  /** The card's model-run long side, or the default. */
+  private get longSide(): number {
+    return this.card.inference_long_side ?? DEFAULT_INFERENCE_LONG_SIDE
+  }
+
   inferenceSize(width: number, height: number): { width: number; height: number } {
-    return inferenceSize(width, height, this.card.inference_long_side ?? DEFAULT_INFERENCE_LONG_SIDE)
+    return inferenceSize(width, height, this.longSide)
   }
 
   async predict(image: RgbImage, options: PredictOptions = {}): Promise<RgbImage> {
@@ -214,7 +219,6 @@ class SessionEngine implements Engine {
     assertImage(image)
     const { signal, onProgress } = options
     throwIfAborted(signal)
-    const longSide = this.card.inference_long_side ?? DEFAULT_INFERENCE_LONG_SIDE
     const small = this.inferenceSize(image.width, image.height)
     const stripRows = Math.max(1, Math.floor(STRIP_PIXELS / image.width))
     const reduced = small.width !== image.width || small.height !== image.height
@@ -231,7 +235,7 @@ class SessionEngine implements Engine {
     throwIfAborted(signal)
     const modelRun = runModel(this.session, this.card, ldrSmall, {
       signal,
-      maxTileSide: Math.max(longSide, MIN_INFERENCE_SHORT_SIDE),
+      maxTileSide: Math.max(this.longSide, MIN_INFERENCE_SHORT_SIDE),
       onProgress: (f) => onProgress?.(f * INFERENCE_SHARE)
     })
     // onnxruntime runs the model off this thread: the half of the fit that needs only its input runs meanwhile.

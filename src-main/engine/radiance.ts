@@ -21,7 +21,6 @@ export { createRadianceEncoder, encodeRadiance, type RadianceEncodeOptions, type
 /** Largest image the decoder allocates for (a 3-float-per-pixel buffer of 1.5 GiB). */
 export const MAX_RADIANCE_PIXELS = 2 ** 27
 
-
 /** `2^(e-136)` per exponent byte, 0 for `e = 0`. */
 const EXPONENT_SCALE = Float64Array.from({ length: 256 }, (_, e) => (e === 0 ? 0 : 2 ** (e - 136)))
 
