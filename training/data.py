@@ -206,7 +206,8 @@ def make_eval_pairs(val_dir: Path, seed: int = 0, max_side: int = 1024, crf_dir:
     crf_dir: see HdrCropDataset.
 
     Returns a list of dict(name=file stem, ldr=float32 (H, W, 3) in [0, 1], hdr=float32 (H, W, 3) linear in
-    the LDR's exposure units, clip=bool (H, W)).
+    the LDR's exposure units, clip=bool (H, W), crf=(1024,) the simulated camera's response curve, for oracle
+    studies that may know it: crf_oracle.py).
     """
     basis = load_emor(crf_dir)
     pairs = []
@@ -220,6 +221,6 @@ def make_eval_pairs(val_dir: Path, seed: int = 0, max_side: int = 1024, crf_dir:
             hdr = render_view(pick_level(levels, fov, size), rng.uniform(-math.pi, math.pi), 0.0, fov, size)
         else:
             hdr = downscale(hdr, max_side)
-        ldr, hdr_scaled, clip, _ = simulate_ldr(hdr, rng, basis=basis)
-        pairs.append(dict(name=path.stem, ldr=ldr, hdr=hdr_scaled, clip=clip))
+        ldr, hdr_scaled, clip, params = simulate_ldr(hdr, rng, basis=basis)
+        pairs.append(dict(name=path.stem, ldr=ldr, hdr=hdr_scaled, clip=clip, crf=params["crf"]))
     return pairs

@@ -62,17 +62,20 @@ def evaluate_predictor(predict: Callable[[np.ndarray], np.ndarray], pairs: list[
 
 def model_predictor(checkpoint: Path) -> Callable[[np.ndarray], np.ndarray]:
     """Wrap model.load_checkpoint / model.predict_hdr as a numpy (H, W, 3) -> (H, W, 3) predictor on CPU."""
-    import torch
     import model
 
     net, _ = model.load_checkpoint(checkpoint)
-    net.eval()
+    return net_predictor(net)
+
+
+def net_predictor(net) -> Callable[[np.ndarray], np.ndarray]:
+    """A numpy (H, W, 3) -> (H, W, 3) predictor from a network in eval mode (model.predict_hdr)."""
+    import torch
+    import model
 
     def predict(ldr: np.ndarray) -> np.ndarray:
         x = torch.from_numpy(np.ascontiguousarray(ldr.transpose(2, 0, 1)))[None]  # (1, 3, H, W)
-        with torch.no_grad():
-            y = model.predict_hdr(net, x)  # (1, 3, H, W)
-        return y[0].permute(1, 2, 0).numpy()
+        return model.predict_hdr(net, x)[0].permute(1, 2, 0).numpy()  # predict_hdr runs without gradients
 
     return predict
 

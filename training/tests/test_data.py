@@ -123,6 +123,7 @@ def test_eval_pairs_deterministic(hdr_folder):
     for p, q in zip(a, b):
         assert np.array_equal(p["ldr"], q["ldr"]) and np.array_equal(p["hdr"], q["hdr"])
         assert p["clip"].dtype == bool and p["ldr"].dtype == np.float32 and p["hdr"].dtype == np.float32
+        assert np.array_equal(p["crf"], q["crf"]) and p["crf"].shape == (1024,) and np.all(np.diff(p["crf"]) >= 0)
     other = make_eval_pairs(hdr_folder, seed=1, max_side=128)
     assert not np.array_equal(other[1]["ldr"], photo["ldr"])
 
