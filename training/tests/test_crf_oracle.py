@@ -2,7 +2,6 @@
 
 import json
 
-import cv2
 import numpy as np
 import pytest
 import torch
@@ -11,16 +10,6 @@ import crf_oracle
 from camera import apply_crf, srgb_to_linear
 from data import make_eval_pairs
 from model import Unclip, UnclipConfig
-
-
-@pytest.fixture
-def val_folder(tmp_path):
-    rng = np.random.default_rng(3)
-    for i in range(2):
-        img = np.exp(rng.normal(0, 1, (60, 90, 3))).astype(np.float32)
-        img[10:20, 10:30] = 500.0
-        assert cv2.imwrite(str(tmp_path / f"img{i}.hdr"), img)
-    return tmp_path
 
 
 def test_linearise_with_curve_inverts_the_curve():

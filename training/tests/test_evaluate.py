@@ -5,7 +5,6 @@ import math
 import sys
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 
@@ -15,16 +14,6 @@ import evaluate  # noqa: E402
 from data import make_eval_pairs  # noqa: E402
 
 SHARED_VAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "hdr" / "val"
-
-
-@pytest.fixture
-def val_folder(tmp_path):
-    rng = np.random.default_rng(0)
-    for i in range(2):
-        img = np.exp(rng.normal(0, 1, (60, 90, 3))).astype(np.float32)
-        img[10:20, 10:30] = 500.0
-        assert cv2.imwrite(str(tmp_path / f"img{i}.hdr"), img)
-    return tmp_path
 
 
 def test_oracle_beats_baseline_and_is_perfect(val_folder):
