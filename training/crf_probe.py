@@ -85,9 +85,11 @@ def encoder_statistics(ldr: np.ndarray, encoder) -> np.ndarray:
     return np.concatenate([m.mean((2, 3))[0].numpy() for m in maps])
 
 
-def simulate(files: list[Path], samples: int, crop: int, seed: int, basis, encoder=None):
-    """-> (features (N, F), coefficients (N, 5), scene index (N,)) of N simulated photos."""
-    scenes = HdrCropDataset(files, crop=crop, samples_per_image=1, seed=seed)
+def simulate(files: list[Path], samples: int, crop: int, seed: int, basis, crf_dir: Path | None = None,
+             encoder=None):
+    """-> (features (N, F), coefficients (N, 5), scene index (N,)) of N simulated photos; the views come from
+    HdrCropDataset.sample_hdr, as in training, the cameras from `basis`."""
+    scenes = HdrCropDataset(files, crop=crop, samples_per_image=1, seed=seed, crf_dir=crf_dir)
     rng = np.random.default_rng(seed)
     features, coefficients, scene = [], [], []
     for i in range(samples):
@@ -159,7 +161,7 @@ def main(argv: list[str] | None = None) -> dict:
         encoder = load_tflite(args.weights).eval()
     else:
         print(f"{args.weights} absent: image statistics only")
-    features, coefficients, scene = simulate(files, args.samples, args.crop, args.seed, basis, encoder)
+    features, coefficients, scene = simulate(files, args.samples, args.crop, args.seed, basis, args.crf_dir, encoder)
     report = probe(features, coefficients, scene, basis, statistics_columns=len(statistics(np.zeros((8, 8, 3)))))
 
     print(f"\n{report['held_out_samples']} held-out photos; mid-tone inverse-curve error (stops), fixed guesses: "
