@@ -116,6 +116,12 @@ def add_sensor_noise(x: np.ndarray, rng: np.random.Generator, shot: float, read:
     return np.clip(noisy, 0.0, 1.0)
 
 
+def srgb_encode(x: np.ndarray) -> np.ndarray:
+    """Linear -> sRGB-encoded (IEC 61966-2-1), element-wise; negative input gives 0."""
+    x = np.maximum(x, 0.0)
+    return np.where(x <= 0.0031308, 12.92 * x, 1.055 * np.power(x, 1 / 2.4) - 0.055)
+
+
 def srgb_to_linear(x: np.ndarray) -> np.ndarray:
     """Inverse sRGB transfer function; x in [0, 1], any shape. The engine's do-nothing linearisation."""
     return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4).astype(np.float32)

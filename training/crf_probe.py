@@ -28,7 +28,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from camera import load_emor, simulate_ldr
+from camera import load_emor, simulate_ldr, srgb_encode
 from data import DEFAULT_HDR_DIR, HdrCropDataset, hdr_files
 
 COEFFICIENTS = 5  # sample_crf draws the first five EMoR coefficients
@@ -126,8 +126,8 @@ def probe(features, coefficients, scene, basis, statistics_columns: int) -> dict
     if held_out.all() or not held_out.any():
         raise ValueError("the probe needs scenes on both sides of the split (at least 2 scenes, index 0 and 1)")
     true = coefficients[held_out]
-    srgb = np.where(basis.E <= 0.0031308, 12.92 * basis.E, 1.055 * basis.E ** (1 / 2.4) - 0.055)
-    guesses = {"mean training curve": coefficients[~held_out].mean(0), "sRGB": emor_coefficients(srgb, basis)}
+    guesses = {"mean training curve": coefficients[~held_out].mean(0),
+               "sRGB": emor_coefficients(srgb_encode(basis.E), basis)}
     report = {"held_out_samples": int(held_out.sum()),
               "fixed": {name: float(np.mean([curve_error(c, t, basis) for t in true])) for name, c in guesses.items()}}
     sets = {"statistics": slice(0, statistics_columns)}

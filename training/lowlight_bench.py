@@ -44,6 +44,7 @@ from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 import camera
 import data
+from camera import srgb_encode
 
 REPO = Path(__file__).resolve().parents[1]
 KEY = 0.18  # mean clipped linear luminance of a well-exposed photo
@@ -52,12 +53,6 @@ REFERENCE_CAMERA = dict(shot_noise=1e-4, read_noise=2e-4, jpeg_quality=100)
 DARK_CAMERA = dict(shot_noise=1e-3, read_noise=1.5e-3, jpeg_quality=100)  # JPEG is written to disk instead
 DARK_JPEG_QUALITY = 90
 METHODS = ("unclip", "gain", "gamma", "clahe")
-
-
-def srgb_encode(x: np.ndarray) -> np.ndarray:
-    """Linear -> sRGB-encoded (IEC 61966-2-1), element-wise; negative input gives 0."""
-    x = np.maximum(x, 0.0)
-    return np.where(x <= 0.0031308, 12.92 * x, 1.055 * np.power(x, 1 / 2.4) - 0.055)
 
 
 def srgb_decode(v: np.ndarray) -> np.ndarray:
