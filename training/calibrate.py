@@ -44,9 +44,15 @@ def expand_highlights(hdr, lin, gain, max_radiance=1024.0):
     return np.minimum(hdr * ratio ** (gain - 1.0), max_radiance)
 
 
+def blend_alpha(ldr, threshold):
+    """The blend's weight on the network (model.Unclip.forward), (H, W, 3) -> (H, W, 1): 0 below threshold tau
+    on the brightest channel, ramping to 1 at clipping."""
+    return np.clip((ldr.max(axis=-1, keepdims=True) - threshold) / (1.0 - threshold), 0.0, 1.0)
+
+
 def blend(ldr, hdr, threshold):
     """The model's Eilertsen blend (model.Unclip.forward) on numpy arrays, with its threshold tau as a parameter."""
-    alpha = np.clip((ldr.max(axis=-1, keepdims=True) - threshold) / (1.0 - threshold), 0.0, 1.0)  # (H, W, 1)
+    alpha = blend_alpha(ldr, threshold)
     return (1.0 - alpha) * srgb_to_linear(ldr) + alpha * hdr
 
 

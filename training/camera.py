@@ -101,6 +101,12 @@ def apply_crf(x: np.ndarray, curve: np.ndarray) -> np.ndarray:
     return lut[i] * (1.0 - frac) + lut[i + 1] * frac
 
 
+def invert_crf(values: np.ndarray, curve: np.ndarray) -> np.ndarray:
+    """Irradiance in [0, 1] at which `curve` (n,), sampled on linspace(0, 1, n), reaches each of `values` (any
+    shape): the linearisation apply_crf undoes. Flat stretches of the curve map to their first irradiance."""
+    return np.interp(values, np.maximum.accumulate(curve), np.linspace(0.0, 1.0, len(curve))).astype(np.float32)
+
+
 def add_sensor_noise(x: np.ndarray, rng: np.random.Generator, shot: float, read: float) -> np.ndarray:
     """Poisson-Gaussian sensor noise on linear values x (>= 0, 1.0 = full well); result clipped to [0, 1].
 

@@ -30,26 +30,18 @@ from pathlib import Path
 
 import numpy as np
 
-from calibrate import blend
-from camera import srgb_to_linear
+from calibrate import blend, blend_alpha
+from camera import invert_crf, srgb_to_linear
 from data import DEFAULT_HDR_DIR, make_eval_pairs
 from evaluate import evaluate_predictor, json_safe, net_predictor
 import model
+from tflite_encoder import DEFAULT_WEIGHTS
 
-DEFAULT_WEIGHTS = DEFAULT_HDR_DIR.parents[1] / "weights" / "v3-large-minimalistic_224_1.0_uint8.tflite"
-
-
-def linearise_with_curve(ldr: np.ndarray, crf: np.ndarray) -> np.ndarray:
-    """Invert a response curve crf (n,), sampled on irradiance linspace(0, 1, n), at the LDR values (any shape).
-    Flat stretches of the curve map to their first irradiance."""
-    irradiance = np.linspace(0.0, 1.0, len(crf))
-    return np.interp(ldr, np.maximum.accumulate(crf), irradiance).astype(np.float32)
 
 
 def relinearise(hdr: np.ndarray, ldr: np.ndarray, linear: np.ndarray, threshold: float) -> np.ndarray:
     """A blend model's output hdr with its sRGB-linearised part swapped for `linear`: the highlights (alpha) stay."""
-    alpha = np.clip((ldr.max(axis=-1, keepdims=True) - threshold) / (1.0 - threshold), 0.0, 1.0)
-    return hdr + (1.0 - alpha) * (linear - srgb_to_linear(ldr))
+    return hdr + (1.0 - blend_alpha(ldr, threshold)) * (linear - srgb_to_linear(ldr))
 
 
 def load_blend_model(onnx_path: Path | None, checkpoint: Path | None, weights: Path):
@@ -74,7 +66,7 @@ def score_seed(pairs: list[dict], predict=None, threshold: float = model.UnclipC
     by_ldr = {id(p["ldr"]): p for p in pairs}  # evaluate_predictor passes each pair's own ldr array
 
     def true_linear(ldr):
-        return linearise_with_curve(ldr, by_ldr[id(ldr)]["crf"])
+        return invert_crf(ldr, by_ldr[id(ldr)]["crf"])
 
     results = {"baseline": evaluate_predictor(srgb_to_linear, pairs),
                "true curve": evaluate_predictor(true_linear, pairs)}

@@ -28,14 +28,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from camera import load_emor, simulate_ldr, srgb_encode
+from camera import invert_crf, load_emor, simulate_ldr, srgb_encode
 from data import DEFAULT_HDR_DIR, HdrCropDataset, hdr_files
+from tflite_encoder import DEFAULT_WEIGHTS, load_tflite
 
 COEFFICIENTS = 5  # sample_crf draws the first five EMoR coefficients
 MID_TONES = np.linspace(0.1, 0.9, 33)
 ENCODER_SIDE = 256
 RIDGE_LAMBDAS = (1.0, 10.0, 100.0, 1000.0)
-DEFAULT_WEIGHTS = DEFAULT_HDR_DIR.parents[1] / "weights" / "v3-large-minimalistic_224_1.0_uint8.tflite"
 
 
 def emor_coefficients(curve: np.ndarray, basis) -> np.ndarray:
@@ -45,8 +45,7 @@ def emor_coefficients(curve: np.ndarray, basis) -> np.ndarray:
 
 def inverse_at(coefficients: np.ndarray, basis, values: np.ndarray) -> np.ndarray:
     """Irradiance at LDR `values` of the curve f0 + coefficients . h, made monotonic and kept in [0, 1]."""
-    curve = np.maximum.accumulate(np.clip(basis.f0 + coefficients @ basis.h[:COEFFICIENTS], 0.0, 1.0))
-    return np.interp(values, curve, basis.E)
+    return invert_crf(values, np.clip(basis.f0 + coefficients @ basis.h[:COEFFICIENTS], 0.0, 1.0))
 
 
 def curve_error(predicted: np.ndarray, true: np.ndarray, basis) -> float:
@@ -157,7 +156,6 @@ def main(argv: list[str] | None = None) -> dict:
         parser.error(f"need at least 2 .hdr scenes in {args.data}")
     encoder = None
     if args.weights.is_file():
-        from tflite_encoder import load_tflite
         encoder = load_tflite(args.weights).eval()
     else:
         print(f"{args.weights} absent: image statistics only")

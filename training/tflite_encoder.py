@@ -25,6 +25,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+# Where a checkout finds the weights file (never committed): <repo>/../shared/weights.
+DEFAULT_WEIGHTS = (Path(__file__).resolve().parents[2] / 'shared' / 'weights'
+                   / 'v3-large-minimalistic_224_1.0_uint8.tflite')
+
 # TFLite BuiltinOperator codes (schema.fbs) for the ops this release uses
 ADD, AVERAGE_POOL_2D, CONV_2D, DEPTHWISE_CONV_2D, RESHAPE, SOFTMAX = 0, 1, 3, 4, 22, 25
 # TFLite TensorType -> numpy dtype (only the types this release uses)

@@ -20,6 +20,7 @@ from torch.utils.data import DataLoader
 import data
 from losses import UnclipLoss
 from model import Unclip, UnclipConfig, build, encode_target, load_onnx_decoder
+from tflite_encoder import DEFAULT_WEIGHTS
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / 'shared'
@@ -31,7 +32,7 @@ def parse_args(argv=None):
     p.add_argument('--data', type=Path, default=SHARED / 'data/hdr/train')  # folder of .hdr training scenes
     p.add_argument('--val', type=Path, default=SHARED / 'data/hdr/val')  # scored every --ckpt-every steps; '' = off
     p.add_argument('--crf', type=Path, default=None)  # EMoR folder for camera curves (data.py's default if None)
-    p.add_argument('--weights', type=Path, default=SHARED / 'weights/v3-large-minimalistic_224_1.0_uint8.tflite')
+    p.add_argument('--weights', type=Path, default=DEFAULT_WEIGHTS)
     p.add_argument('--out', type=Path, default=HERE / 'runs/shipped')  # run folder: ckpt.pt, loss.png, history.json
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     p.add_argument('--steps', type=int, default=2000)  # optimiser steps in total (~1.7 h on 2 CPU cores)

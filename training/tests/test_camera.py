@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from camera import (add_sensor_noise, apply_crf, is_valid_crf, load_emor, sample_crf,  # noqa: E402
+from camera import (add_sensor_noise, apply_crf, invert_crf, is_valid_crf, load_emor, sample_crf,  # noqa: E402
                     simulate_ldr)
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -119,3 +119,10 @@ def test_clip_fraction_on_real_training_images():
         fractions.append(simulate_ldr(hdr, rng, basis=basis)[2].mean())
     inside = np.mean([(0.02 <= f <= 0.20) for f in fractions])
     assert inside >= 0.8, np.round(fractions, 3)
+
+
+def test_invert_crf_inverts_the_curve():
+    x = np.linspace(0.0, 1.0, 200, dtype=np.float32)
+    for curve in (np.linspace(0, 1, 1024) ** (1 / 2.2), np.linspace(0, 1, 1024) ** (1 / 1.6)):
+        back = invert_crf(apply_crf(x, curve), curve)
+        assert np.abs(back - x).max() < 2e-3

@@ -7,16 +7,9 @@ import pytest
 import torch
 
 import crf_oracle
-from camera import apply_crf, srgb_to_linear
+from camera import srgb_to_linear
 from data import make_eval_pairs
 from model import Unclip, UnclipConfig
-
-
-def test_linearise_with_curve_inverts_the_curve():
-    x = np.linspace(0.0, 1.0, 200, dtype=np.float32)
-    for curve in (np.linspace(0, 1, 1024) ** (1 / 2.2), np.linspace(0, 1, 1024) ** (1 / 1.6)):
-        back = crf_oracle.linearise_with_curve(apply_crf(x, curve), curve)
-        assert np.abs(back - x).max() < 2e-3
 
 
 def test_relinearise_swaps_only_the_unclipped_part():
