@@ -46,8 +46,8 @@ export async function syntheticPhoto(megapixels: number): Promise<{ jpeg: Buffer
         b = 230 - 30 * v + glow * 0.6
       } else {
         const texture = 18 * Math.sin(x * 0.05 + y * 0.031) * Math.sin(y * 0.11 - x * 0.017)
-        const building = (Math.floor(x / (width / 14)) % 3 === 1 && v > 0.72) ? 1 : 0
-        const window = building && (x % 37 < 12) && (y % 41 < 15) ? 180 : 0
+        const building = Math.floor(x / (width / 14)) % 3 === 1 && v > 0.72 ? 1 : 0
+        const window = building && x % 37 < 12 && y % 41 < 15 ? 180 : 0
         r = 60 + 50 * (1 - v) + texture + building * 40 + window
         g = 80 + 40 * (1 - v) + texture + building * 35 + window * 0.9
         b = 40 + 20 * (1 - v) + texture * 0.5 + building * 30 + window * 0.5

@@ -31,7 +31,8 @@ const { values } = parseArgs({
   }
 })
 const sizes = values.sizes.split(',').map(Number)
-if (sizes.some((mp) => !(mp > 0))) throw new Error(`Expected positive megapixel sizes for --sizes but received ${values.sizes}`)
+if (sizes.some((mp) => !(mp > 0)))
+  throw new Error(`Expected positive megapixel sizes for --sizes but received ${values.sizes}`)
 
 const { modelsDir, model } = await chooseModel(values['models-dir'], values.model)
 const work = await mkdtemp(join(tmpdir(), 'unclip-bench-'))
@@ -42,7 +43,13 @@ try {
     const photo = join(work, `photo-${megapixels}mp.jpg`)
     await writeFile(photo, jpeg)
     process.stderr.write(`bench: ${megapixels} MP (${width}x${height}, ${(jpeg.length / 1e6).toFixed(1)} MB JPEG)...\n`)
-    results.push({ megapixels, width, height, jpegBytes: jpeg.length, ...(await measureInChild(photo, work, modelsDir, model)) })
+    results.push({
+      megapixels,
+      width,
+      height,
+      jpegBytes: jpeg.length,
+      ...(await measureInChild(photo, work, modelsDir, model))
+    })
     await rm(photo)
   }
 } finally {
@@ -51,7 +58,13 @@ try {
 
 const report = {
   date: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: totalmem() / 2 ** 30, platform: `${platform()} ${release()}`, node: process.version },
+  machine: {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGb: totalmem() / 2 ** 30,
+    platform: `${platform()} ${release()}`,
+    node: process.version
+  },
   model: results.find((r) => r.info)?.info?.model,
   provider: results.find((r) => r.info)?.info?.provider,
   formats: ['hdr', 'png'],
@@ -66,14 +79,19 @@ process.stdout.write(`${formatTable(report.model, report.provider?.chosen, resul
 process.stdout.write(`Written to ${join(outDir, 'latest.json')}\n`)
 
 /** Uses the product model when there is one; otherwise the fixture, loudly. */
-async function chooseModel(dir: string | undefined, name: string | undefined): Promise<{ modelsDir: string; model: string }> {
+async function chooseModel(
+  dir: string | undefined,
+  name: string | undefined
+): Promise<{ modelsDir: string; model: string }> {
   if (dir !== undefined || name !== undefined) return { modelsDir: dir ? resolve(dir) : '', model: name ?? '' }
   try {
     await selectModel(defaultModelsDir())
     return { modelsDir: '', model: '' }
   } catch (error) {
     if (!isUnclipError(error, 'MODEL_MISSING')) throw error
-    process.stderr.write(`bench: ${error.message}; benchmarking the test fixture model instead (its inference cost is not the product's).\n`)
+    process.stderr.write(
+      `bench: ${error.message}; benchmarking the test fixture model instead (its inference cost is not the product's).\n`
+    )
     return { modelsDir: FIXTURE_DIR, model: 'unclip-fixture' }
   }
 }
@@ -81,9 +99,13 @@ async function chooseModel(dir: string | undefined, name: string | undefined): P
 async function measureInChild(photo: string, outDir: string, modelsDir: string, model: string): Promise<Measurement> {
   const tsx = import.meta.resolve('tsx')
   try {
-    const { stdout } = await run(process.execPath, ['--import', tsx, join(root, 'bench/measure.ts'), photo, outDir, modelsDir, model], {
-      maxBuffer: 16 * 1024 * 1024
-    })
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', tsx, join(root, 'bench/measure.ts'), photo, outDir, modelsDir, model],
+      {
+        maxBuffer: 16 * 1024 * 1024
+      }
+    )
     return JSON.parse(stdout.trim().split('\n').pop() ?? '') as Measurement
   } catch (error) {
     // A crash (e.g. killed for memory at 100 MP) is a result too; report it instead of aborting the run.

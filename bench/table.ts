@@ -14,7 +14,11 @@ const STAGES: (keyof StageTimings)[] = ['decode', 'inference', 'upsample', 'hdrE
  * The console table: one row per size, ms per stage of the first photo, its end-to-end time and
  * the second photo's (same engine, as in a batch or the app), the sharp yardstick and peak RSS.
  */
-export function formatTable(model: EngineInfo['model'] | undefined, provider: string | undefined, results: SizeResult[]): string {
+export function formatTable(
+  model: EngineInfo['model'] | undefined,
+  provider: string | undefined,
+  results: SizeResult[]
+): string {
   const header = ['size', ...STAGES, 'total', 'next photo', 'sharp decode', 'peak RSS']
   const rows = results.map((r) => [
     `${r.megapixels} MP`,

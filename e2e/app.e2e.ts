@@ -21,14 +21,20 @@ const ROOT = resolve(import.meta.dirname, '..')
 const MODELS_DIR = resolve(ROOT, 'test/fixtures/models')
 const MODEL = 'unclip-fixture'
 /** Committed screenshots are refreshed only on request, so a test run leaves the tree clean. */
-const SCREENSHOTS = resolve(import.meta.dirname, process.env['UPDATE_SCREENSHOTS'] ? 'screenshots' : '.artifacts/screenshots')
+const SCREENSHOTS = resolve(
+  import.meta.dirname,
+  process.env['UPDATE_SCREENSHOTS'] ? 'screenshots' : '.artifacts/screenshots'
+)
 const CHROMIUM = findChromium()
 
 /** Debian's Chromium, or CHROMIUM_PATH; CI must have one, elsewhere the walk skips with the reason. */
 function findChromium(): string | undefined {
-  const candidates = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => Boolean(p))
+  const candidates = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
+    (p): p is string => Boolean(p)
+  )
   const found = candidates.find((p) => existsSync(p))
-  if (!found && process.env['CI'] === 'true') throw new Error('e2e: no Chromium found (install Debian\'s chromium or set CHROMIUM_PATH)')
+  if (!found && process.env['CI'] === 'true')
+    throw new Error("e2e: no Chromium found (install Debian's chromium or set CHROMIUM_PATH)")
   return found
 }
 /** Eight photos make a batch long enough to cancel part-way on a slow machine. */
@@ -48,117 +54,144 @@ async function saveScreenshot(name: string, page: Page): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
 }
 
-describe.skipIf(!CHROMIUM)('renderer in Chromium against the real engine (skipped when no Chromium is found: set CHROMIUM_PATH)', () => {
-  let app: Awaited<ReturnType<typeof launchBrowserApp>>
-  let options: walk.WalkOptions & { dir: string }
+describe.skipIf(!CHROMIUM)(
+  'renderer in Chromium against the real engine (skipped when no Chromium is found: set CHROMIUM_PATH)',
+  () => {
+    let app: Awaited<ReturnType<typeof launchBrowserApp>>
+    let options: walk.WalkOptions & { dir: string }
 
-  beforeAll(async () => {
-    const rendererDir = resolve(ROOT, 'e2e/.artifacts/renderer')
-    const [bridgeScript, ws] = await Promise.all([bundlePageBridge(), workspace('chromium'), buildRenderer(rendererDir)])
-    options = { ...ws, screenshots: saveScreenshot }
-    await mkdir(SCREENSHOTS, { recursive: true })
-    app = await launchBrowserApp({
-      rendererDir,
-      bridgeScript,
-      modelsDir: MODELS_DIR,
-      model: MODEL,
-      settingsPath: join(ws.dir, 'settings.json'),
-      chromiumPath: CHROMIUM
+    beforeAll(async () => {
+      const rendererDir = resolve(ROOT, 'e2e/.artifacts/renderer')
+      const [bridgeScript, ws] = await Promise.all([
+        bundlePageBridge(),
+        workspace('chromium'),
+        buildRenderer(rendererDir)
+      ])
+      options = { ...ws, screenshots: saveScreenshot }
+      await mkdir(SCREENSHOTS, { recursive: true })
+      app = await launchBrowserApp({
+        rendererDir,
+        bridgeScript,
+        modelsDir: MODELS_DIR,
+        model: MODEL,
+        settingsPath: join(ws.dir, 'settings.json'),
+        chromiumPath: CHROMIUM
+      })
+    }, 180_000)
+
+    afterAll(async () => {
+      await app?.close()
+      if (options) await rm(options.dir, { recursive: true, force: true })
     })
-  }, 180_000)
 
-  afterAll(async () => {
-    await app?.close()
-    if (options) await rm(options.dir, { recursive: true, force: true })
-  })
+    it('shows the model and provider in the status bar', async () => {
+      await expect
+        .poll(() => app.page.getByTestId('model-name').textContent(), { timeout: STEP_TIMEOUT })
+        .toContain(MODEL)
+      expect(await app.page.getByTestId('provider').textContent()).toMatch(/Running on (CPU|GPU)/)
+      const lowLight = app.page.getByRole('switch', { name: 'Low-light mode' })
+      // The switch waits for the engine info, which lists low light beside HDR.
+      await expect.poll(() => lowLight.isEnabled()).toBe(true)
+      expect(await lowLight.isChecked()).toBe(false)
+      expect(await app.page.locator('#lowlight-note').textContent()).toBe(
+        'Brightens and denoises dark photos; exposure and tone curve are automatic'
+      )
+    })
 
-  it('shows the model and provider in the status bar', async () => {
-    await expect.poll(() => app.page.getByTestId('model-name').textContent(), { timeout: STEP_TIMEOUT }).toContain(MODEL)
-    expect(await app.page.getByTestId('provider').textContent()).toMatch(/Running on (CPU|GPU)/)
-    const lowLight = app.page.getByRole('switch', { name: 'Low-light mode' })
-    // The switch waits for the engine info, which lists low light beside HDR.
-    await expect.poll(() => lowLight.isEnabled()).toBe(true)
-    expect(await lowLight.isChecked()).toBe(false)
-    expect(await app.page.locator('#lowlight-note').textContent()).toBe(
-      'Brightens and denoises dark photos; exposure and tone curve are automatic'
+    it('opens a folder and shows a thumbnail for each photo', () => walk.openFolder(app, options), STEP_TIMEOUT)
+    it('converts one photo and shows it at 100%', () => walk.convertOne(app, options), STEP_TIMEOUT)
+    it('moves the before/after divider and the two sides differ', () => walk.compareSides(app, options), STEP_TIMEOUT)
+    it('zooms with the wheel, pans by dragging, and returns to Fit and 100%', () => walk.zoomAndPan(app), STEP_TIMEOUT)
+    it("marks the input's clipped pixels on request", () => walk.markClipped(app), STEP_TIMEOUT)
+
+    it('follows menu commands from the shell', async () => {
+      const slider = app.page.getByRole('slider', { name: 'Before/after divider' })
+      const before = await slider.getAttribute('aria-valuenow')
+      await app.emit('menu:command', { command: 'toggleBeforeAfter' })
+      await expect.poll(() => slider.getAttribute('aria-valuenow')).not.toBe(before)
+      await app.emit('menu:command', { command: 'toggleBeforeAfter' })
+      await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe(before)
+      await app.emit('menu:command', { command: 'zoomFit' })
+      await expect.poll(() => app.page.getByRole('button', { name: 'Fit' }).getAttribute('aria-pressed')).toBe('true')
+      await app.emit('menu:command', { command: 'zoomActual' })
+      await expect.poll(() => app.page.getByRole('button', { name: '100%' }).getAttribute('aria-pressed')).toBe('true')
+    })
+
+    it('changes the preview with the exposure slider, in the page only', () => walk.changeExposure(app), STEP_TIMEOUT)
+    it(
+      'exports .hdr and PNG that decode, and the PNG matches the preview within 1/255',
+      () => walk.exportAndCompare(app, options),
+      STEP_TIMEOUT
     )
-  })
+    it(
+      'batches the folder, cancels part-way and lists the corrupt file',
+      () => walk.batchAndCancel(app, options),
+      STEP_TIMEOUT
+    )
 
-  it('opens a folder and shows a thumbnail for each photo', () => walk.openFolder(app, options), STEP_TIMEOUT)
-  it('converts one photo and shows it at 100%', () => walk.convertOne(app, options), STEP_TIMEOUT)
-  it('moves the before/after divider and the two sides differ', () => walk.compareSides(app, options), STEP_TIMEOUT)
-  it('zooms with the wheel, pans by dragging, and returns to Fit and 100%', () => walk.zoomAndPan(app), STEP_TIMEOUT)
-  it('marks the input\'s clipped pixels on request', () => walk.markClipped(app), STEP_TIMEOUT)
+    it('opens a photo dropped on the window', async () => {
+      await dropPhoto(app.page, options.photos.photos[2])
+    })
 
-  it('follows menu commands from the shell', async () => {
-    const slider = app.page.getByRole('slider', { name: 'Before/after divider' })
-    const before = await slider.getAttribute('aria-valuenow')
-    await app.emit('menu:command', { command: 'toggleBeforeAfter' })
-    await expect.poll(() => slider.getAttribute('aria-valuenow')).not.toBe(before)
-    await app.emit('menu:command', { command: 'toggleBeforeAfter' })
-    await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe(before)
-    await app.emit('menu:command', { command: 'zoomFit' })
-    await expect.poll(() => app.page.getByRole('button', { name: 'Fit' }).getAttribute('aria-pressed')).toBe('true')
-    await app.emit('menu:command', { command: 'zoomActual' })
-    await expect.poll(() => app.page.getByRole('button', { name: '100%' }).getAttribute('aria-pressed')).toBe('true')
-  })
+    it(
+      'brightens a dark photo in low-light mode and exports the PNG it previews',
+      async () => {
+        const { page } = app
+        const night = join(options.dir, 'night.jpg')
+        await createNightPhoto(night)
+        await dropPhoto(page, night)
+        await page.getByRole('switch', { name: 'Low-light mode' }).check()
+        // The engine exposes and tone-maps low-light results itself, so the tone sliders stand down.
+        await expect.poll(() => page.locator('#tone-ev').isDisabled()).toBe(true)
+        await page.getByRole('button', { name: 'Brighten' }).click()
+        await page.locator('canvas[data-phase="converted"]').waitFor({ timeout: STEP_TIMEOUT })
+        const canvas = page.locator('canvas[data-view]')
+        const slider = page.getByRole('slider', { name: 'Before/after divider' })
+        await slider.focus()
+        await page.keyboard.press('End')
+        await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe('100')
+        const before = await decodePng(await canvas.screenshot())
+        await page.keyboard.press('Home')
+        await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe('0')
+        const after = await decodePng(await canvas.screenshot())
+        // Both shots share the background around the photo, so the photo alone makes the difference.
+        expect(meanLevel(after.rgb)).toBeGreaterThan(meanLevel(before.rgb) + 10)
 
-  it('changes the preview with the exposure slider, in the page only', () => walk.changeExposure(app), STEP_TIMEOUT)
-  it('exports .hdr and PNG that decode, and the PNG matches the preview within 1/255', () => walk.exportAndCompare(app, options), STEP_TIMEOUT)
-  it('batches the folder, cancels part-way and lists the corrupt file', () => walk.batchAndCancel(app, options), STEP_TIMEOUT)
+        // The exposure slider moved earlier in the walk; low light's preview and PNG both ignore it.
+        await page.getByRole('button', { name: '100%' }).click()
+        await app.answerDialog('chooseOutputFolder', options.exportDir)
+        await page.getByRole('button', { name: 'Output folder…' }).click()
+        await expect.poll(() => page.getByText(options.exportDir).count()).toBe(1)
+        await page.getByRole('button', { name: 'Export image' }).click()
+        const exported = join(options.exportDir, 'night.png')
+        await expect.poll(() => existsSync(exported), { timeout: STEP_TIMEOUT }).toBe(true)
+        const png = await decodePng(exported)
+        expect(meanLevel(png.rgb)).toBeGreaterThan(2 * (await decodePng(night).then(({ rgb }) => meanLevel(rgb))))
+        expect(previewDifference(await readPreviewPixels(page), png)).toBeLessThanOrEqual(1)
+      },
+      STEP_TIMEOUT
+    )
 
-  it('opens a photo dropped on the window', async () => {
-    await dropPhoto(app.page, options.photos.photos[2])
-  })
-
-  it('brightens a dark photo in low-light mode and exports the PNG it previews', async () => {
-    const { page } = app
-    const night = join(options.dir, 'night.jpg')
-    await createNightPhoto(night)
-    await dropPhoto(page, night)
-    await page.getByRole('switch', { name: 'Low-light mode' }).check()
-    // The engine exposes and tone-maps low-light results itself, so the tone sliders stand down.
-    await expect.poll(() => page.locator('#tone-ev').isDisabled()).toBe(true)
-    await page.getByRole('button', { name: 'Brighten' }).click()
-    await page.locator('canvas[data-phase="converted"]').waitFor({ timeout: STEP_TIMEOUT })
-    const canvas = page.locator('canvas[data-view]')
-    const slider = page.getByRole('slider', { name: 'Before/after divider' })
-    await slider.focus()
-    await page.keyboard.press('End')
-    await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe('100')
-    const before = await decodePng(await canvas.screenshot())
-    await page.keyboard.press('Home')
-    await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe('0')
-    const after = await decodePng(await canvas.screenshot())
-    // Both shots share the background around the photo, so the photo alone makes the difference.
-    expect(meanLevel(after.rgb)).toBeGreaterThan(meanLevel(before.rgb) + 10)
-
-    // The exposure slider moved earlier in the walk; low light's preview and PNG both ignore it.
-    await page.getByRole('button', { name: '100%' }).click()
-    await app.answerDialog('chooseOutputFolder', options.exportDir)
-    await page.getByRole('button', { name: 'Output folder…' }).click()
-    await expect.poll(() => page.getByText(options.exportDir).count()).toBe(1)
-    await page.getByRole('button', { name: 'Export image' }).click()
-    const exported = join(options.exportDir, 'night.png')
-    await expect.poll(() => existsSync(exported), { timeout: STEP_TIMEOUT }).toBe(true)
-    const png = await decodePng(exported)
-    expect(meanLevel(png.rgb)).toBeGreaterThan(2 * (await decodePng(night).then(({ rgb }) => meanLevel(rgb))))
-    expect(previewDifference(await readPreviewPixels(page), png)).toBeLessThanOrEqual(1)
-  }, STEP_TIMEOUT)
-
-  it('logged no errors or warnings on the way (CSP, WebGL, Svelte)', () => {
-    expect(app.consoleErrors()).toEqual([])
-  })
-})
+    it('logged no errors or warnings on the way (CSP, WebGL, Svelte)', () => {
+      expect(app.consoleErrors()).toEqual([])
+    })
+  }
+)
 
 /** Drops `photo` on the window the way a file manager would, and waits for it to open. */
 async function dropPhoto(page: Page, photo: string): Promise<void> {
   const name = basename(photo)
-  await page.evaluate(([n, p]) => {
-    ;(globalThis as unknown as { __unclipDropPaths: Record<string, string> }).__unclipDropPaths = { [n]: p }
-  }, [name, photo] as const)
+  await page.evaluate(
+    ([n, p]) => {
+      ;(globalThis as unknown as { __unclipDropPaths: Record<string, string> }).__unclipDropPaths = { [n]: p }
+    },
+    [name, photo] as const
+  )
   const dataTransfer = await page.evaluateHandle((n) => {
-    const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (b: string[], n: string) => unknown }
+    const g = globalThis as unknown as {
+      DataTransfer: new () => { items: { add(f: unknown): void } }
+      File: new (b: string[], n: string) => unknown
+    }
     const transfer = new g.DataTransfer()
     transfer.items.add(new g.File(['dropped'], n))
     return transfer
@@ -166,7 +199,9 @@ async function dropPhoto(page: Page, photo: string): Promise<void> {
   await page.dispatchEvent('body', 'dragover', { dataTransfer })
   await page.dispatchEvent('body', 'drop', { dataTransfer })
   // The previous photo may still be open: wait for this one by name.
-  await expect.poll(() => page.locator('canvas[data-view]').getAttribute('aria-label'), { timeout: STEP_TIMEOUT }).toContain(name)
+  await expect
+    .poll(() => page.locator('canvas[data-view]').getAttribute('aria-label'), { timeout: STEP_TIMEOUT })
+    .toContain(name)
   await page.locator('canvas[data-phase="open"]').waitFor({ timeout: STEP_TIMEOUT })
 }
 

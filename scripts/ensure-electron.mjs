@@ -15,7 +15,9 @@ try {
 }
 if (existsSync(path.join(electronDir, 'path.txt'))) process.exit(0)
 if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
-  console.log('unclip: ELECTRON_SKIP_BINARY_DOWNLOAD is set; the desktop app will not start until `npm run electron:fetch`.')
+  console.log(
+    'unclip: ELECTRON_SKIP_BINARY_DOWNLOAD is set; the desktop app will not start until `npm run electron:fetch`.'
+  )
   process.exit(0)
 }
 const result = spawnSync(process.execPath, [path.join(electronDir, 'install.js')], { stdio: 'pipe', encoding: 'utf8' })
@@ -24,5 +26,7 @@ if (result.status === 0) {
 } else {
   const reason = (result.stderr || result.stdout || '').split('\n').find((l) => l.trim()) ?? 'unknown error'
   console.warn(`unclip: could not download the Electron binary (${reason.trim()}).`)
-  console.warn('unclip: the CLI (`npx unclip`) and the tests work without it; run `npm run electron:fetch` when online to get the desktop app.')
+  console.warn(
+    'unclip: the CLI (`npx unclip`) and the tests work without it; run `npm run electron:fetch` when online to get the desktop app.'
+  )
 }

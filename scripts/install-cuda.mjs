@@ -7,5 +7,9 @@ import path from 'node:path'
 const require = createRequire(import.meta.url)
 const ortDir = path.dirname(require.resolve('onnxruntime-node/package.json'))
 const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: process.env.ONNXRUNTIME_NODE_INSTALL ?? 'cuda12' }
-const result = spawnSync(process.execPath, [path.join(ortDir, 'script', 'install.js')], { stdio: 'inherit', env, cwd: ortDir })
+const result = spawnSync(process.execPath, [path.join(ortDir, 'script', 'install.js')], {
+  stdio: 'inherit',
+  env,
+  cwd: ortDir
+})
 process.exit(result.status ?? 1)

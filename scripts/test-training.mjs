@@ -10,5 +10,7 @@ if (probe.status !== 0) {
   console.log(`training tests skipped: ${python} lacks torch/onnx/opencv/scikit-image/pytest (see training/README.md).`)
   process.exit(strict ? 1 : 0)
 }
-const result = spawnSync(python, ['-m', 'pytest', 'training/tests', '-q', '-p', 'no:cacheprovider'], { stdio: 'inherit' })
+const result = spawnSync(python, ['-m', 'pytest', 'training/tests', '-q', '-p', 'no:cacheprovider'], {
+  stdio: 'inherit'
+})
 process.exit(result.status ?? 1)

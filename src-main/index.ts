@@ -16,7 +16,10 @@ import { CONTENT_SECURITY_POLICY, devContentSecurityPolicy, hardenSession, harde
 import { openSettingsStore } from './settings'
 import { createMainWindow } from './window'
 
-const IMAGE_FILTER = { name: 'Images', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'avif', 'heic', 'heif'] }
+const IMAGE_FILTER = {
+  name: 'Images',
+  extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'avif', 'heic', 'heif']
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
@@ -56,18 +59,26 @@ async function main(): Promise<void> {
   const settings = await openSettingsStore(paths.settingsFile)
   const stored = settings.get()
   // Folders the user chose in earlier sessions (only user-chosen paths are ever stored).
-  for (const folder of [stored.lastFolder, stored.export.outDir, ...stored.recentFolders]) if (folder) guard.grant(folder, 'tree')
+  for (const folder of [stored.lastFolder, stored.export.outDir, ...stored.recentFolders])
+    if (folder) guard.grant(folder, 'tree')
 
   const host = createUtilityEngineHost(
     paths.engineWorker,
-    { modelsDir: paths.modelsDir, model: paths.model, provider: stored.provider === 'auto' ? undefined : stored.provider, stripWorker: paths.stripWorker },
+    {
+      modelsDir: paths.modelsDir,
+      model: paths.model,
+      provider: stored.provider === 'auto' ? undefined : stored.provider,
+      stripWorker: paths.stripWorker
+    },
     (workerPath, args) => utilityProcess.fork(workerPath, args, { serviceName: 'Unclip engine', stdio: 'inherit' })
   )
 
   const dialogs: Dialogs = {
     async openFiles() {
       const options = { properties: ['openFile', 'multiSelections'] as const, filters: [IMAGE_FILTER] }
-      const picked = window ? await dialog.showOpenDialog(window, { ...options, properties: [...options.properties] }) : undefined
+      const picked = window
+        ? await dialog.showOpenDialog(window, { ...options, properties: [...options.properties] })
+        : undefined
       return picked && !picked.canceled ? picked.filePaths : []
     },
     async openFolder() {
@@ -93,18 +104,26 @@ async function main(): Promise<void> {
   })
   registerGateway(handlers, target)
 
-  const policy =
-    paths.renderer.kind === 'url' ? devContentSecurityPolicy(paths.renderer.url) : CONTENT_SECURITY_POLICY
+  const policy = paths.renderer.kind === 'url' ? devContentSecurityPolicy(paths.renderer.url) : CONTENT_SECURITY_POLICY
   hardenSession(session.defaultSession, policy)
   app.on('web-contents-created', (_event, contents) =>
-    hardenWebContents(contents, () => appUrl, (url) => void shell.openExternal(url))
+    hardenWebContents(
+      contents,
+      () => appUrl,
+      (url) => void shell.openExternal(url)
+    )
   )
   installMenu((command: MenuCommand) => emit('menu:command', { command }))
 
   const open = (): void => {
-    window = createMainWindow(paths.preload, settings.get().windowBounds, paths.isPackaged ? undefined : paths.icon, (bounds) => {
-      void settings.set({ windowBounds: bounds })
-    })
+    window = createMainWindow(
+      paths.preload,
+      settings.get().windowBounds,
+      paths.isPackaged ? undefined : paths.icon,
+      (bounds) => {
+        void settings.set({ windowBounds: bounds })
+      }
+    )
     window.on('closed', () => {
       window = undefined
     })

@@ -10,7 +10,10 @@ import type { MenuCommand } from '../src-preload/contract'
  * @param send - delivers a command to the window
  * @param platform - `process.platform`; macOS gets the app menu
  */
-export function menuTemplate(send: (command: MenuCommand) => void, platform: NodeJS.Platform): MenuItemConstructorOptions[] {
+export function menuTemplate(
+  send: (command: MenuCommand) => void,
+  platform: NodeJS.Platform
+): MenuItemConstructorOptions[] {
   const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
     label,
     ...(accelerator ? { accelerator } : {}),

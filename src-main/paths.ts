@@ -37,12 +37,17 @@ export function appPaths(): AppPaths {
   const isPackaged = app.isPackaged
   const devServer = process.env['ELECTRON_RENDERER_URL']
   return {
-    modelsDir: process.env['UNCLIP_MODELS_DIR'] || (isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'models')),
+    modelsDir:
+      process.env['UNCLIP_MODELS_DIR'] ||
+      (isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'models')),
     model: process.env['UNCLIP_MODEL'] || undefined,
     preload: join(mainDir, '../preload/index.cjs'),
     engineWorker: join(mainDir, 'engine-worker.js'),
     // Worker threads start from a plain file: electron-builder unpacks it (and its chunks) beside the asar.
-    stripWorker: join(isPackaged ? mainDir.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1') : mainDir, 'strip-worker.js'),
+    stripWorker: join(
+      isPackaged ? mainDir.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1') : mainDir,
+      'strip-worker.js'
+    ),
     renderer:
       !isPackaged && devServer
         ? { kind: 'url', url: devServer }

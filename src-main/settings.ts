@@ -107,7 +107,6 @@ export function mergeSettings(current: Settings, patch: unknown, name = 'setting
   return next
 }
 
-
 /**
  * Reads settings from stored JSON, keeping each valid field and defaulting the rest.
  * @param text - the file's contents, or undefined when there is no file

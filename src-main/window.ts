@@ -12,7 +12,11 @@ const DEFAULT_SIZE = { width: 1280, height: 820 }
  * @param preload - absolute path of the CommonJS preload
  * @param bounds - restored bounds, or null for the default size
  */
-export function mainWindowOptions(preload: string, bounds: WindowBounds | null, icon?: string): BrowserWindowConstructorOptions {
+export function mainWindowOptions(
+  preload: string,
+  bounds: WindowBounds | null,
+  icon?: string
+): BrowserWindowConstructorOptions {
   return {
     ...(bounds ? { x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height } : DEFAULT_SIZE),
     minWidth: 720,

@@ -34,7 +34,10 @@ export function createApi(transport: Transport, options: ApiOptions): Api {
       (answer) => answer as Result<ResponseOf<C>>,
       (error: unknown) => ({
         ok: false as const,
-        error: { code: 'INTERNAL' as const, message: `IPC failed on ${channel}: ${error instanceof Error ? error.message : String(error)}` }
+        error: {
+          code: 'INTERNAL' as const,
+          message: `IPC failed on ${channel}: ${error instanceof Error ? error.message : String(error)}`
+        }
       })
     )
 

@@ -37,16 +37,21 @@ export interface BrowserAppOptions {
  * The built renderer in headless Chromium, with `window.unclip` wired to the shell's real IPC
  * handlers over the real in-process engine. Only the native dialogs are scripted.
  */
-export async function launchBrowserApp(
-  options: BrowserAppOptions
-): Promise<AppDriver & BrowserExtras> {
-  const answers: Record<keyof Dialogs, (string | string[])[]> = { openFiles: [], openFolder: [], chooseOutputFolder: [] }
+export async function launchBrowserApp(options: BrowserAppOptions): Promise<AppDriver & BrowserExtras> {
+  const answers: Record<keyof Dialogs, (string | string[])[]> = {
+    openFiles: [],
+    openFolder: [],
+    chooseOutputFolder: []
+  }
   const shown: string[] = []
   const next = <T>(kind: keyof Dialogs, none: T): T => (answers[kind].shift() as T | undefined) ?? none
 
   const host = createInProcessEngineHost({ modelsDir: options.modelsDir, model: options.model })
   const server = await serveStatic(options.rendererDir)
-  const browser = await chromium.launch({ executablePath: options.chromiumPath ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const browser = await chromium.launch({
+    executablePath: options.chromiumPath ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS
+  })
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 })
 
   // Events go out in order, and a command's answer waits for the events it caused, as with IPC.
@@ -55,7 +60,10 @@ export async function launchBrowserApp(
     const wire = encodeWire(payload)
     events = events
       .then(() =>
-        page.evaluate(([c, p]) => (globalThis as unknown as { __unclipEmit(c: string, p: unknown): void }).__unclipEmit(c, p), [event, wire] as const)
+        page.evaluate(
+          ([c, p]) => (globalThis as unknown as { __unclipEmit(c: string, p: unknown): void }).__unclipEmit(c, p),
+          [event, wire] as const
+        )
       )
       .catch(() => undefined)
   }

@@ -46,7 +46,11 @@ export async function launchElectronApp(options: ElectronAppOptions): Promise<Ap
       const opts = (args.length > 1 ? args[1] : args[0]) as { properties?: string[] }
       const props = opts.properties ?? []
       // The walk queues exactly one answer before each dialog, so the non-empty queue is the one.
-      const kind = !props.includes('openDirectory') ? 'openFiles' : g.__answers.openFolder.length > 0 ? 'openFolder' : 'chooseOutputFolder'
+      const kind = !props.includes('openDirectory')
+        ? 'openFiles'
+        : g.__answers.openFolder.length > 0
+          ? 'openFolder'
+          : 'chooseOutputFolder'
       const answer = g.__answers[kind].shift()
       if (answer === undefined) return { canceled: true, filePaths: [] }
       return { canceled: false, filePaths: Array.isArray(answer) ? answer : [answer] }

@@ -28,7 +28,10 @@ export async function createPhotoFolder(folder: string, count: number): Promise<
   }
   const corrupt = join(folder, '0-corrupt.jpg')
   // A JPEG start-of-image marker followed by junk: sniffed as JPEG, fails to decode.
-  await writeFile(corrupt, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('not really a photo'.repeat(20))]))
+  await writeFile(
+    corrupt,
+    Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('not really a photo'.repeat(20))])
+  )
   return { folder, photos, corrupt }
 }
 

@@ -52,7 +52,8 @@ export async function readPreviewPixels(page: Page): Promise<CanvasPixels> {
   const bottomUp = Buffer.from(read.base64, 'base64')
   const rgba = new Uint8Array(bottomUp.length)
   const row = read.width * 4
-  for (let y = 0; y < read.height; y++) rgba.set(bottomUp.subarray((read.height - 1 - y) * row, (read.height - y) * row), y * row)
+  for (let y = 0; y < read.height; y++)
+    rgba.set(bottomUp.subarray((read.height - 1 - y) * row, (read.height - y) * row), y * row)
   return { width: read.width, height: read.height, rgba, view: JSON.parse(read.view) as View }
 }
 
@@ -85,7 +86,10 @@ export function meanLevel(rgb: Uint8Array): number {
 }
 
 /** Largest per-channel difference between a preview drawn at 100% and an image of the same size. */
-export function previewDifference(preview: CanvasPixels, image: { width: number; height: number; rgb: Uint8Array }): number {
+export function previewDifference(
+  preview: CanvasPixels,
+  image: { width: number; height: number; rgb: Uint8Array }
+): number {
   let worst = 0
   for (let y = 0; y < image.height; y++) {
     for (let x = 0; x < image.width; x++) {

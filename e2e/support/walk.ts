@@ -220,6 +220,8 @@ export async function batchAndCancel(app: AppDriver, o: WalkOptions): Promise<vo
 
 /** Commands other than settings the page has sent; the Chromium bridge records them, Electron does not. */
 async function engineCommands(page: Page): Promise<string[]> {
-  const sent = await page.evaluate(() => (globalThis as unknown as { __unclipInvoked?: string[] }).__unclipInvoked ?? [])
+  const sent = await page.evaluate(
+    () => (globalThis as unknown as { __unclipInvoked?: string[] }).__unclipInvoked ?? []
+  )
   return sent.filter((channel) => !channel.startsWith('settings:'))
 }

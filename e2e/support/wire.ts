@@ -4,8 +4,7 @@
  * and dependency-free: it is bundled into the page as well as imported by the test.
  */
 
-const TYPED = ['Float32Array', 'Uint8Array', 'Uint16Array'] as const
-type TypedName = (typeof TYPED)[number]
+type TypedName = 'Float32Array' | 'Uint8Array' | 'Uint16Array'
 type Typed = Float32Array | Uint8Array | Uint16Array
 
 interface EncodedTyped {
@@ -29,7 +28,8 @@ export function decodeWire(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(decodeWire)
   if (value && typeof value === 'object') {
     const maybe = value as Partial<EncodedTyped>
-    if (typeof maybe.__typed === 'string' && typeof maybe.base64 === 'string') return fromBytes(maybe.__typed, fromBase64(maybe.base64))
+    if (typeof maybe.__typed === 'string' && typeof maybe.base64 === 'string')
+      return fromBytes(maybe.__typed, fromBase64(maybe.base64))
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decodeWire(v)]))
   }
   return value

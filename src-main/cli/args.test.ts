@@ -33,14 +33,39 @@ describe('parseCommand', () => {
 
   it('reads every convert option, short and long', () => {
     const command = parseCommand([
-      'convert', 'x', '-o', 'out', '--format', 'HDR, png16,EXR,jpg-hdr,jpg', '-m', 'lowlight', '-r', '--overwrite', '--keep-gps',
-      '--ep', 'cuda', '--model', 'm', '--models-dir', 'dir', '--json'
+      'convert',
+      'x',
+      '-o',
+      'out',
+      '--format',
+      'HDR, png16,EXR,jpg-hdr,jpg',
+      '-m',
+      'lowlight',
+      '-r',
+      '--overwrite',
+      '--keep-gps',
+      '--ep',
+      'cuda',
+      '--model',
+      'm',
+      '--models-dir',
+      'dir',
+      '--json'
     ])
     expect(command).toEqual({
       name: 'convert',
       args: {
-        inputs: ['x'], outDir: 'out', formats: ['hdr', 'png16', 'exr', 'jpg-hdr', 'jpg'], mode: 'lowlight', recursive: true,
-        overwrite: true, keepGps: true, json: true, model: 'm', modelsDir: 'dir', provider: 'cuda'
+        inputs: ['x'],
+        outDir: 'out',
+        formats: ['hdr', 'png16', 'exr', 'jpg-hdr', 'jpg'],
+        mode: 'lowlight',
+        recursive: true,
+        overwrite: true,
+        keepGps: true,
+        json: true,
+        model: 'm',
+        modelsDir: 'dir',
+        provider: 'cuda'
       }
     })
   })

@@ -35,11 +35,19 @@ export type Command =
   | { name: 'info'; args: EngineArgs }
 
 // Records, so a value added to the engine's unions fails to compile here until it is listed.
-const FORMATS = Object.keys(
-  { hdr: true, png: true, png16: true, exr: true, jpg: true, 'jpg-hdr': true } satisfies Record<OutputFormat, true>
-) as OutputFormat[]
+const FORMATS = Object.keys({
+  hdr: true,
+  png: true,
+  png16: true,
+  exr: true,
+  jpg: true,
+  'jpg-hdr': true
+} satisfies Record<OutputFormat, true>) as OutputFormat[]
 const MODES = Object.keys({ hdr: true, lowlight: true } satisfies Record<Mode, true>) as Mode[]
-const PROVIDERS = Object.keys({ cuda: true, dml: true, coreml: true, webgpu: true, cpu: true } satisfies Record<ProviderName, true>) as ProviderName[]
+const PROVIDERS = Object.keys({ cuda: true, dml: true, coreml: true, webgpu: true, cpu: true } satisfies Record<
+  ProviderName,
+  true
+>) as ProviderName[]
 
 const ENGINE_OPTIONS = {
   model: { type: 'string' },
@@ -75,7 +83,8 @@ export function parseCommand(argv: string[]): Command {
   if (first === '--version' || first === '-v') return { name: 'version' }
   if (first === 'convert') return parseConvert(rest)
   if (first === 'info') return parseInfo(rest)
-  if (first.startsWith('-')) throw new UsageError(`Unknown option '${first}'; expected a command first (convert or info)`)
+  if (first.startsWith('-'))
+    throw new UsageError(`Unknown option '${first}'; expected a command first (convert or info)`)
   throw new UsageError(`Unknown command '${first}'; expected convert or info`)
 }
 

@@ -13,7 +13,10 @@ import type { CliIo } from './io'
  * @param io - output streams (the process's own by default)
  * @returns the exit status: 0 success, 1 failure, 2 usage error, 130 interrupted
  */
-export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr }
+): Promise<number> {
   let command: Command
   try {
     command = parseCommand(argv)
@@ -27,7 +30,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   } catch (thrown) {
     const error = toUnclipError(thrown)
     io.stderr.write(`unclip: ${error.message}\n`)
-    if (command.name === 'convert' && command.args.json) io.stdout.write(`${JSON.stringify({ type: 'error', ...error.toJSON() })}\n`)
+    if (command.name === 'convert' && command.args.json)
+      io.stdout.write(`${JSON.stringify({ type: 'error', ...error.toJSON() })}\n`)
     if (error.code === 'CANCELLED') return EXIT_INTERRUPTED
     return error.code === 'INVALID_ARGUMENT' ? EXIT_USAGE : EXIT_FAILED
   }
@@ -50,6 +54,8 @@ async function run(command: Command, io: CliIo): Promise<number> {
 }
 
 function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
   return manifest.version
 }

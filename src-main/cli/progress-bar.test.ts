@@ -3,7 +3,12 @@ import { overallFraction, renderBar } from './progress-bar'
 import type { ProgressEvent } from '../engine/types'
 
 const event = (over: Partial<ProgressEvent>): ProgressEvent => ({
-  index: 0, total: 4, file: '/photos/IMG_1.jpg', stage: 'inference', fraction: 0.5, ...over
+  index: 0,
+  total: 4,
+  file: '/photos/IMG_1.jpg',
+  stage: 'inference',
+  fraction: 0.5,
+  ...over
 })
 
 describe('progress bar', () => {

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest'
 import { createReporter, summaryLines } from './reporters'
 import type { BatchResult } from '../engine/types'
 
-const result = (over: Partial<BatchResult>): BatchResult => ({ converted: [], failed: [], skipped: [], cancelled: false, ...over })
+const result = (over: Partial<BatchResult>): BatchResult => ({
+  converted: [],
+  failed: [],
+  skipped: [],
+  cancelled: false,
+  ...over
+})
 const converted = { input: '/p/a.jpg', outputs: ['/p/unclip/a.hdr'], timings: {} }
 
 /** A stream standing in for stdout/stderr, remembering what was written. */
@@ -25,11 +31,15 @@ function capture(isTTY: boolean): NodeJS.WriteStream & { text: () => string } {
 describe('summaryLines', () => {
   it('counts, then names each failed and skipped photo with the reason', () => {
     expect(
-      summaryLines(result({
-        converted: [converted],
-        failed: [{ input: '/p/b.jpg', error: { code: 'CORRUPT_IMAGE', message: 'Image is corrupt or truncated: /p/b.jpg' } }],
-        skipped: ['/p/c.jpg']
-      }))
+      summaryLines(
+        result({
+          converted: [converted],
+          failed: [
+            { input: '/p/b.jpg', error: { code: 'CORRUPT_IMAGE', message: 'Image is corrupt or truncated: /p/b.jpg' } }
+          ],
+          skipped: ['/p/c.jpg']
+        })
+      )
     ).toEqual([
       'Converted 1 of 3: 1 failed, 1 skipped.',
       '  failed  /p/b.jpg: Image is corrupt or truncated: /p/b.jpg',
@@ -62,7 +72,8 @@ describe('createReporter', () => {
   it('writes one plain line per stage change when stderr is not a terminal', () => {
     const stderr = capture(false)
     const reporter = createReporter(false, capture(false), stderr)
-    for (const fraction of [0.2, 0.3, 0.4]) reporter.progress({ index: 1, total: 12, file: '/p/b.jpg', stage: 'inference', fraction })
+    for (const fraction of [0.2, 0.3, 0.4])
+      reporter.progress({ index: 1, total: 12, file: '/p/b.jpg', stage: 'inference', fraction })
     reporter.progress({ index: 1, total: 12, file: '/p/b.jpg', stage: 'done', fraction: 1 })
     expect(stderr.text()).toBe('[ 2/12] inference /p/b.jpg\n[ 2/12] done      /p/b.jpg\n')
   })

@@ -10,7 +10,15 @@ import { createEngine, type Engine, type EngineOptions } from '../engine/engine'
 import { UnclipError } from '../engine/errors'
 import type { DecodedImage, Mode } from '../engine/types'
 import { createJobRegistry } from './jobs'
-import { canReplaceOriginal, encodeTiff16, exportTargets, refuseExisting, replaceFile, saveAndReturnPath, writeExports } from './outputs'
+import {
+  canReplaceOriginal,
+  encodeTiff16,
+  exportTargets,
+  refuseExisting,
+  replaceFile,
+  saveAndReturnPath,
+  writeExports
+} from './outputs'
 import { displayImage, predict, toneFor, type Prediction } from './prediction'
 import { clippedFraction, downscale, peak, previewSize } from './preview'
 import type { EngineHost, EngineHostOptions } from './types'
@@ -122,7 +130,12 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     },
 
     async exportImage({ path, formats, tonemap, mode, outDir, overwrite }) {
-      const [planned] = await planBatch([path], { outDir: outDir ?? '', outDirExplicit: outDir !== undefined, recursive: false, formats })
+      const [planned] = await planBatch([path], {
+        outDir: outDir ?? '',
+        outDirExplicit: outDir !== undefined,
+        recursive: false,
+        formats
+      })
       if (!planned) throw new UnclipError('FILE_NOT_FOUND', `${path} does not exist.`)
       const targets = exportTargets(planned.outputBase, formats)
       // Refuse before a (slow) prediction when nothing would be written anyway.
@@ -134,7 +147,10 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
 
     async saveAndReturn({ path, tonemap, mode, confirmReplace }) {
       if (confirmReplace && !canReplaceOriginal(path)) {
-        throw new UnclipError('INVALID_ARGUMENT', `Only TIFF originals can be replaced; ${path} is kept and nothing was written.`)
+        throw new UnclipError(
+          'INVALID_ARGUMENT',
+          `Only TIFF originals can be replaced; ${path} is kept and nothing was written.`
+        )
       }
       const prediction = await predicted(path, mode)
       const output = confirmReplace ? path : saveAndReturnPath(path)

@@ -23,7 +23,8 @@ export async function exists(path: string): Promise<boolean> {
 
 /** @throws {UnclipError} OUTPUT_EXISTS when `target` exists. */
 export async function refuseExisting(target: string): Promise<void> {
-  if (await exists(target)) throw new UnclipError('OUTPUT_EXISTS', `${target} already exists; turn on Overwrite to replace it.`)
+  if (await exists(target))
+    throw new UnclipError('OUTPUT_EXISTS', `${target} already exists; turn on Overwrite to replace it.`)
 }
 
 /** Output paths for one input, as the batch names them. */
@@ -44,7 +45,14 @@ export async function writeExports(
 ): Promise<string[]> {
   if (!options.overwrite) for (const { path } of targets) await refuseExisting(path)
   const { width, height } = prediction.linear
-  const context = { width, height, tonemap: toneFor(prediction, options.tonemap), exif: options.exif, overwrite: options.overwrite, timings: {} }
+  const context = {
+    width,
+    height,
+    tonemap: toneFor(prediction, options.tonemap),
+    exif: options.exif,
+    overwrite: options.overwrite,
+    timings: {}
+  }
   const writers: OutputWriter[] = []
   try {
     for (const { format, path } of targets) {

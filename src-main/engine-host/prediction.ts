@@ -26,7 +26,12 @@ export interface Prediction {
  * @returns The images every consumer picks from.
  * @throws UnclipError `CANCELLED`, and whatever the prediction throws.
  */
-export async function predict(engine: Engine, image: RgbImage, mode: Mode, options: PredictOptions): Promise<Prediction> {
+export async function predict(
+  engine: Engine,
+  image: RgbImage,
+  mode: Mode,
+  options: PredictOptions
+): Promise<Prediction> {
   if (mode === 'hdr') return { mode, linear: await engine.predict(image, options) }
   const { linear, display } = await lowLightImage(engine, image, options)
   return { mode, linear, display }

@@ -5,7 +5,11 @@ import { PREVIEW_MAX_SIDE } from '../../src-preload/contract'
 import type { RgbImage } from '../engine/types'
 
 /** Preview size: long side at most `maxSide`, never upscaled, at least 1×1. */
-export function previewSize(width: number, height: number, maxSide = PREVIEW_MAX_SIDE): { width: number; height: number } {
+export function previewSize(
+  width: number,
+  height: number,
+  maxSide = PREVIEW_MAX_SIDE
+): { width: number; height: number } {
   const scale = Math.min(1, maxSide / Math.max(width, height))
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) }
 }

@@ -7,11 +7,11 @@ import type { ProgressEvent } from '../engine/types'
 import type { EngineHost } from './types'
 
 /** Host methods the worker serves (cancel has its own message; it must not queue behind calls). */
-export type WorkerMethod = 'info' | 'openImage' | 'convertImage' | 'exportImage' | 'saveAndReturn' | 'startBatch' | 'configure' | 'dispose'
+export type WorkerMethod =
+  'info' | 'openImage' | 'convertImage' | 'exportImage' | 'saveAndReturn' | 'startBatch' | 'configure' | 'dispose'
 
 export type ToWorker =
-  | { kind: 'call'; id: number; method: WorkerMethod; args: unknown[] }
-  | { kind: 'cancel'; jobId: string }
+  { kind: 'call'; id: number; method: WorkerMethod; args: unknown[] } | { kind: 'cancel'; jobId: string }
 
 export type FromWorker =
   | { kind: 'result'; id: number; ok: true; value: unknown }
@@ -35,7 +35,9 @@ export function dispatch(
       return host.openImage(args[0] as string)
     case 'convertImage': {
       const jobId = args[0] as string
-      return host.convertImage(jobId, args[1] as Parameters<EngineHost['convertImage']>[1], (event) => progress(jobId, event))
+      return host.convertImage(jobId, args[1] as Parameters<EngineHost['convertImage']>[1], (event) =>
+        progress(jobId, event)
+      )
     }
     case 'exportImage':
       return host.exportImage(args[0] as Parameters<EngineHost['exportImage']>[0])
@@ -43,7 +45,9 @@ export function dispatch(
       return host.saveAndReturn(args[0] as Parameters<EngineHost['saveAndReturn']>[0])
     case 'startBatch': {
       const jobId = args[0] as string
-      return host.startBatch(jobId, args[1] as Parameters<EngineHost['startBatch']>[1], (event) => progress(jobId, event))
+      return host.startBatch(jobId, args[1] as Parameters<EngineHost['startBatch']>[1], (event) =>
+        progress(jobId, event)
+      )
     }
     case 'configure':
       host.configure(args[0] as Parameters<EngineHost['configure']>[0])

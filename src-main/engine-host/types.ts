@@ -37,7 +37,11 @@ export interface EngineHost {
   /** Decodes `path` and returns its display preview; the image becomes the current one. */
   openImage(path: string): Promise<OpenedImage>
   /** Runs the model on an opened image, keeping its HDR for export. */
-  convertImage(jobId: string, request: { path: string; mode: Mode }, onProgress: ProgressListener): Promise<ConvertedImage>
+  convertImage(
+    jobId: string,
+    request: { path: string; mode: Mode },
+    onProgress: ProgressListener
+  ): Promise<ConvertedImage>
   /** Writes outputs from the kept HDR (recomputing it if it was evicted). */
   exportImage(request: ExportRequest): Promise<ResponseOf<'export:write'>>
   /** Writes the 16-bit tone-mapped TIFF for editor round trips. */

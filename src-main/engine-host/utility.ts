@@ -83,7 +83,8 @@ export function createUtilityEngineHost(workerPath: string, options: EngineHostO
   }
 
   const job = <T>(jobId: string, onProgress: ProgressListener, run: () => Promise<T>): Promise<T> => {
-    if (listeners.has(jobId)) return Promise.reject(new ShellError('JOB_EXISTS', `A job with id "${jobId}" is already running.`))
+    if (listeners.has(jobId))
+      return Promise.reject(new ShellError('JOB_EXISTS', `A job with id "${jobId}" is already running.`))
     listeners.set(jobId, onProgress)
     return run().finally(() => listeners.delete(jobId))
   }

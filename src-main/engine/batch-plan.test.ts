@@ -42,7 +42,7 @@ describe('planBatch', () => {
     )
   })
 
-  it('puts a single file\'s outputs in unclip/ beside it, and takes any file given explicitly', async () => {
+  it("puts a single file's outputs in unclip/ beside it, and takes any file given explicitly", async () => {
     await touch('one.jpg', 'odd.txt')
     expect(await planBatch([join(dir, 'one.jpg'), join(dir, 'odd.txt')], defaults)).toEqual([
       { input: join(dir, 'one.jpg'), outputBase: join(dir, 'unclip', 'one') },
@@ -93,13 +93,27 @@ describe('planBatch', () => {
     await touch('a-ultrahdr.png', 'a.jpg', 'c.png')
     const out = join(dir, 'out')
     const formats: PlanOptions['formats'] = ['exr', 'jpg', 'jpg-hdr']
-    expect(await planBatch([join(dir, 'a-ultrahdr.png'), join(dir, 'a.jpg')], { outDir: out, outDirExplicit: true, recursive: false, formats })).toEqual([
+    expect(
+      await planBatch([join(dir, 'a-ultrahdr.png'), join(dir, 'a.jpg')], {
+        outDir: out,
+        outDirExplicit: true,
+        recursive: false,
+        formats
+      })
+    ).toEqual([
       { input: join(dir, 'a-ultrahdr.png'), outputBase: join(out, 'a-ultrahdr') },
       // a-ultrahdr.jpg is already a-ultrahdr.png's plain JPEG.
       { input: join(dir, 'a.jpg'), outputBase: join(out, 'a-2') }
     ])
     // Exported into its own folder, a.jpg's JPEG would replace a.jpg itself.
-    expect(await planBatch([join(dir, 'a.jpg'), join(dir, 'c.png')], { outDir: dir, outDirExplicit: true, recursive: false, formats })).toEqual([
+    expect(
+      await planBatch([join(dir, 'a.jpg'), join(dir, 'c.png')], {
+        outDir: dir,
+        outDirExplicit: true,
+        recursive: false,
+        formats
+      })
+    ).toEqual([
       { input: join(dir, 'a.jpg'), outputBase: join(dir, 'a-2') },
       { input: join(dir, 'c.png'), outputBase: join(dir, 'c') }
     ])
@@ -129,11 +143,23 @@ describe('planBatch', () => {
   it('refuses nonsense options with INVALID_ARGUMENT', async () => {
     const cases: [string[], PlanOptions, string][] = [
       [[], defaults, 'Expected at least one input file or folder but received none'],
-      [[dir], { ...defaults, formats: [] }, 'Expected at least one output format (hdr, png, png16, exr, jpg, jpg-hdr) but received none'],
-      [[dir], { ...defaults, formats: ['gif' as never] }, 'Unknown output format "gif"; expected one of hdr, png, png16, exr, jpg, jpg-hdr'],
+      [
+        [dir],
+        { ...defaults, formats: [] },
+        'Expected at least one output format (hdr, png, png16, exr, jpg, jpg-hdr) but received none'
+      ],
+      [
+        [dir],
+        { ...defaults, formats: ['gif' as never] },
+        'Unknown output format "gif"; expected one of hdr, png, png16, exr, jpg, jpg-hdr'
+      ],
       [[dir], { ...defaults, formats: ['png', 'png'] }, 'Output format listed twice: png,png'],
       [[dir], { ...defaults, recursive: 'yes' as never }, 'Expected boolean for recursive but received string'],
-      [[dir], { ...defaults, outDir: 'relative/out', outDirExplicit: true }, 'Expected an absolute output folder but received "relative/out"']
+      [
+        [dir],
+        { ...defaults, outDir: 'relative/out', outDirExplicit: true },
+        'Expected an absolute output folder but received "relative/out"'
+      ]
     ]
     for (const [inputs, options, message] of cases) {
       const error = await planError(inputs, options)

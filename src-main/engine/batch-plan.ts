@@ -21,9 +21,14 @@ export const SUPPORTED_EXTENSIONS: ReadonlySet<string> = new Set([
 export const DEFAULT_OUT_DIR_NAME = 'unclip'
 
 // A Record so that a format added to OutputFormat fails to compile here until it is listed.
-const KNOWN_FORMATS = Object.keys(
-  { hdr: true, png: true, png16: true, exr: true, jpg: true, 'jpg-hdr': true } satisfies Record<OutputFormat, true>
-) as OutputFormat[]
+const KNOWN_FORMATS = Object.keys({
+  hdr: true,
+  png: true,
+  png16: true,
+  exr: true,
+  jpg: true,
+  'jpg-hdr': true
+} satisfies Record<OutputFormat, true>) as OutputFormat[]
 const FORMAT_LIST = KNOWN_FORMATS.join(', ')
 
 /** One file of a batch and where its outputs go (`outputPathFor(outputBase, format)`). */
@@ -53,7 +58,10 @@ export function validatePlanOptions(options: PlanOptions): void {
   }
   for (const format of options.formats) {
     if (!KNOWN_FORMATS.includes(format)) {
-      throw new UnclipError('INVALID_ARGUMENT', `Unknown output format "${String(format)}"; expected one of ${FORMAT_LIST}`)
+      throw new UnclipError(
+        'INVALID_ARGUMENT',
+        `Unknown output format "${String(format)}"; expected one of ${FORMAT_LIST}`
+      )
     }
   }
   if (new Set(options.formats).size !== options.formats.length) {
@@ -63,7 +71,10 @@ export function validatePlanOptions(options: PlanOptions): void {
     throw new UnclipError('INVALID_ARGUMENT', `Expected boolean for recursive but received ${typeof options.recursive}`)
   }
   if (options.outDirExplicit && (typeof options.outDir !== 'string' || !isAbsolute(options.outDir))) {
-    throw new UnclipError('INVALID_ARGUMENT', `Expected an absolute output folder but received "${String(options.outDir)}"`)
+    throw new UnclipError(
+      'INVALID_ARGUMENT',
+      `Expected an absolute output folder but received "${String(options.outDir)}"`
+    )
   }
 }
 
@@ -125,7 +136,13 @@ async function statRoot(input: string, options: PlanOptions): Promise<Root> {
   return { path, kind, outRoot: options.outDirExplicit ? resolve(options.outDir) : defaultRoot }
 }
 
-async function walk(folder: string, outDir: string, recursive: boolean, skip: Set<string>, into: PlannedFile[]): Promise<void> {
+async function walk(
+  folder: string,
+  outDir: string,
+  recursive: boolean,
+  skip: Set<string>,
+  into: PlannedFile[]
+): Promise<void> {
   const entries = await readdir(folder, { withFileTypes: true })
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   const subfolders: string[] = []

@@ -87,7 +87,11 @@ describe('convertBatch', () => {
     await photo('in/top.jpg')
     await photo('in/trip/day1/deep.jpg')
     const out = join(dir, 'out')
-    const result = await convertBatch(engine, [join(dir, 'in')], options({ outDir: out, outDirExplicit: true, recursive: true, formats: ['hdr'] }))
+    const result = await convertBatch(
+      engine,
+      [join(dir, 'in')],
+      options({ outDir: out, outDirExplicit: true, recursive: true, formats: ['hdr'] })
+    )
     expect(result.converted).toHaveLength(2)
     expect(await listFiles(out)).toEqual(['top.hdr', join('trip', 'day1', 'deep.hdr')])
   })
@@ -131,7 +135,10 @@ describe('convertBatch', () => {
 
     expect(result.converted.map((c) => c.input)).toEqual([join(dir, 'a.jpg'), join(dir, 'd.jpg')])
     expect(result.failed).toEqual([
-      { input: garbage, error: { code: 'NOT_AN_IMAGE', message: `Not an image, or a format Unclip cannot read: ${garbage}` } },
+      {
+        input: garbage,
+        error: { code: 'NOT_AN_IMAGE', message: `Not an image, or a format Unclip cannot read: ${garbage}` }
+      },
       { input: truncated, error: { code: 'CORRUPT_IMAGE', message: `Image is corrupt or truncated: ${truncated}` } }
     ])
     expect(await listFiles(join(dir, 'unclip'))).toEqual(['a.hdr', 'a.png', 'd.hdr', 'd.png'])
@@ -143,15 +150,19 @@ describe('convertBatch', () => {
     await photo('c.jpg', 64, 48)
     const controller = new AbortController()
     let abortedAt = 0
-    const result = await convertBatch(engine, [dir], options({
-      signal: controller.signal,
-      onProgress: (e) => {
-        if (e.index === 1 && e.stage === 'upsample' && abortedAt === 0) {
-          abortedAt = performance.now()
-          controller.abort()
+    const result = await convertBatch(
+      engine,
+      [dir],
+      options({
+        signal: controller.signal,
+        onProgress: (e) => {
+          if (e.index === 1 && e.stage === 'upsample' && abortedAt === 0) {
+            abortedAt = performance.now()
+            controller.abort()
+          }
         }
-      }
-    }))
+      })
+    )
     const latency = performance.now() - abortedAt
 
     expect(abortedAt).toBeGreaterThan(0)
@@ -177,7 +188,10 @@ describe('convertBatch', () => {
     const out = join(dir, 'blocker', 'out')
     const result = await convertBatch(engine, [input], options({ outDir: out, outDirExplicit: true }))
     expect(result.failed).toEqual([
-      { input, error: { code: 'OUTPUT_NOT_WRITABLE', message: `Cannot write to ${out}: a file is in the way of the folder` } }
+      {
+        input,
+        error: { code: 'OUTPUT_NOT_WRITABLE', message: `Cannot write to ${out}: a file is in the way of the folder` }
+      }
     ])
   })
 
@@ -190,7 +204,10 @@ describe('convertBatch', () => {
     expect([mode.code, mode.message]).toEqual(['INVALID_ARGUMENT', 'Unknown mode "night"; expected hdr or lowlight'])
 
     const overwrite = await batchError(convertBatch(engine, [dir], options({ overwrite: 1 as never })))
-    expect([overwrite.code, overwrite.message]).toEqual(['INVALID_ARGUMENT', 'Expected boolean for overwrite but received number'])
+    expect([overwrite.code, overwrite.message]).toEqual([
+      'INVALID_ARGUMENT',
+      'Expected boolean for overwrite but received number'
+    ])
   })
 })
 
@@ -199,10 +216,13 @@ describe('convertBatch in low-light mode', () => {
     const raw = Buffer.alloc(40 * 30 * 3, 0)
     for (let i = 0; i < raw.length; i++) raw[i] = 8 + ((i / 3) % 40)
     const input = join(dir, 'night.png')
-    await sharp(raw, { raw: { width: 40, height: 30, channels: 3 } }).png().toFile(input)
+    await sharp(raw, { raw: { width: 40, height: 30, channels: 3 } })
+      .png()
+      .toFile(input)
     const result = await convertBatch(engine, [dir], options({ mode: 'lowlight', formats: ['png'] }))
     expect([result.converted.length, result.failed]).toEqual([1, []])
-    const mean = async (file: string): Promise<number> => (await sharp(file).stats()).channels.slice(0, 3).reduce((a, c) => a + c.mean, 0) / 3
+    const mean = async (file: string): Promise<number> =>
+      (await sharp(file).stats()).channels.slice(0, 3).reduce((a, c) => a + c.mean, 0) / 3
     expect(await mean(join(dir, 'unclip', 'night.png'))).toBeGreaterThan(2 * (await mean(input)))
   })
 })
@@ -229,7 +249,11 @@ describe('convertBatch on a full disk', () => {
       return
     }
     try {
-      const result = await convertBatch(engine, [input, small], options({ outDir: out, outDirExplicit: true, formats: ['hdr'] }))
+      const result = await convertBatch(
+        engine,
+        [input, small],
+        options({ outDir: out, outDirExplicit: true, formats: ['hdr'] })
+      )
       expect(result.failed).toEqual([
         { input, error: { code: 'DISK_FULL', message: `Disk full while writing ${join(out, 'big.hdr')}` } }
       ])

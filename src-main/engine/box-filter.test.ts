@@ -22,7 +22,13 @@ function naiveBoxMean(src: Float32Array, width: number, height: number, r: numbe
 
 describe('boxMean', () => {
   it('matches the windowed mean, windows cut at the borders, for any radius and shape', () => {
-    for (const [width, height, r] of [[7, 5, 1], [7, 5, 4], [1, 9, 2], [13, 1, 0], [6, 6, 10]]) {
+    for (const [width, height, r] of [
+      [7, 5, 1],
+      [7, 5, 4],
+      [1, 9, 2],
+      [13, 1, 0],
+      [6, 6, 10]
+    ]) {
       const src = Float32Array.from({ length: width * height }, (_, i) => Math.sin(i * 1.7) * 3 + (i % 5))
       const out = boxMean(src, width, height, r, new Float32Array(width * height), new Float32Array(width * height))
       naiveBoxMean(src, width, height, r).forEach((expected, i) => expect(out[i]).toBeCloseTo(expected, 5))

@@ -14,7 +14,14 @@
  * @param scratch `width·height` floats of working space; neither `src` nor `out`.
  * @returns `out`.
  */
-export function boxMean(src: Float32Array, width: number, height: number, r: number, out: Float32Array, scratch: Float32Array): Float32Array {
+export function boxMean(
+  src: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+  out: Float32Array,
+  scratch: Float32Array
+): Float32Array {
   // 1 / (pixels the window covers) along each axis; only the 2r border entries differ from 1/(2r+1).
   const inverseX = inverseCounts(width, r)
   for (let y = 0; y < height; y++) {
@@ -29,7 +36,8 @@ export function boxMean(src: Float32Array, width: number, height: number, r: num
   }
   const inverseY = inverseCounts(height, r)
   const columns = new Float64Array(width)
-  for (let y = 0; y <= Math.min(r, height - 1); y++) for (let x = 0; x < width; x++) columns[x] += scratch[y * width + x]
+  for (let y = 0; y <= Math.min(r, height - 1); y++)
+    for (let x = 0; x < width; x++) columns[x] += scratch[y * width + x]
   for (let y = 0; y < height; y++) {
     const inverse = inverseY[y]
     const row = y * width

@@ -48,14 +48,30 @@ beforeAll(async () => {
   await imagePipeline(60, 40, (x, y) => (x < 0.25 && y < 0.35 ? [1, 1, 1] : [0.1 + 0.6 * x, 0.1 + 0.5 * y, 0.3]))
     .withExif({
       IFD0: { Make: 'Acme', Model: 'Cam 1', Artist: 'Jo Photographer', DateTime: '2024:05:06 07:08:09' },
-      IFD2: { ExposureTime: '1/250', FNumber: '28/10', ISOSpeedRatings: '200', DateTimeOriginal: '2024:05:06 07:08:09', LensModel: 'Acme 35mm', FocalLength: '35/1' },
-      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2964/100', GPSLongitudeRef: 'W', GPSLongitude: '2/1 17/1 4000/100' }
+      IFD2: {
+        ExposureTime: '1/250',
+        FNumber: '28/10',
+        ISOSpeedRatings: '200',
+        DateTimeOriginal: '2024:05:06 07:08:09',
+        LensModel: 'Acme 35mm',
+        FocalLength: '35/1'
+      },
+      IFD3: {
+        GPSLatitudeRef: 'N',
+        GPSLatitude: '48/1 51/1 2964/100',
+        GPSLongitudeRef: 'W',
+        GPSLongitude: '2/1 17/1 4000/100'
+      }
     })
     .withMetadata({ orientation: 6 })
     .jpeg({ quality: 95 })
     .toFile(photo)
   const rotated = await sharp(photo).rotate().raw().toBuffer({ resolveWithObject: true })
-  upright = { width: rotated.info.width, height: rotated.info.height, data: Float32Array.from(rotated.data, (v) => srgbDecode(v / 255)) }
+  upright = {
+    width: rotated.info.width,
+    height: rotated.info.height,
+    data: Float32Array.from(rotated.data, (v) => srgbDecode(v / 255))
+  }
 
   const options = (dir: string, extra: Partial<ConvertFileOptions> = {}): ConvertFileOptions => ({
     outDir: dir,
@@ -85,7 +101,13 @@ function rgbeVsHalfTolerance(reference: Float32Array, i: number): number {
 
 describe('convertFile with exr, jpg and jpg-hdr', () => {
   it('names and writes every format, the Ultra HDR JPEG apart from the plain one', () => {
-    expect(plain.outputs.map((o) => path.basename(o))).toEqual(['photo.hdr', 'photo.exr', 'photo.jpg', 'photo-ultrahdr.jpg', 'photo.png'])
+    expect(plain.outputs.map((o) => path.basename(o))).toEqual([
+      'photo.hdr',
+      'photo.exr',
+      'photo.jpg',
+      'photo-ultrahdr.jpg',
+      'photo.png'
+    ])
     for (const stage of ['exrEncode', 'jpegEncode'] as const) expect(plain.timings[stage]).toBeGreaterThan(0)
     expect([hdr.width, hdr.height]).toEqual([W, H])
   })
@@ -111,71 +133,84 @@ describe('convertFile with exr, jpg and jpg-hdr', () => {
     // JPEG q95 plus the .hdr's own RGBE rounding.
     expect(diffs[Math.floor(diffs.length * 0.95)]).toBeLessThanOrEqual(4)
     const ultra = readFileSync(file(plain, '-ultrahdr.jpg'))
-    const base = await sharp(ultra.subarray(0, (await decodeGainMapJpeg(ultra)).entries[0].size)).raw().toBuffer()
+    const base = await sharp(ultra.subarray(0, (await decodeGainMapJpeg(ultra)).entries[0].size))
+      .raw()
+      .toBuffer()
     expect(base.equals(jpg)).toBe(true)
   })
 
   const cv2Missing = pythonSkipReason(['cv2', 'numpy'])
-  it.skipIf(cv2Missing !== null)(`EXR read by OpenCV matches the .hdr to RGBE/half precision${cv2Missing ? ` (skipped: ${cv2Missing})` : ''}`, () => {
-    const out = runPython(
-      'import sys, numpy as np, cv2\n' +
-        'img = cv2.imread(sys.argv[1], cv2.IMREAD_UNCHANGED)\n' +
-        'assert img is not None, "cv2 could not read the file"\n' +
-        'sys.stdout.write(np.ascontiguousarray(img[:, :, ::-1], np.float32).tobytes().hex())',
-      { args: [file(plain, '.exr')], env: { OPENCV_IO_ENABLE_OPENEXR: '1' } }
-    )
-    const exr = new Float32Array(Buffer.from(out, 'hex').buffer)
-    expect(exr.length).toBe(W * H * 3)
-    let worst = 0
-    for (let i = 0; i < exr.length; i++) {
-      // Every EXR value is a half.
-      expect(halfToFloat(floatToHalf(exr[i]))).toBe(exr[i])
-      worst = Math.max(worst, Math.abs(exr[i] - hdr.data[i]) / rgbeVsHalfTolerance(hdr.data, i))
+  it.skipIf(cv2Missing !== null)(
+    `EXR read by OpenCV matches the .hdr to RGBE/half precision${cv2Missing ? ` (skipped: ${cv2Missing})` : ''}`,
+    () => {
+      const out = runPython(
+        'import sys, numpy as np, cv2\n' +
+          'img = cv2.imread(sys.argv[1], cv2.IMREAD_UNCHANGED)\n' +
+          'assert img is not None, "cv2 could not read the file"\n' +
+          'sys.stdout.write(np.ascontiguousarray(img[:, :, ::-1], np.float32).tobytes().hex())',
+        { args: [file(plain, '.exr')], env: { OPENCV_IO_ENABLE_OPENEXR: '1' } }
+      )
+      const exr = new Float32Array(Buffer.from(out, 'hex').buffer)
+      expect(exr.length).toBe(W * H * 3)
+      let worst = 0
+      for (let i = 0; i < exr.length; i++) {
+        // Every EXR value is a half.
+        expect(halfToFloat(floatToHalf(exr[i]))).toBe(exr[i])
+        worst = Math.max(worst, Math.abs(exr[i] - hdr.data[i]) / rgbeVsHalfTolerance(hdr.data, i))
+      }
+      expect(worst).toBeLessThanOrEqual(1)
     }
-    expect(worst).toBeLessThanOrEqual(1)
-  })
+  )
 
-  it.skipIf(!existsSync(MAGICK))(`EXR read by ImageMagick matches the .hdr${existsSync(MAGICK) ? '' : ` (skipped: ${MAGICK} not found)`}`, () => {
-    // This ImageMagick is Q16 without HDRI: it clamps to [0,1], so compare after clamping.
-    const text = spawnSync(MAGICK, [file(plain, '.exr'), '-depth', '16', 'txt:-'], { encoding: 'utf8' }).stdout
-    const rows = text.split('\n').filter((line) => /^\d+,\d+:/.test(line))
-    expect(rows).toHaveLength(W * H)
-    for (const row of rows) {
-      const [, x, y, ...rgb] = /^(\d+),(\d+): \((\d+),(\d+),(\d+)/.exec(row)!.map(Number)
-      rgb.forEach((v, c) => {
-        const i = (y * W + x) * 3 + c
-        expect(Math.abs(v / 65535 - Math.min(1, hdr.data[i]))).toBeLessThanOrEqual(rgbeVsHalfTolerance(hdr.data, i) + 1 / 65535)
-      })
+  it.skipIf(!existsSync(MAGICK))(
+    `EXR read by ImageMagick matches the .hdr${existsSync(MAGICK) ? '' : ` (skipped: ${MAGICK} not found)`}`,
+    () => {
+      // This ImageMagick is Q16 without HDRI: it clamps to [0,1], so compare after clamping.
+      const text = spawnSync(MAGICK, [file(plain, '.exr'), '-depth', '16', 'txt:-'], { encoding: 'utf8' }).stdout
+      const rows = text.split('\n').filter((line) => /^\d+,\d+:/.test(line))
+      expect(rows).toHaveLength(W * H)
+      for (const row of rows) {
+        const [, x, y, ...rgb] = /^(\d+),(\d+): \((\d+),(\d+),(\d+)/.exec(row)!.map(Number)
+        rgb.forEach((v, c) => {
+          const i = (y * W + x) * 3 + c
+          expect(Math.abs(v / 65535 - Math.min(1, hdr.data[i]))).toBeLessThanOrEqual(
+            rgbeVsHalfTolerance(hdr.data, i) + 1 / 65535
+          )
+        })
+      }
     }
-  })
+  )
 
-  it.skipIf(!existsSync(EXRHEADER))(`EXR header carries the camera metadata, GPS only when kept${existsSync(EXRHEADER) ? '' : ` (skipped: ${EXRHEADER} not found)`}`, () => {
-    const header = (exr: string): string => {
-      const result = spawnSync(EXRHEADER, [exr], { encoding: 'utf8' })
-      expect(result.status, result.stderr).toBe(0)
-      return result.stdout
+  it.skipIf(!existsSync(EXRHEADER))(
+    `EXR header carries the camera metadata, GPS only when kept${existsSync(EXRHEADER) ? '' : ` (skipped: ${EXRHEADER} not found)`}`,
+    () => {
+      const header = (exr: string): string => {
+        const result = spawnSync(EXRHEADER, [exr], { encoding: 'utf8' })
+        expect(result.status, result.stderr).toBe(0)
+        return result.stdout
+      }
+      const text = header(file(plain, '.exr'))
+      for (const line of [
+        'compression (type compression): zip, multi-scanline blocks',
+        'dataWindow (type box2i): (0 0) - (39 59)',
+        'cameraMake (type string): "Acme"',
+        'cameraModel (type string): "Cam 1"',
+        'lensModel (type string): "Acme 35mm"',
+        'capDate (type string): "2024:05:06 07:08:09"',
+        'owner (type string): "Jo Photographer"',
+        'exifExposureTime (type string): "1/250 s"',
+        'exifFNumber (type string): "f/2.8"',
+        'exifIsoSpeed (type string): "200"',
+        'exifFocalLength (type string): "35 mm"'
+      ]) {
+        expect(text).toContain(line)
+      }
+      expect(text).not.toContain('Gps')
+      const kept = header(file(withGps, '.exr'))
+      expect(kept).toContain('exifGpsLatitude (type string): "48.858233"')
+      expect(kept).toContain('exifGpsLongitude (type string): "-2.294444"')
     }
-    const text = header(file(plain, '.exr'))
-    for (const line of [
-      'compression (type compression): zip, multi-scanline blocks',
-      'dataWindow (type box2i): (0 0) - (39 59)',
-      'cameraMake (type string): "Acme"',
-      'cameraModel (type string): "Cam 1"',
-      'lensModel (type string): "Acme 35mm"',
-      'capDate (type string): "2024:05:06 07:08:09"',
-      'owner (type string): "Jo Photographer"',
-      'exifExposureTime (type string): "1/250 s"',
-      'exifFNumber (type string): "f/2.8"',
-      'exifIsoSpeed (type string): "200"',
-      'exifFocalLength (type string): "35 mm"'
-    ]) {
-      expect(text).toContain(line)
-    }
-    expect(text).not.toContain('Gps')
-    const kept = header(file(withGps, '.exr'))
-    expect(kept).toContain('exifGpsLatitude (type string): "48.858233"')
-    expect(kept).toContain('exifGpsLongitude (type string): "-2.294444"')
-  })
+  )
 
   it('Ultra HDR: a JPEG with sRGB ICC whose gain map recovers the .hdr', async () => {
     const ultra = readFileSync(file(plain, '-ultrahdr.jpg'))
@@ -198,21 +233,49 @@ describe('convertFile with exr, jpg and jpg-hdr', () => {
     expect(Math.max(...decoded.hdr)).toBeGreaterThan(1.5)
   })
 
-  it.skipIf(!existsSync(EXIFTOOL))(`PNG, JPEG and Ultra HDR keep camera, exposure and date, Orientation 1, GPS only when kept${existsSync(EXIFTOOL) ? '' : ` (skipped: ${EXIFTOOL} not found)`}`, () => {
-    const read = (paths: string[]): Record<string, unknown>[] => {
-      const result = spawnSync(EXIFTOOL, ['-j', '-n', '-Make', '-Model', '-ExposureTime', '-FNumber', '-ISO', '-DateTimeOriginal', '-Orientation', '-GPSLatitude', '-GPSLongitude', ...paths], { encoding: 'utf8' })
-      expect(result.status, result.stderr).toBe(0)
-      return JSON.parse(result.stdout) as Record<string, unknown>[]
+  it.skipIf(!existsSync(EXIFTOOL))(
+    `PNG, JPEG and Ultra HDR keep camera, exposure and date, Orientation 1, GPS only when kept${existsSync(EXIFTOOL) ? '' : ` (skipped: ${EXIFTOOL} not found)`}`,
+    () => {
+      const read = (paths: string[]): Record<string, unknown>[] => {
+        const result = spawnSync(
+          EXIFTOOL,
+          [
+            '-j',
+            '-n',
+            '-Make',
+            '-Model',
+            '-ExposureTime',
+            '-FNumber',
+            '-ISO',
+            '-DateTimeOriginal',
+            '-Orientation',
+            '-GPSLatitude',
+            '-GPSLongitude',
+            ...paths
+          ],
+          { encoding: 'utf8' }
+        )
+        expect(result.status, result.stderr).toBe(0)
+        return JSON.parse(result.stdout) as Record<string, unknown>[]
+      }
+      const sdr = ['photo.png', 'photo.jpg', '-ultrahdr.jpg']
+      for (const tags of read(sdr.map((s) => file(plain, s)))) {
+        expect(tags).toMatchObject({
+          Make: 'Acme',
+          Model: 'Cam 1',
+          ExposureTime: 0.004,
+          FNumber: 2.8,
+          ISO: 200,
+          DateTimeOriginal: '2024:05:06 07:08:09',
+          Orientation: 1
+        })
+        expect(tags).not.toHaveProperty('GPSLatitude')
+      }
+      for (const tags of read(sdr.map((s) => file(withGps, s)))) {
+        expect(tags).toMatchObject({ Make: 'Acme', Orientation: 1 })
+        expect(tags.GPSLatitude).toBeCloseTo(48.858233, 5)
+        expect(tags.GPSLongitude).toBeCloseTo(-2.294444, 5)
+      }
     }
-    const sdr = ['photo.png', 'photo.jpg', '-ultrahdr.jpg']
-    for (const tags of read(sdr.map((s) => file(plain, s)))) {
-      expect(tags).toMatchObject({ Make: 'Acme', Model: 'Cam 1', ExposureTime: 0.004, FNumber: 2.8, ISO: 200, DateTimeOriginal: '2024:05:06 07:08:09', Orientation: 1 })
-      expect(tags).not.toHaveProperty('GPSLatitude')
-    }
-    for (const tags of read(sdr.map((s) => file(withGps, s)))) {
-      expect(tags).toMatchObject({ Make: 'Acme', Orientation: 1 })
-      expect(tags.GPSLatitude).toBeCloseTo(48.858233, 5)
-      expect(tags.GPSLongitude).toBeCloseTo(-2.294444, 5)
-    }
-  })
+  )
 })

@@ -20,7 +20,11 @@ beforeAll(async () => {
   // Stored 60×40 with a bright (clipping) left half; orientation 6 shows it 40×60, bright on top.
   const brightLeft: PixelFn = (x, y) => (x < 0.5 ? [1, 0.98, 0.9] : [0.2 + 0.2 * y, 0.3, 0.25])
   photo = path.join(root, 'photo.jpg')
-  await imagePipeline(60, 40, brightLeft).withExif({ IFD0: { Make: 'Acme', Model: 'Cam 1' } }).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toFile(photo)
+  await imagePipeline(60, 40, brightLeft)
+    .withExif({ IFD0: { Make: 'Acme', Model: 'Cam 1' } })
+    .withMetadata({ orientation: 6 })
+    .jpeg({ quality: 95 })
+    .toFile(photo)
 })
 afterAll(async () => {
   await engine.dispose()
@@ -34,11 +38,21 @@ function outDir(): string {
 }
 
 function options(dir: string, extra: Partial<ConvertFileOptions> = {}): ConvertFileOptions {
-  return { outDir: dir, outputBase: path.join(dir, 'photo'), formats: ['hdr', 'png', 'png16'], mode: 'hdr', overwrite: false, ...extra }
+  return {
+    outDir: dir,
+    outputBase: path.join(dir, 'photo'),
+    formats: ['hdr', 'png', 'png16'],
+    mode: 'hdr',
+    overwrite: false,
+    ...extra
+  }
 }
 
 async function expectError(promise: Promise<unknown>, code: string, message: string): Promise<void> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e
+  )
   expect(error).toBeInstanceOf(UnclipError)
   expect((error as UnclipError).code).toBe(code)
   expect((error as UnclipError).message).toBe(message)
@@ -56,7 +70,11 @@ describe('convertFile', () => {
   it('writes .hdr, 8-bit and 16-bit PNG, rotated, with EXIF (orientation 1) and sRGB ICC', async () => {
     const dir = outDir()
     const events: ProgressEvent[] = []
-    const result = await convertFile(engine, photo, options(dir, { index: 2, total: 5, onProgress: (e) => events.push(e) }))
+    const result = await convertFile(
+      engine,
+      photo,
+      options(dir, { index: 2, total: 5, onProgress: (e) => events.push(e) })
+    )
     expect(result.outputs).toEqual(['photo.hdr', 'photo.png', 'photo-16bit.png'].map((f) => path.join(dir, f)))
     expect(listing(dir)).toEqual(['photo-16bit.png', 'photo.hdr', 'photo.png'])
     for (const stage of ['decode', 'inference', 'upsample', 'hdrEncode', 'pngEncode', 'write'] as const) {
@@ -69,7 +87,10 @@ describe('convertFile', () => {
     expect(hdr.data[3 * (5 * 40 + 20)]).toBeGreaterThan(2)
     expect(hdr.data[3 * (55 * 40 + 20)]).toBeLessThan(0.3)
 
-    for (const [file, depth] of [['photo.png', 'uchar'], ['photo-16bit.png', 'ushort']]) {
+    for (const [file, depth] of [
+      ['photo.png', 'uchar'],
+      ['photo-16bit.png', 'ushort']
+    ]) {
       const meta = await sharp(path.join(dir, file)).metadata()
       expect([meta.width, meta.height, meta.depth]).toEqual([40, 60, depth])
       expect(meta.icc).toBeDefined()
@@ -89,7 +110,11 @@ describe('convertFile', () => {
     mkdirSync(dir)
     const existing = path.join(dir, 'photo.png')
     writeFileSync(existing, 'my precious edit')
-    await expectError(convertFile(engine, photo, options(dir)), 'OUTPUT_EXISTS', `Output already exists: ${existing} (use --overwrite to replace it)`)
+    await expectError(
+      convertFile(engine, photo, options(dir)),
+      'OUTPUT_EXISTS',
+      `Output already exists: ${existing} (use --overwrite to replace it)`
+    )
     expect(readFileSync(existing, 'utf8')).toBe('my precious edit')
     expect(listing(dir)).toEqual(['photo.png'])
 
@@ -118,7 +143,14 @@ describe('convertFile', () => {
     const big = path.join(root, 'big.png')
     await imagePipeline(2400, 1800).png({ compressionLevel: 1 }).toFile(big)
     const controller = new AbortController()
-    const run = convertFile(engine, big, options(dir, { signal: controller.signal, onProgress: (e) => e.stage === 'upsample' && e.fraction > 0.6 && controller.abort() }))
+    const run = convertFile(
+      engine,
+      big,
+      options(dir, {
+        signal: controller.signal,
+        onProgress: (e) => e.stage === 'upsample' && e.fraction > 0.6 && controller.abort()
+      })
+    )
     await expectError(run, 'CANCELLED', 'Cancelled by the user.')
     expect(controller.signal.aborted).toBe(true)
     expect(listing(dir)).toEqual([])
@@ -129,7 +161,11 @@ describe('convertFile', () => {
     const broken = path.join(root, 'broken.jpg')
     const bytes = readFileSync(photo)
     writeFileSync(broken, bytes.subarray(0, bytes.length - 200))
-    await expectError(convertFile(engine, broken, options(dir)), 'CORRUPT_IMAGE', `Image is corrupt or truncated: ${broken}`)
+    await expectError(
+      convertFile(engine, broken, options(dir)),
+      'CORRUPT_IMAGE',
+      `Image is corrupt or truncated: ${broken}`
+    )
     expect(listing(dir)).toEqual([])
   })
 
@@ -137,7 +173,11 @@ describe('convertFile', () => {
     const blocker = path.join(root, 'blocker')
     writeFileSync(blocker, '')
     const dir = path.join(blocker, 'out')
-    await expectError(convertFile(engine, photo, options(dir)), 'OUTPUT_NOT_WRITABLE', `Cannot write to ${dir}: a file is in the way of the folder`)
+    await expectError(
+      convertFile(engine, photo, options(dir)),
+      'OUTPUT_NOT_WRITABLE',
+      `Cannot write to ${dir}: a file is in the way of the folder`
+    )
   })
 
   it('maps permission, read-only and disk-full errors', () => {
@@ -158,23 +198,44 @@ describe('convertFile', () => {
 
   it('rejects a mode the engine does not offer and empty format lists before doing anything', async () => {
     const dir = outDir()
-    await expectError(convertFile(engine, photo, options(dir, { mode: 'night' as never })), 'MODE_UNAVAILABLE', 'Mode "night" is not available with model "unclip-fixture"')
-    await expectError(convertFile(engine, photo, options(dir, { formats: [] })), 'INVALID_ARGUMENT', 'Expected at least one output format but received none')
+    await expectError(
+      convertFile(engine, photo, options(dir, { mode: 'night' as never })),
+      'MODE_UNAVAILABLE',
+      'Mode "night" is not available with model "unclip-fixture"'
+    )
+    await expectError(
+      convertFile(engine, photo, options(dir, { formats: [] })),
+      'INVALID_ARGUMENT',
+      'Expected at least one output format but received none'
+    )
     expect(existsSync(dir)).toBe(false)
   })
 
   it('writes byte-identical files with strips on worker threads and on one thread', async () => {
     // 1600×1000 runs the model at 1024×640, so the strips are upsampled (and, by default, threaded).
     const big = path.join(root, 'big.jpg')
-    await imagePipeline(1600, 1000, (x, y) => (x > 0.6 && y < 0.4 ? [1, 1, 0.95] : [0.15 + 0.6 * x, 0.2 + 0.5 * y, 0.3])).jpeg({ quality: 92 }).toFile(big)
-    const single = await createEngine({ modelsDir: FIXTURES, model: 'unclip-fixture', provider: 'cpu', stripWorkers: false })
+    await imagePipeline(1600, 1000, (x, y) =>
+      x > 0.6 && y < 0.4 ? [1, 1, 0.95] : [0.15 + 0.6 * x, 0.2 + 0.5 * y, 0.3]
+    )
+      .jpeg({ quality: 92 })
+      .toFile(big)
+    const single = await createEngine({
+      modelsDir: FIXTURES,
+      model: 'unclip-fixture',
+      provider: 'cpu',
+      stripWorkers: false
+    })
     try {
       const [threaded, alone] = [outDir(), outDir()]
       const formats: ConvertFileOptions['formats'] = ['hdr', 'png', 'png16', 'exr']
-      const a = await convertFile(engine, big, { ...options(threaded, { formats }), outputBase: path.join(threaded, 'big') })
+      const a = await convertFile(engine, big, {
+        ...options(threaded, { formats }),
+        outputBase: path.join(threaded, 'big')
+      })
       const b = await convertFile(single, big, { ...options(alone, { formats }), outputBase: path.join(alone, 'big') })
       expect(a.timings.strips).toBeGreaterThan(0)
-      for (const [i, file] of a.outputs.entries()) expect(Buffer.compare(readFileSync(file), readFileSync(b.outputs[i]))).toBe(0)
+      for (const [i, file] of a.outputs.entries())
+        expect(Buffer.compare(readFileSync(file), readFileSync(b.outputs[i]))).toBe(0)
       const hdr = decodeRadiance(readFileSync(a.outputs[0]))
       expect([hdr.width, hdr.height]).toEqual([1600, 1000])
       expect(hdr.data.reduce((m, v) => Math.max(m, v), 0)).toBeGreaterThan(2)

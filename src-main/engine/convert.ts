@@ -13,7 +13,16 @@ import { isLinearFormat, LOW_LIGHT_DISPLAY_TONEMAP, predictLowLightStrips } from
 import { createOutputWriter, type OutputWriter } from './outputs'
 import { DEFAULT_TONEMAP } from './tonemap'
 import type { EncodedStrip, StripEncodings } from './strip-work'
-import type { ConvertOptions, ConvertResult, OutputFormat, ProgressEvent, RgbImage, Stage, StageTimings, ToneMapSettings } from './types'
+import type {
+  ConvertOptions,
+  ConvertResult,
+  OutputFormat,
+  ProgressEvent,
+  RgbImage,
+  Stage,
+  StageTimings,
+  ToneMapSettings
+} from './types'
 
 // The Ultra HDR JPEG gets its own suffix so it never collides with the plain JPEG.
 const SUFFIX: Record<OutputFormat, string> = {
@@ -26,7 +35,13 @@ const SUFFIX: Record<OutputFormat, string> = {
 }
 
 /** Share of a file's progress each stage ends at. */
-const PROGRESS_AT: Partial<Record<Stage, number>> = { decode: 0.15, inference: 0.5, upsample: 0.9, encode: 0.97, write: 1 }
+const PROGRESS_AT: Partial<Record<Stage, number>> = {
+  decode: 0.15,
+  inference: 0.5,
+  upsample: 0.9,
+  encode: 0.97,
+  write: 1
+}
 
 export interface ConvertFileOptions extends ConvertOptions {
   /** Output path without extension, e.g. `/out/beach` → `/out/beach.hdr`, `/out/beach.png`. */
@@ -55,20 +70,35 @@ export function outputPathFor(outputBase: string, format: OutputFormat): string 
  * @throws UnclipError `OUTPUT_EXISTS` (before any work), the decode errors, `MODE_UNAVAILABLE`,
  *   `INVALID_ARGUMENT`, `TOO_LARGE` (EXR or Ultra HDR of an image over 100 MP), `OUTPUT_NOT_WRITABLE`, `DISK_FULL`, `CANCELLED`.
  */
-export async function convertFile(engine: Engine, inputPath: string, options: ConvertFileOptions): Promise<ConvertResult> {
+export async function convertFile(
+  engine: Engine,
+  inputPath: string,
+  options: ConvertFileOptions
+): Promise<ConvertResult> {
   const { formats, signal } = options
-  if (formats.length === 0) throw new UnclipError('INVALID_ARGUMENT', 'Expected at least one output format but received none')
+  if (formats.length === 0)
+    throw new UnclipError('INVALID_ARGUMENT', 'Expected at least one output format but received none')
   if (!engine.info.modes.includes(options.mode)) {
-    throw new UnclipError('MODE_UNAVAILABLE', `Mode "${options.mode}" is not available with model "${engine.card.name}"`)
+    throw new UnclipError(
+      'MODE_UNAVAILABLE',
+      `Mode "${options.mode}" is not available with model "${engine.card.name}"`
+    )
   }
   const lowLight = options.mode === 'lowlight'
   const targets = [...new Set(formats)].map((format) => ({ format, path: outputPathFor(options.outputBase, format) }))
   if (!options.overwrite) {
     const existing = targets.find((t) => existsSync(t.path))
-    if (existing) throw new UnclipError('OUTPUT_EXISTS', `Output already exists: ${existing.path} (use --overwrite to replace it)`)
+    if (existing)
+      throw new UnclipError('OUTPUT_EXISTS', `Output already exists: ${existing.path} (use --overwrite to replace it)`)
   }
   const report = (stage: Stage, fraction: number): void =>
-    options.onProgress?.({ index: options.index ?? 0, total: options.total ?? 1, file: inputPath, stage, fraction } satisfies ProgressEvent)
+    options.onProgress?.({
+      index: options.index ?? 0,
+      total: options.total ?? 1,
+      file: inputPath,
+      stage,
+      fraction
+    } satisfies ProgressEvent)
   const timings: StageTimings = {}
   let writers: OutputWriter[] = []
   try {
@@ -76,7 +106,11 @@ export async function convertFile(engine: Engine, inputPath: string, options: Co
     report('decode', 0)
     let started = performance.now()
     // The model's reduced copy is decoded alongside the full image, not reduced from it afterwards.
-    const { samples: image, metadata, reduced } = await decodeSamples(inputPath, {
+    const {
+      samples: image,
+      metadata,
+      reduced
+    } = await decodeSamples(inputPath, {
       reducedSize: (w, h) => reducedSizeFor(engine, w, h),
       shared: true
     })
@@ -103,12 +137,18 @@ export async function convertFile(engine: Engine, inputPath: string, options: Co
     report('inference', PROGRESS_AT.decode!)
     // Low-light mode hands display-referred writers its tone-curved picture, linear ones its radiance.
     const add = async (strip: RgbImage, display: RgbImage = strip, encoded?: EncodedStrip): Promise<void> => {
-      for (const writer of writers) await writeOrMap(writer, () => writer.add(isLinearFormat(writer.format) ? strip : display, encoded))
+      for (const writer of writers)
+        await writeOrMap(writer, () => writer.add(isLinearFormat(writer.format) ? strip : display, encoded))
     }
     const predictOptions = {
       signal,
       // HDR mode: the strips' Radiance and PNG encodings are made beside the upsampling, on worker threads.
-      encode: lowLight ? undefined : stripEncodings(targets.map((t) => t.format), context.tonemap),
+      encode: lowLight
+        ? undefined
+        : stripEncodings(
+            targets.map((t) => t.format),
+            context.tonemap
+          ),
       reduced,
       onProgress: (f: number) =>
         f <= 0.5
@@ -189,7 +229,9 @@ export function fsError(error: unknown, dir: string, file: string): unknown {
       return new UnclipError('OUTPUT_NOT_WRITABLE', `Cannot write to ${dir}: read-only file system`, { cause: error })
     case 'ENOTDIR':
     case 'EEXIST':
-      return new UnclipError('OUTPUT_NOT_WRITABLE', `Cannot write to ${dir}: a file is in the way of the folder`, { cause: error })
+      return new UnclipError('OUTPUT_NOT_WRITABLE', `Cannot write to ${dir}: a file is in the way of the folder`, {
+        cause: error
+      })
     case 'ENOSPC':
     case 'EDQUOT':
       return new UnclipError('DISK_FULL', `Disk full while writing ${file}`, { cause: error })

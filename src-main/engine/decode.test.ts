@@ -23,7 +23,10 @@ function maxError(data: Float32Array, expected: Uint8Array | Uint16Array, max: n
 }
 
 async function expectError(promise: Promise<unknown>, code: string, message: string): Promise<void> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e
+  )
   expect(error).toBeInstanceOf(UnclipError)
   expect((error as UnclipError).code).toBe(code)
   expect((error as UnclipError).message).toBe(message)
@@ -90,7 +93,9 @@ describe('decodeImage: formats', () => {
   it('flattens alpha onto black', async () => {
     const rgba = new Uint8Array(4 * 4 * 4)
     for (let i = 0; i < 16; i++) rgba.set(i % 4 < 2 ? [255, 255, 255, 0] : [200, 100, 50, 255], 4 * i)
-    await sharp(rgba, { raw: { width: 4, height: 4, channels: 4 } }).png().toFile(file('alpha.png'))
+    await sharp(rgba, { raw: { width: 4, height: 4, channels: 4 } })
+      .png()
+      .toFile(file('alpha.png'))
     const { image } = await decodeImage(file('alpha.png'))
     expect(image.data.length).toBe(4 * 4 * 3)
     expect(Array.from(image.data.subarray(0, 3))).toEqual([0, 0, 0])
@@ -100,11 +105,16 @@ describe('decodeImage: formats', () => {
   it('applies EXIF orientation and keeps the EXIF block', async () => {
     // Stored 40×20, left half red, right half blue; orientation 6 displays it rotated 90° clockwise.
     const leftRed = (x: number): [number, number, number] => (x < 0.5 ? [1, 0, 0] : [0, 0, 1])
-    await imagePipeline(40, 20, leftRed).withExif({ IFD0: { Make: 'Acme' } }).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toFile(file('rot.jpg'))
+    await imagePipeline(40, 20, leftRed)
+      .withExif({ IFD0: { Make: 'Acme' } })
+      .withMetadata({ orientation: 6 })
+      .jpeg({ quality: 95 })
+      .toFile(file('rot.jpg'))
     const { image, metadata } = await decodeImage(file('rot.jpg'))
     expect([image.width, image.height]).toEqual([20, 40])
     expect([metadata.width, metadata.height]).toEqual([20, 40])
-    const pixel = (x: number, y: number): number[] => Array.from(image.data.subarray(3 * (y * 20 + x), 3 * (y * 20 + x) + 3))
+    const pixel = (x: number, y: number): number[] =>
+      Array.from(image.data.subarray(3 * (y * 20 + x), 3 * (y * 20 + x) + 3))
     expect(pixel(10, 5)[0]).toBeGreaterThan(0.9)
     expect(pixel(10, 34)[2]).toBeGreaterThan(0.9)
     expect(metadata.exif?.includes('Acme')).toBe(true)
@@ -125,10 +135,21 @@ describe('decodeImage: formats', () => {
   })
 
   it('takes the first frame of an animated GIF and the first page of a TIFF', async () => {
-    const frames = [[255, 0, 0], [0, 0, 255]].map((c) => sharp({ create: { width: 6, height: 4, channels: 3, background: { r: c[0], g: c[1], b: c[2] } } }).png().toBuffer())
+    const frames = [
+      [255, 0, 0],
+      [0, 0, 255]
+    ].map((c) =>
+      sharp({ create: { width: 6, height: 4, channels: 3, background: { r: c[0], g: c[1], b: c[2] } } })
+        .png()
+        .toBuffer()
+    )
     const [first, second] = await Promise.all(frames)
-    await sharp([first, second], { join: { animated: true } }).gif().toFile(file('anim.gif'))
-    await sharp([first, second], { join: { animated: true } }).tiff().toFile(file('pages.tif'))
+    await sharp([first, second], { join: { animated: true } })
+      .gif()
+      .toFile(file('anim.gif'))
+    await sharp([first, second], { join: { animated: true } })
+      .tiff()
+      .toFile(file('pages.tif'))
     for (const name of ['anim.gif', 'pages.tif']) {
       expect((await sharp(file(name)).metadata()).pages).toBe(2)
       const { image } = await decodeImage(file(name))
@@ -139,7 +160,9 @@ describe('decodeImage: formats', () => {
   })
 
   it('reads a 1×1 image', async () => {
-    await sharp({ create: { width: 1, height: 1, channels: 3, background: { r: 10, g: 20, b: 30 } } }).png().toFile(file('one.png'))
+    await sharp({ create: { width: 1, height: 1, channels: 3, background: { r: 10, g: 20, b: 30 } } })
+      .png()
+      .toFile(file('one.png'))
     const { image } = await decodeImage(file('one.png'))
     expect(Array.from(image.data).map((v) => Math.round(v * 255))).toEqual([10, 20, 30])
   })
@@ -148,7 +171,10 @@ describe('decodeImage: formats', () => {
 describe('decodeSamples: reduced copy and shared memory', () => {
   it('decodes the reduced copy the caller asks for, after orientation, beside the same samples', async () => {
     const leftRed = (x: number): [number, number, number] => (x < 0.5 ? [1, 0, 0] : [0, 0, 1])
-    await imagePipeline(400, 200, leftRed).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toFile(file('rot-big.jpg'))
+    await imagePipeline(400, 200, leftRed)
+      .withMetadata({ orientation: 6 })
+      .jpeg({ quality: 95 })
+      .toFile(file('rot-big.jpg'))
     const asked: number[][] = []
     const plain = await decodeSamples(file('rot-big.jpg'))
     const both = await decodeSamples(file('rot-big.jpg'), {
@@ -164,15 +190,22 @@ describe('decodeSamples: reduced copy and shared memory', () => {
     expect(Buffer.compare(Buffer.from(both.samples.data), Buffer.from(plain.samples.data))).toBe(0)
     const reduced = both.reduced!
     expect([reduced.width, reduced.height]).toEqual([50, 100])
-    const at = (x: number, y: number): number[] => Array.from(reduced.data.subarray(3 * (y * 50 + x), 3 * (y * 50 + x) + 3))
+    const at = (x: number, y: number): number[] =>
+      Array.from(reduced.data.subarray(3 * (y * 50 + x), 3 * (y * 50 + x) + 3))
     expect(at(25, 10)[0]).toBeGreaterThan(0.9)
     expect(at(25, 90)[2]).toBeGreaterThan(0.9)
   })
 
   it('keeps 16 bits in shared samples and the reduced copy', async () => {
     const raw = renderRaw(64, 32, gradient, 16)
-    await sharp(raw, { raw: { width: 64, height: 32, channels: 3 } }).toColourspace('rgb16').png().toFile(file('g16-shared.png'))
-    const { samples, reduced } = await decodeSamples(file('g16-shared.png'), { reducedSize: () => ({ width: 16, height: 8 }), shared: true })
+    await sharp(raw, { raw: { width: 64, height: 32, channels: 3 } })
+      .toColourspace('rgb16')
+      .png()
+      .toFile(file('g16-shared.png'))
+    const { samples, reduced } = await decodeSamples(file('g16-shared.png'), {
+      reducedSize: () => ({ width: 16, height: 8 }),
+      shared: true
+    })
     expect(samples.bits).toBe(16)
     expect(samples.data).toBeInstanceOf(Uint16Array)
     expect(samples.data.buffer).toBeInstanceOf(SharedArrayBuffer)
@@ -190,7 +223,11 @@ describe('decodeImage: errors', () => {
     writeFileSync(file('notes.jpg'), 'shopping list: milk, eggs\n')
     writeFileSync(file('noise.bin'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)))
     for (const name of ['notes.jpg', 'noise.bin']) {
-      await expectError(decodeImage(file(name)), 'NOT_AN_IMAGE', `Not an image, or a format Unclip cannot read: ${file(name)}`)
+      await expectError(
+        decodeImage(file(name)),
+        'NOT_AN_IMAGE',
+        `Not an image, or a format Unclip cannot read: ${file(name)}`
+      )
     }
     await expectError(decodeImage(dir), 'NOT_AN_IMAGE', `Not an image, or a format Unclip cannot read: ${dir}`)
   })
@@ -207,30 +244,56 @@ describe('decodeImage: errors', () => {
   })
 
   it('UNSUPPORTED_FORMAT for SVG, PDF, Radiance and camera raw', async () => {
-    writeFileSync(file('art.svg'), '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>')
+    writeFileSync(
+      file('art.svg'),
+      '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
+    )
     writeFileSync(file('doc.pdf'), '%PDF-1.7\n1 0 obj\n<<>>\nendobj\n')
     writeFileSync(file('done.hdr'), '#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 1 +X 1\n\x80\x80\x80\x81')
     await imagePipeline(8, 8).tiff().toFile(file('shot.nef'))
-    await expectError(decodeImage(file('art.svg')), 'UNSUPPORTED_FORMAT', `Unsupported format: ${file('art.svg')} is an SVG vector image (convert it to JPEG, PNG or TIFF first)`)
-    await expectError(decodeImage(file('doc.pdf')), 'UNSUPPORTED_FORMAT', `Unsupported format: ${file('doc.pdf')} is a PDF document (convert it to JPEG, PNG or TIFF first)`)
-    await expectError(decodeImage(file('done.hdr')), 'UNSUPPORTED_FORMAT', `Unsupported format: ${file('done.hdr')} is already an HDR (Radiance) image (convert it to JPEG, PNG or TIFF first)`)
-    await expectError(decodeImage(file('shot.nef')), 'UNSUPPORTED_FORMAT', `Camera raw files are not supported: ${file('shot.nef')} (export it as a 16-bit TIFF or PNG first)`)
-  })
-
-  // ImageMagick (with libheif + x265) is the only HEVC encoder around; sharp's own build cannot write one.
-  it.skipIf(!existsSync('/usr/bin/convert'))('UNSUPPORTED_FORMAT for HEIC (HEVC), which this sharp cannot decode', async () => {
-    execFileSync('/usr/bin/convert', ['-size', '32x32', 'gradient:red-blue', file('phone.heic')])
-    expect((await sharp(file('phone.heic')).metadata()).compression).toBe('hevc')
     await expectError(
-      decodeImage(file('phone.heic')),
+      decodeImage(file('art.svg')),
       'UNSUPPORTED_FORMAT',
-      `Unsupported format: ${file('phone.heic')} is HEIC (HEVC); this build reads AVIF but not HEVC (convert it to JPEG first)`
+      `Unsupported format: ${file('art.svg')} is an SVG vector image (convert it to JPEG, PNG or TIFF first)`
+    )
+    await expectError(
+      decodeImage(file('doc.pdf')),
+      'UNSUPPORTED_FORMAT',
+      `Unsupported format: ${file('doc.pdf')} is a PDF document (convert it to JPEG, PNG or TIFF first)`
+    )
+    await expectError(
+      decodeImage(file('done.hdr')),
+      'UNSUPPORTED_FORMAT',
+      `Unsupported format: ${file('done.hdr')} is already an HDR (Radiance) image (convert it to JPEG, PNG or TIFF first)`
+    )
+    await expectError(
+      decodeImage(file('shot.nef')),
+      'UNSUPPORTED_FORMAT',
+      `Camera raw files are not supported: ${file('shot.nef')} (export it as a 16-bit TIFF or PNG first)`
     )
   })
 
+  // ImageMagick (with libheif + x265) is the only HEVC encoder around; sharp's own build cannot write one.
+  it.skipIf(!existsSync('/usr/bin/convert'))(
+    'UNSUPPORTED_FORMAT for HEIC (HEVC), which this sharp cannot decode',
+    async () => {
+      execFileSync('/usr/bin/convert', ['-size', '32x32', 'gradient:red-blue', file('phone.heic')])
+      expect((await sharp(file('phone.heic')).metadata()).compression).toBe('hevc')
+      await expectError(
+        decodeImage(file('phone.heic')),
+        'UNSUPPORTED_FORMAT',
+        `Unsupported format: ${file('phone.heic')} is HEIC (HEVC); this build reads AVIF but not HEVC (convert it to JPEG first)`
+      )
+    }
+  )
+
   it('TOO_LARGE before decoding', async () => {
     await imagePipeline(300, 200).jpeg().toFile(file('big.jpg'))
-    await expectError(decodeImage(file('big.jpg'), { maxPixels: 50_000 }), 'TOO_LARGE', `Image is too large: ${file('big.jpg')} is 300×200 (0.1 MP); the limit is 0.1 MP`)
+    await expectError(
+      decodeImage(file('big.jpg'), { maxPixels: 50_000 }),
+      'TOO_LARGE',
+      `Image is too large: ${file('big.jpg')} is 300×200 (0.1 MP); the limit is 0.1 MP`
+    )
     expect(existsSync(file('big.jpg'))).toBe(true)
   })
 })

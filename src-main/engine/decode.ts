@@ -30,7 +30,28 @@ export interface DecodeOptions {
 }
 
 /** Camera raw extensions: sharp would read only the small preview embedded in these TIFF containers. */
-const CAMERA_RAW = new Set(['.dng', '.cr2', '.cr3', '.nef', '.nrw', '.arw', '.srf', '.sr2', '.raf', '.orf', '.rw2', '.pef', '.srw', '.x3f', '.3fr', '.iiq', '.erf', '.mrw', '.kdc', '.dcr'])
+const CAMERA_RAW = new Set([
+  '.dng',
+  '.cr2',
+  '.cr3',
+  '.nef',
+  '.nrw',
+  '.arw',
+  '.srf',
+  '.sr2',
+  '.raf',
+  '.orf',
+  '.rw2',
+  '.pef',
+  '.srw',
+  '.x3f',
+  '.3fr',
+  '.iiq',
+  '.erf',
+  '.mrw',
+  '.kdc',
+  '.dcr'
+])
 
 /** Formats sharp reads whose pixels are photos. SVG is vector art (and would be rasterised at an arbitrary size). */
 const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'tiff', 'heif', 'gif', 'avif', 'vips'])
@@ -70,10 +91,17 @@ export async function decodeSamples(
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS
   await assertReadableFile(filePath)
   if (CAMERA_RAW.has(path.extname(filePath).toLowerCase())) {
-    throw new UnclipError('UNSUPPORTED_FORMAT', `Camera raw files are not supported: ${filePath} (export it as a 16-bit TIFF or PNG first)`)
+    throw new UnclipError(
+      'UNSUPPORTED_FORMAT',
+      `Camera raw files are not supported: ${filePath} (export it as a 16-bit TIFF or PNG first)`
+    )
   }
   const sniffed = await sniff(filePath)
-  if (sniffed) throw new UnclipError('UNSUPPORTED_FORMAT', `Unsupported format: ${filePath} is ${sniffed} (convert it to JPEG, PNG or TIFF first)`)
+  if (sniffed)
+    throw new UnclipError(
+      'UNSUPPORTED_FORMAT',
+      `Unsupported format: ${filePath} is ${sniffed} (convert it to JPEG, PNG or TIFF first)`
+    )
 
   let meta: Metadata
   try {
@@ -82,12 +110,18 @@ export async function decodeSamples(
     throw new UnclipError('NOT_AN_IMAGE', `Not an image, or a format Unclip cannot read: ${filePath}`, { cause: error })
   }
   if (!SUPPORTED.has(meta.format)) {
-    throw new UnclipError('UNSUPPORTED_FORMAT', `Unsupported format: ${filePath} is ${meta.format.toUpperCase()} (convert it to JPEG, PNG or TIFF first)`)
+    throw new UnclipError(
+      'UNSUPPORTED_FORMAT',
+      `Unsupported format: ${filePath} is ${meta.format.toUpperCase()} (convert it to JPEG, PNG or TIFF first)`
+    )
   }
   const { width, height } = meta
   if (width * height > maxPixels) {
     const mp = (n: number): string => `${Math.round(n / 1e5) / 10} MP`
-    throw new UnclipError('TOO_LARGE', `Image is too large: ${filePath} is ${width}×${height} (${mp(width * height)}); the limit is ${mp(maxPixels)}`)
+    throw new UnclipError(
+      'TOO_LARGE',
+      `Image is too large: ${filePath} is ${width}×${height} (${mp(width * height)}); the limit is ${mp(maxPixels)}`
+    )
   }
   const sixteenBit = meta.depth !== 'uchar' && meta.depth !== 'char'
   const swapped = (meta.orientation ?? 1) >= 5
@@ -97,18 +131,22 @@ export async function decodeSamples(
   try {
     const full = pixelPipeline(filePath, sixteenBit).toBuffer({ resolveWithObject: true })
     const small = reducedSize
-      ? pixelPipeline(filePath, sixteenBit, (image) => image.resize(reducedSize.width, reducedSize.height, { fit: 'fill', kernel: 'cubic' })).toBuffer({
+      ? pixelPipeline(filePath, sixteenBit, (image) =>
+          image.resize(reducedSize.width, reducedSize.height, { fit: 'fill', kernel: 'cubic' })
+        ).toBuffer({
           resolveWithObject: true
         })
       : undefined
     const [fullResult, smallResult] = await Promise.all([full, small])
     raw = fullResult
-    if (smallResult && smallResult.info.channels === 3) reduced = samplesToImage(toSamples(smallResult.data, smallResult.info, sixteenBit))
+    if (smallResult && smallResult.info.channels === 3)
+      reduced = samplesToImage(toSamples(smallResult.data, smallResult.info, sixteenBit))
   } catch (error) {
     throw decodeError(filePath, meta, error)
   }
   const { info } = raw
-  if (info.channels !== 3) throw new UnclipError('INTERNAL', `Unexpected error: decoded ${info.channels} channels from ${filePath}`)
+  if (info.channels !== 3)
+    throw new UnclipError('INTERNAL', `Unexpected error: decoded ${info.channels} channels from ${filePath}`)
   return {
     samples: toSamples(options.shared ? shareBytes(raw.data) : raw.data, info, sixteenBit),
     ...(reduced ? { reduced } : {}),
@@ -123,7 +161,11 @@ export async function decodeSamples(
 }
 
 /** Oriented, flattened, sRGB pixels: the one pipeline both the full and the reduced decode use. */
-function pixelPipeline(filePath: string, sixteenBit: boolean, resize: (image: Sharp) => Sharp = (image) => image): Sharp {
+function pixelPipeline(
+  filePath: string,
+  sixteenBit: boolean,
+  resize: (image: Sharp) => Sharp = (image) => image
+): Sharp {
   const oriented = sharp(filePath, { limitInputPixels: false, failOn: 'error' }).rotate()
   return resize(oriented)
     .flatten({ background: { r: 0, g: 0, b: 0 } })
@@ -157,11 +199,13 @@ export function samplesToImage(samples: RgbSamples): RgbImage {
 async function assertReadableFile(filePath: string): Promise<void> {
   try {
     const info = await stat(filePath)
-    if (!info.isFile()) throw new UnclipError('NOT_AN_IMAGE', `Not an image, or a format Unclip cannot read: ${filePath}`)
+    if (!info.isFile())
+      throw new UnclipError('NOT_AN_IMAGE', `Not an image, or a format Unclip cannot read: ${filePath}`)
   } catch (error) {
     if (error instanceof UnclipError) throw error
     const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new UnclipError('FILE_NOT_FOUND', `File not found: ${filePath}`, { cause: error })
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new UnclipError('FILE_NOT_FOUND', `File not found: ${filePath}`, { cause: error })
     throw new UnclipError('NOT_AN_IMAGE', `Cannot read ${filePath}: ${(error as Error).message}`, { cause: error })
   }
 }
@@ -189,8 +233,15 @@ async function sniff(filePath: string): Promise<string | undefined> {
 function decodeError(filePath: string, meta: Metadata, error: unknown): UnclipError {
   const message = error instanceof Error ? error.message : String(error)
   // sharp's prebuilt libheif decodes AVIF only (HEVC is patent-encumbered), so iPhone HEIC fails here.
-  if (meta.format === 'heif' && (meta.compression === 'hevc' || /compression format|not been built|unsupported codec|No decoder/i.test(message))) {
-    return new UnclipError('UNSUPPORTED_FORMAT', `Unsupported format: ${filePath} is HEIC (HEVC); this build reads AVIF but not HEVC (convert it to JPEG first)`, { cause: error })
+  if (
+    meta.format === 'heif' &&
+    (meta.compression === 'hevc' || /compression format|not been built|unsupported codec|No decoder/i.test(message))
+  ) {
+    return new UnclipError(
+      'UNSUPPORTED_FORMAT',
+      `Unsupported format: ${filePath} is HEIC (HEVC); this build reads AVIF but not HEVC (convert it to JPEG first)`,
+      { cause: error }
+    )
   }
   return new UnclipError('CORRUPT_IMAGE', `Image is corrupt or truncated: ${filePath}`, { cause: error })
 }

@@ -17,7 +17,10 @@ afterAll(() => engine.dispose())
 const stripRows = (width: number): number => Math.max(1, Math.floor(STRIP_PIXELS / width))
 
 /** Largest |second difference| of the log green channel down each column, at rows `at(y)` vs the rest. */
-function verticalCurvature(image: RgbImage, isBoundary: (y: number) => boolean): { boundary: number; elsewhere: number } {
+function verticalCurvature(
+  image: RgbImage,
+  isBoundary: (y: number) => boolean
+): { boundary: number; elsewhere: number } {
   const { width, height, data } = image
   const v = (x: number, y: number): number => Math.log(data[3 * (y * width + x) + 1] + 1e-3)
   let boundary = 0
@@ -77,7 +80,8 @@ describe('engine', () => {
     }
     const image = floatImage(width, height, textured)
     const out = await engine.predict(image)
-    for (const i of [0, 3, 3 * width, 3 * (width * 700 + 1201)]) expect(out.data[i]).toBeCloseTo(srgbDecode(image.data[i]), 4)
+    for (const i of [0, 3, 3 * width, 3 * (width * 700 + 1201)])
+      expect(out.data[i]).toBeCloseTo(srgbDecode(image.data[i]), 4)
   })
 
   it('boosts the clipped region of a reduced photo and stays smooth across it', async () => {
@@ -131,7 +135,13 @@ describe('engine', () => {
   })
 
   it('handles 1×1, 1×N, N×1 and odd sizes', async () => {
-    for (const [w, h] of [[1, 1], [1, 3000], [3000, 1], [37, 23], [1025, 3]]) {
+    for (const [w, h] of [
+      [1, 1],
+      [1, 3000],
+      [3000, 1],
+      [37, 23],
+      [1025, 3]
+    ]) {
       const image = floatImage(w, h, clippedRamp)
       const out = await engine.predict(image)
       expect([out.width, out.height, out.data.length]).toEqual([w, h, w * h * 3])
@@ -145,7 +155,9 @@ describe('engine', () => {
     const error = await engine.predict({ width: 2, height: 2, data: new Float32Array(5) }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UnclipError)
     expect((error as UnclipError).code).toBe('INVALID_ARGUMENT')
-    expect((error as UnclipError).message).toBe('Expected an RGB image with positive integer size and width·height·3 values but received 2×2 with 5 values')
+    expect((error as UnclipError).message).toBe(
+      'Expected an RGB image with positive integer size and width·height·3 values but received 2×2 with 5 values'
+    )
   })
 
   it('cancels within a second, mid-prediction and before it starts', async () => {

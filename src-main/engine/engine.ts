@@ -120,7 +120,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   } catch (error) {
     if (error instanceof UnclipError) throw error
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]
-    throw new UnclipError('MODEL_CORRUPT', `Model "${card.name}" could not be loaded from ${onnxPath}: ${reason}`, { cause: error })
+    throw new UnclipError('MODEL_CORRUPT', `Model "${card.name}" could not be loaded from ${onnxPath}: ${reason}`, {
+      cause: error
+    })
   }
   const { session, report } = opened
   if (!session.inputNames.includes(card.input) || !session.outputNames.includes(card.output)) {
@@ -155,7 +157,9 @@ async function warmUp(engine: Engine): Promise<void> {
   const data = new Uint8Array(width * height * 3)
   for (let i = 0; i < data.length; i++) data[i] = i % 3 === 0 && i % 7 === 0 ? 255 : (i * 31) & 255
   try {
-    await engine.predictStrips({ width, height, bits: 8, data }, () => undefined, { encode: { rgbe: true, png: [{ bits: 8, tonemap: DEFAULT_TONEMAP }] } })
+    await engine.predictStrips({ width, height, bits: 8, data }, () => undefined, {
+      encode: { rgbe: true, png: [{ bits: 8, tonemap: DEFAULT_TONEMAP }] }
+    })
   } catch {
     // Only a speed-up: a model that fails here fails again, with its real error, on the first photo.
   }
@@ -243,7 +247,13 @@ class SessionEngine implements Engine {
     const guide = reduced ? prepareRatioGuide(ldrSmall) : undefined
     const guideMs = performance.now() - guideStarted
     const hdrSmall = await modelRun
-    const timings: PredictTimings = { inference: performance.now() - started - guideMs, upsample: guideMs, strips: 0, rgbe: 0, png: 0 }
+    const timings: PredictTimings = {
+      inference: performance.now() - started - guideMs,
+      upsample: guideMs,
+      strips: 0,
+      rgbe: 0,
+      png: 0
+    }
     const fitStarted = performance.now()
     const inputs = guide ? withModelOutput(guide, hdrSmall) : undefined
     const field = !inputs ? undefined : pool ? await pool.fit(inputs) : fitRatioInputs(inputs)
@@ -295,7 +305,14 @@ class SessionEngine implements Engine {
 function assertImage(image: PixelSource): void {
   const { width, height, data } = image
   const typed = data instanceof Float32Array || data instanceof Uint8Array || data instanceof Uint16Array
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || !typed || data.length !== width * height * 3) {
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    width < 1 ||
+    height < 1 ||
+    !typed ||
+    data.length !== width * height * 3
+  ) {
     throw new UnclipError(
       'INVALID_ARGUMENT',
       `Expected an RGB image with positive integer size and width·height·3 values but received ${width}×${height} with ${data?.length} values`

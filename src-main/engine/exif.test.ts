@@ -13,7 +13,11 @@ const hasExiftool = hasTool('exiftool', ['-ver'])
 const tmp = mkdtempSync(join(tmpdir(), 'unclip-exif-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-type Value = { type: 2; text: string } | { type: 3 | 4; values: number[] } | { type: 5 | 10; values: [number, number][] } | { type: 7; bytes: Buffer }
+type Value =
+  | { type: 2; text: string }
+  | { type: 3 | 4; values: number[] }
+  | { type: 5 | 10; values: [number, number][] }
+  | { type: 7; bytes: Buffer }
 type Ifd = Map<number, Value>
 
 /**
@@ -120,9 +124,29 @@ function cameraTiff(le: boolean): Buffer {
     ]),
     new Map<number, Value>([
       [0x0001, { type: 2, text: 'N' }],
-      [0x0002, { type: 5, values: [[48, 1], [51, 1], [2400, 100]] }],
+      [
+        0x0002,
+        {
+          type: 5,
+          values: [
+            [48, 1],
+            [51, 1],
+            [2400, 100]
+          ]
+        }
+      ],
       [0x0003, { type: 2, text: 'E' }],
-      [0x0004, { type: 5, values: [[2, 1], [17, 1], [4000, 100]] }]
+      [
+        0x0004,
+        {
+          type: 5,
+          values: [
+            [2, 1],
+            [17, 1],
+            [4000, 100]
+          ]
+        }
+      ]
     ]),
     new Map<number, Value>([[0x0103, { type: 3, values: [6] }]])
   )
@@ -131,14 +155,21 @@ function cameraTiff(le: boolean): Buffer {
 const EXIF = (tiff: Buffer): Buffer => Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff])
 
 const pixelsJpeg = (): Promise<Buffer> =>
-  sharp({ create: { width: 16, height: 8, channels: 3, background: '#336699' } }).jpeg().toBuffer()
+  sharp({ create: { width: 16, height: 8, channels: 3, background: '#336699' } })
+    .jpeg()
+    .toBuffer()
 const pixelsPng = (): Promise<Buffer> =>
-  sharp({ create: { width: 16, height: 8, channels: 3, background: '#336699' } }).png().toBuffer()
+  sharp({ create: { width: 16, height: 8, channels: 3, background: '#336699' } })
+    .png()
+    .toBuffer()
 
 function exiftool(file: Buffer, name: string): Record<string, unknown> {
   const path = join(tmp, name)
   writeFileSync(path, file)
-  const [info] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', '-n', '-a', path]).toString()) as Record<string, unknown>[]
+  const [info] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', '-n', '-a', path]).toString()) as Record<
+    string,
+    unknown
+  >[]
   return info
 }
 
@@ -154,7 +185,14 @@ describe('prepareExif', () => {
       expect(meta.orientation).toBe(1)
       expect(meta.exif?.equals(exif)).toBe(true)
       const text = exif.toString('latin1')
-      for (const kept of ['Fujifilm', 'X-T5', 'XF33mmF1.4 R LM WR', '2024:06:01 18:30:05', '+02:00', 'CC BY 4.0 Jane Doe']) {
+      for (const kept of [
+        'Fujifilm',
+        'X-T5',
+        'XF33mmF1.4 R LM WR',
+        '2024:06:01 18:30:05',
+        '+02:00',
+        'CC BY 4.0 Jane Doe'
+      ]) {
         expect(text).toContain(kept)
       }
       expect(text).not.toContain('maker note')
@@ -162,7 +200,10 @@ describe('prepareExif', () => {
     })
 
     it.skipIf(!hasExiftool)(`reads back in exiftool with values intact (${order})`, async () => {
-      const info = exiftool(insertExifIntoJpeg(await pixelsJpeg(), prepareExif(EXIF(cameraTiff(le)), { keepGps: false })!), `cam-${order}.jpg`)
+      const info = exiftool(
+        insertExifIntoJpeg(await pixelsJpeg(), prepareExif(EXIF(cameraTiff(le)), { keepGps: false })!),
+        `cam-${order}.jpg`
+      )
       expect(info).toMatchObject({
         'IFD0:Make': 'Fujifilm',
         'IFD0:Model': 'X-T5',
@@ -179,7 +220,13 @@ describe('prepareExif', () => {
         'ExifIFD:LensMake': 'FUJIFILM',
         'ExifIFD:LensModel': 'XF33mmF1.4 R LM WR'
       })
-      for (const gone of ['GPS:GPSLatitude', 'ExifIFD:MakerNoteUnknownText', 'ExifIFD:MakerNote', 'IFD1:Compression', 'ExifIFD:ExifImageWidth']) {
+      for (const gone of [
+        'GPS:GPSLatitude',
+        'ExifIFD:MakerNoteUnknownText',
+        'ExifIFD:MakerNote',
+        'IFD1:Compression',
+        'ExifIFD:ExifImageWidth'
+      ]) {
         expect(info[gone]).toBeUndefined()
       }
       expect(Object.keys(info).some((k) => k.startsWith('GPS:') || k.startsWith('IFD1:'))).toBe(false)
@@ -187,7 +234,10 @@ describe('prepareExif', () => {
     })
 
     it.skipIf(!hasExiftool)(`keeps GPS when asked (${order})`, async () => {
-      const info = exiftool(insertExifIntoJpeg(await pixelsJpeg(), prepareExif(EXIF(cameraTiff(le)), { keepGps: true })!), `gps-${order}.jpg`)
+      const info = exiftool(
+        insertExifIntoJpeg(await pixelsJpeg(), prepareExif(EXIF(cameraTiff(le)), { keepGps: true })!),
+        `gps-${order}.jpg`
+      )
       expect(info['GPS:GPSLatitudeRef']).toBe('N')
       expect(info['GPS:GPSLatitude']).toBeCloseTo(48 + 51 / 60 + 24 / 3600, 6)
       expect(info['GPS:GPSLongitude']).toBeCloseTo(2 + 17 / 60 + 40 / 3600, 6)
@@ -204,7 +254,11 @@ describe('prepareExif', () => {
   it('rewrites EXIF written by libvips (sharp withExif), accepting it with or without the Exif header', async () => {
     const source = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
       .jpeg()
-      .withExif({ IFD0: { Make: 'Canon', Model: 'EOS R5' }, IFD2: { ExposureTime: '1/125', FNumber: '28/10' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2400/100' } })
+      .withExif({
+        IFD0: { Make: 'Canon', Model: 'EOS R5' },
+        IFD2: { ExposureTime: '1/125', FNumber: '28/10' },
+        IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2400/100' }
+      })
       .toBuffer()
     const raw = (await sharp(source).metadata()).exif!
     const exif = prepareExif(raw, { keepGps: false })!
@@ -251,7 +305,9 @@ describe('insertExifIntoJpeg', () => {
   })
 
   it('rejects a file that is not a JPEG', () => {
-    expect(() => insertExifIntoJpeg(Buffer.from('GIF89a'), Buffer.from('Exif\0\0II'))).toThrow('Expected a JPEG file starting with SOI')
+    expect(() => insertExifIntoJpeg(Buffer.from('GIF89a'), Buffer.from('Exif\0\0II'))).toThrow(
+      'Expected a JPEG file starting with SOI'
+    )
   })
 
   it('rejects EXIF larger than one APP1 segment', async () => {
@@ -286,7 +342,9 @@ describe('insertExifIntoPng', () => {
   })
 
   it('rejects a file that is not a PNG, and a PNG without IDAT', () => {
-    expect(() => insertExifIntoPng(Buffer.from('not a png'), Buffer.alloc(8))).toThrow('Expected a PNG file starting with the PNG signature')
+    expect(() => insertExifIntoPng(Buffer.from('not a png'), Buffer.alloc(8))).toThrow(
+      'Expected a PNG file starting with the PNG signature'
+    )
     const signatureOnly = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
     expect(() => insertExifIntoPng(signatureOnly, Buffer.alloc(8))).toThrow('Expected a PNG file with an IDAT chunk')
   })

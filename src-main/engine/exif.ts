@@ -26,13 +26,35 @@ const TAG_COLOR_SPACE = 0xa001
 
 /** Tags never copied: they describe the source file's layout or point at data that is not copied. */
 const DROPPED_TAGS = new Set([
-  0x0100, 0x0101, 0x0102, 0x0103, 0x0106, 0x0111, 0x0115, 0x0116, 0x0117, 0x011c, // image structure, strips
-  0x0142, 0x0143, 0x0144, 0x0145, 0x014a, // tiles, SubIFDs
-  0x0201, 0x0202, 0x0211, 0x0212, 0x0213, // JPEG thumbnail pointer, YCbCr layout
-  0x02bc, 0x8773, // XMP and ICC copies inside EXIF (the outputs carry their own)
-  0x927c, 0xa005, // MakerNote, Interoperability IFD
-  0xa002, 0xa003, // PixelXDimension, PixelYDimension
-  0xc634, 0xea1c, 0xea1d // DNG private data, Microsoft padding and offset schema
+  0x0100,
+  0x0101,
+  0x0102,
+  0x0103,
+  0x0106,
+  0x0111,
+  0x0115,
+  0x0116,
+  0x0117,
+  0x011c, // image structure, strips
+  0x0142,
+  0x0143,
+  0x0144,
+  0x0145,
+  0x014a, // tiles, SubIFDs
+  0x0201,
+  0x0202,
+  0x0211,
+  0x0212,
+  0x0213, // JPEG thumbnail pointer, YCbCr layout
+  0x02bc,
+  0x8773, // XMP and ICC copies inside EXIF (the outputs carry their own)
+  0x927c,
+  0xa005, // MakerNote, Interoperability IFD
+  0xa002,
+  0xa003, // PixelXDimension, PixelYDimension
+  0xc634,
+  0xea1c,
+  0xea1d // DNG private data, Microsoft padding and offset schema
 ])
 
 /** Bytes per value of each TIFF field type (1 BYTE … 13 IFD); 0 marks an unknown type. */
@@ -115,7 +137,8 @@ export function insertExifIntoJpeg(jpeg: Buffer, exif: Buffer): Buffer {
  * @example writeFile(out, insertExifIntoPng(png, exif))
  */
 export function insertExifIntoPng(png: Buffer, exif: Buffer): Buffer {
-  if (png.length < 8 || !png.subarray(0, 8).equals(PNG_SIGNATURE)) throw invalid('Expected a PNG file starting with the PNG signature')
+  if (png.length < 8 || !png.subarray(0, 8).equals(PNG_SIGNATURE))
+    throw invalid('Expected a PNG file starting with the PNG signature')
   const tiff = stripExifHeader(exif)
   const chunk = Buffer.alloc(12 + tiff.length)
   chunk.writeUInt32BE(tiff.length, 0)
@@ -184,7 +207,9 @@ function rebuild(tiff: Buffer, keepGps: boolean): Buffer | undefined {
   const keep = (entries: Entry[]): Entry[] =>
     entries
       .filter((e) => !DROPPED_TAGS.has(e.tag) && e.tag !== TAG_EXIF_IFD && e.tag !== TAG_GPS_IFD)
-      .map((e) => (e.tag === TAG_ORIENTATION || e.tag === TAG_COLOR_SPACE ? { tag: e.tag, type: 3, count: 1, value: one } : e))
+      .map((e) =>
+        e.tag === TAG_ORIENTATION || e.tag === TAG_COLOR_SPACE ? { tag: e.tag, type: 3, count: 1, value: one } : e
+      )
 
   const ifd0Raw = readIfd(u32(4))
   const exifOffset = pointer(ifd0Raw, TAG_EXIF_IFD)

@@ -75,7 +75,8 @@ export function exrAttributesFromExif(exif: Buffer | undefined): Record<string, 
   set('owner', text(ifd0, TAG.copyright) ?? text(ifd0, TAG.artist))
   set('comments', text(ifd0, TAG.imageDescription))
   const exposure = number(sub, TAG.exposureTime)
-  if (exposure !== undefined && exposure > 0) set('exifExposureTime', exposure < 1 ? `1/${round(1 / exposure, 1)} s` : `${round(exposure, 2)} s`)
+  if (exposure !== undefined && exposure > 0)
+    set('exifExposureTime', exposure < 1 ? `1/${round(1 / exposure, 1)} s` : `${round(exposure, 2)} s`)
   const fNumber = number(sub, TAG.fNumber)
   if (fNumber !== undefined) set('exifFNumber', `f/${round(fNumber, 1)}`)
   const iso = number(sub, TAG.iso)
@@ -89,7 +90,8 @@ export function exrAttributesFromExif(exif: Buffer | undefined): Record<string, 
     set('exifGpsLongitude', longitude.toFixed(6))
   }
   const altitude = number(gps, TAG.gpsAltitude)
-  if (altitude !== undefined) set('exifGpsAltitude', `${round(number(gps, TAG.gpsAltitudeRef) === 1 ? -altitude : altitude, 1)} m`)
+  if (altitude !== undefined)
+    set('exifGpsAltitude', `${round(number(gps, TAG.gpsAltitudeRef) === 1 ? -altitude : altitude, 1)} m`)
   return out
 }
 
@@ -126,7 +128,13 @@ function readIfds(tiff: Buffer): { ifd0: Ifd; exif: Ifd; gps: Ifd } {
       const start = size * n <= 4 ? at + 8 : u32(at + 8)
       if (start + size * n > tiff.length) continue
       if (type === 2) {
-        ifd.set(u16(at), tiff.toString('utf8', start, start + n).replace(/\0[\s\S]*$/, '').trim())
+        ifd.set(
+          u16(at),
+          tiff
+            .toString('utf8', start, start + n)
+            .replace(/\0[\s\S]*$/, '')
+            .trim()
+        )
         continue
       }
       const values: number[] = []

@@ -34,7 +34,11 @@ function halfQuantised(data: Float32Array): Float32Array {
  * A reader for exactly the subset we write (test oracle independent of external tools): returns
  * attributes as raw buffers and the pixels as interleaved RGB.
  */
-function readBack(file: Buffer): { attributes: Map<string, { type: string; value: Buffer }>; image: RgbImage; chunkSizes: number[] } {
+function readBack(file: Buffer): {
+  attributes: Map<string, { type: string; value: Buffer }>
+  image: RgbImage
+  chunkSizes: number[]
+} {
   expect(file.readInt32LE(0)).toBe(20000630)
   expect(file.readInt32LE(4)).toBe(2)
   let pos = 8
@@ -69,12 +73,13 @@ function readBack(file: Buffer): { attributes: Map<string, { type: string; value
       const t = Buffer.from(inflateSync(block))
       for (let i = 1; i < t.length; i++) t[i] = (t[i - 1] + t[i] - 128) & 0xff
       block = Buffer.alloc(t.length)
-      for (let i = 0; i < t.length; i++) block[i] = t[i % 2 === 0 ? i / 2 : (t.length + 1) / 2 + (i - 1) / 2 | 0]
+      for (let i = 0; i < t.length; i++) block[i] = t[i % 2 === 0 ? i / 2 : ((t.length + 1) / 2 + (i - 1) / 2) | 0]
     }
     expect(block.length).toBe(rows * width * 6)
     for (let r = 0; r < rows; r++) {
       for (const [k, channel] of [2, 1, 0].entries()) {
-        for (let x = 0; x < width; x++) data[((y0 + r) * width + x) * 3 + channel] = halfToFloat(block.readUInt16LE(((r * 3 + k) * width + x) * 2))
+        for (let x = 0; x < width; x++)
+          data[((y0 + r) * width + x) * 3 + channel] = halfToFloat(block.readUInt16LE(((r * 3 + k) * width + x) * 2))
       }
     }
   }
@@ -100,8 +105,15 @@ describe('encodeExr', () => {
   it('writes the standard attributes sorted, channels B, G, R as half', () => {
     const { attributes } = readBack(encodeExr(testImage(3, 2), { attributes: { software: 'Unclip' } }))
     expect([...attributes.keys()]).toEqual([
-      'channels', 'compression', 'dataWindow', 'displayWindow', 'lineOrder',
-      'pixelAspectRatio', 'screenWindowCenter', 'screenWindowWidth', 'software'
+      'channels',
+      'compression',
+      'dataWindow',
+      'displayWindow',
+      'lineOrder',
+      'pixelAspectRatio',
+      'screenWindowCenter',
+      'screenWindowWidth',
+      'software'
     ])
     const channels = attributes.get('channels')!
     expect(channels.type).toBe('chlist')
@@ -122,10 +134,18 @@ describe('encodeExr', () => {
   it('rejects bad input with exact messages', () => {
     const img = testImage(2, 2)
     const err = (m: string) => new UnclipError('INVALID_ARGUMENT', m)
-    expect(() => encodeExr({ width: 0, height: 2, data: new Float32Array(0) })).toThrow(err('Expected positive integer width and height but received 0×2'))
-    expect(() => encodeExr({ width: 2, height: 2, data: new Float32Array(5) })).toThrow(err('Expected 2×2×3 = 12 samples but received 5'))
-    expect(() => encodeExr(img, { compression: 'piz' as 'zip' })).toThrow(err("Expected EXR compression 'zip' or 'none' but received 'piz'"))
-    expect(() => encodeExr(img, { attributes: { lineOrder: 'x' } })).toThrow(err("EXR attribute 'lineOrder' is written by Unclip and cannot be overridden"))
+    expect(() => encodeExr({ width: 0, height: 2, data: new Float32Array(0) })).toThrow(
+      err('Expected positive integer width and height but received 0×2')
+    )
+    expect(() => encodeExr({ width: 2, height: 2, data: new Float32Array(5) })).toThrow(
+      err('Expected 2×2×3 = 12 samples but received 5')
+    )
+    expect(() => encodeExr(img, { compression: 'piz' as 'zip' })).toThrow(
+      err("Expected EXR compression 'zip' or 'none' but received 'piz'")
+    )
+    expect(() => encodeExr(img, { attributes: { lineOrder: 'x' } })).toThrow(
+      err("EXR attribute 'lineOrder' is written by Unclip and cannot be overridden")
+    )
     expect(() => encodeExr(img, { attributes: { ['x'.repeat(32)]: 'y' } })).toThrow(
       err(`Expected EXR attribute name of 1 to 31 bytes without null characters but received '${'x'.repeat(32)}'`)
     )
@@ -162,41 +182,51 @@ describe.skipIf(cv2Missing !== null)(`OpenCV reads our EXR${cv2Missing ? ` (skip
 })
 
 const convert = '/usr/bin/convert'
-describe.skipIf(!existsSync(convert))(`ImageMagick reads our EXR${existsSync(convert) ? '' : ` (skipped: ${convert} not found)`}`, () => {
-  it.each(['zip', 'none'] as const)('%s: 16-bit values within one step of the half values', (compression) => {
-    // This ImageMagick is Q16 without HDRI, so it clamps to [0,1]; compare after clamping.
-    const text = spawnSync(convert, [files[compression], '-depth', '16', 'txt:-'], { encoding: 'utf8' }).stdout
-    const rows = text.split('\n').filter((line) => /^\d+,\d+:/.test(line))
-    expect(rows).toHaveLength(37 * 21)
-    const expected = halfQuantised(image.data)
-    for (const row of rows) {
-      const [, x, y, ...rgb] = /^(\d+),(\d+): \((\d+),(\d+),(\d+)/.exec(row)!.map(Number)
-      rgb.forEach((v, c) => expect(Math.abs(v - Math.min(1, expected[(y * 37 + x) * 3 + c]) * 65535)).toBeLessThanOrEqual(1))
-    }
-  })
-})
+describe.skipIf(!existsSync(convert))(
+  `ImageMagick reads our EXR${existsSync(convert) ? '' : ` (skipped: ${convert} not found)`}`,
+  () => {
+    it.each(['zip', 'none'] as const)('%s: 16-bit values within one step of the half values', (compression) => {
+      // This ImageMagick is Q16 without HDRI, so it clamps to [0,1]; compare after clamping.
+      const text = spawnSync(convert, [files[compression], '-depth', '16', 'txt:-'], { encoding: 'utf8' }).stdout
+      const rows = text.split('\n').filter((line) => /^\d+,\d+:/.test(line))
+      expect(rows).toHaveLength(37 * 21)
+      const expected = halfQuantised(image.data)
+      for (const row of rows) {
+        const [, x, y, ...rgb] = /^(\d+),(\d+): \((\d+),(\d+),(\d+)/.exec(row)!.map(Number)
+        rgb.forEach((v, c) =>
+          expect(Math.abs(v - Math.min(1, expected[(y * 37 + x) * 3 + c]) * 65535)).toBeLessThanOrEqual(1)
+        )
+      }
+    })
+  }
+)
 
 const exrheader = '/usr/bin/exrheader'
-describe.skipIf(!existsSync(exrheader))(`exrheader lists our attributes${existsSync(exrheader) ? '' : ` (skipped: ${exrheader} not found)`}`, () => {
-  it('shows the standard and extra attributes', () => {
-    const result = spawnSync(exrheader, [files.zip], { encoding: 'utf8' })
-    expect(result.status, result.stderr).toBe(0)
-    for (const line of [
-      'B, 16-bit floating-point, sampling 1 1',
-      'G, 16-bit floating-point, sampling 1 1',
-      'R, 16-bit floating-point, sampling 1 1',
-      'compression (type compression): zip, multi-scanline blocks',
-      'dataWindow (type box2i): (0 0) - (36 20)',
-      'displayWindow (type box2i): (0 0) - (36 20)',
-      'lineOrder (type lineOrder): increasing y',
-      'pixelAspectRatio (type float): 1',
-      'screenWindowCenter (type v2f): (0 0)',
-      'screenWindowWidth (type float): 1',
-      'software (type string): "Unclip test"',
-      'comments (type string): "grüße"'
-    ]) {
-      expect(result.stdout).toContain(line)
-    }
-    expect(spawnSync(exrheader, [files.none], { encoding: 'utf8' }).stdout).toContain('compression (type compression): none')
-  })
-})
+describe.skipIf(!existsSync(exrheader))(
+  `exrheader lists our attributes${existsSync(exrheader) ? '' : ` (skipped: ${exrheader} not found)`}`,
+  () => {
+    it('shows the standard and extra attributes', () => {
+      const result = spawnSync(exrheader, [files.zip], { encoding: 'utf8' })
+      expect(result.status, result.stderr).toBe(0)
+      for (const line of [
+        'B, 16-bit floating-point, sampling 1 1',
+        'G, 16-bit floating-point, sampling 1 1',
+        'R, 16-bit floating-point, sampling 1 1',
+        'compression (type compression): zip, multi-scanline blocks',
+        'dataWindow (type box2i): (0 0) - (36 20)',
+        'displayWindow (type box2i): (0 0) - (36 20)',
+        'lineOrder (type lineOrder): increasing y',
+        'pixelAspectRatio (type float): 1',
+        'screenWindowCenter (type v2f): (0 0)',
+        'screenWindowWidth (type float): 1',
+        'software (type string): "Unclip test"',
+        'comments (type string): "grüße"'
+      ]) {
+        expect(result.stdout).toContain(line)
+      }
+      expect(spawnSync(exrheader, [files.none], { encoding: 'utf8' }).stdout).toContain(
+        'compression (type compression): none'
+      )
+    })
+  }
+)

@@ -22,8 +22,21 @@ const VERSION = 2
 const HALF = 1
 const COMPRESSION = { none: { code: 0, lines: 1 }, zip: { code: 3, lines: 16 } } as const
 /** Channels sorted by name as the format requires, with the interleaved RGB offset of each. */
-const CHANNELS = [['B', 2], ['G', 1], ['R', 0]] as const
-const STANDARD = ['channels', 'compression', 'dataWindow', 'displayWindow', 'lineOrder', 'pixelAspectRatio', 'screenWindowCenter', 'screenWindowWidth']
+const CHANNELS = [
+  ['B', 2],
+  ['G', 1],
+  ['R', 0]
+] as const
+const STANDARD = [
+  'channels',
+  'compression',
+  'dataWindow',
+  'displayWindow',
+  'lineOrder',
+  'pixelAspectRatio',
+  'screenWindowCenter',
+  'screenWindowWidth'
+]
 
 /**
  * Encodes an image as an OpenEXR file.
@@ -38,7 +51,8 @@ export function encodeExr(image: RgbImage, options: ExrEncodeOptions = {}): Buff
   if (!Number.isInteger(width) || width < 1 || !Number.isInteger(height) || height < 1) {
     throw invalid(`Expected positive integer width and height but received ${width}×${height}`)
   }
-  if (data.length !== width * height * 3) throw invalid(`Expected ${width}×${height}×3 = ${width * height * 3} samples but received ${data.length}`)
+  if (data.length !== width * height * 3)
+    throw invalid(`Expected ${width}×${height}×3 = ${width * height * 3} samples but received ${data.length}`)
   const compressionName = options.compression ?? 'zip'
   if (!Object.hasOwn(COMPRESSION, compressionName)) {
     throw invalid(`Expected EXR compression 'zip' or 'none' but received '${String(compressionName)}'`)
@@ -87,7 +101,8 @@ function encodeHeader(width: number, height: number, compression: number, extra:
     if (name.length === 0 || Buffer.byteLength(name) > 31 || name.includes('\0')) {
       throw invalid(`Expected EXR attribute name of 1 to 31 bytes without null characters but received '${name}'`)
     }
-    if (typeof value !== 'string') throw invalid(`Expected string value for EXR attribute '${name}' but received ${typeof value}`)
+    if (typeof value !== 'string')
+      throw invalid(`Expected string value for EXR attribute '${name}' but received ${typeof value}`)
     attributes.push([name, 'string', Buffer.from(value, 'utf8')])
   }
   attributes.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -114,7 +129,8 @@ function scanlineBlock(data: Float32Array, width: number, y0: number, rows: numb
   let o = 0
   for (let y = y0; y < y0 + rows; y++) {
     for (const [, channel] of CHANNELS) {
-      for (let x = 0, i = y * width * 3 + channel; x < width; x++, i += 3, o += 2) view.setUint16(o, floatToHalf(data[i]), true)
+      for (let x = 0, i = y * width * 3 + channel; x < width; x++, i += 3, o += 2)
+        view.setUint16(o, floatToHalf(data[i]), true)
     }
   }
   return out

@@ -12,7 +12,12 @@ import type { RgbImage } from './types'
 const dir = mkdtempSync(path.join(tmpdir(), 'unclip-full-image-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const context = (width: number, height: number): WriterContext => ({ width, height, tonemap: DEFAULT_TONEMAP, timings: {} })
+const context = (width: number, height: number): WriterContext => ({
+  width,
+  height,
+  tonemap: DEFAULT_TONEMAP,
+  timings: {}
+})
 
 function scene(width: number, height: number): RgbImage {
   const data = new Float32Array(width * height * 3)
@@ -33,7 +38,12 @@ async function feed(image: RgbImage, rows: number, writers: { add(strip: RgbImag
 }
 
 async function thrown(run: () => unknown): Promise<UnclipError> {
-  const error = await Promise.resolve().then(run).then(() => undefined, (e: unknown) => e)
+  const error = await Promise.resolve()
+    .then(run)
+    .then(
+      () => undefined,
+      (e: unknown) => e
+    )
   expect(error).toBeInstanceOf(UnclipError)
   return error as UnclipError
 }

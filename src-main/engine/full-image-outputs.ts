@@ -34,7 +34,11 @@ const buffers = new WeakMap<WriterContext, FullImage>()
  * @returns A writer that creates its temporary file at `finish`.
  * @throws UnclipError `TOO_LARGE` above `MAX_FULL_IMAGE_PIXELS`, before anything is allocated.
  */
-export function createFullImageWriter(format: 'exr' | 'jpg-hdr', finalPath: string, context: WriterContext): OutputWriter {
+export function createFullImageWriter(
+  format: 'exr' | 'jpg-hdr',
+  finalPath: string,
+  context: WriterContext
+): OutputWriter {
   const { width, height } = context
   if (width * height > MAX_FULL_IMAGE_PIXELS) {
     const mp = (n: number): string => `${Math.round(n / 1e5) / 10} MP`
@@ -66,7 +70,10 @@ class FullImage {
   add(strip: RgbImage, y: number): void {
     if (y < this.rows) return
     if (y !== this.rows || strip.width !== this.width || y + strip.height > this.height) {
-      throw new UnclipError('INTERNAL', `Unexpected strip: rows ${y}–${y + strip.height} of ${this.width}×${this.height}, expected row ${this.rows}`)
+      throw new UnclipError(
+        'INTERNAL',
+        `Unexpected strip: rows ${y}–${y + strip.height} of ${this.width}×${this.height}, expected row ${this.rows}`
+      )
     }
     if (y === 0 && strip.height === this.height) {
       // A caller holding the whole image already (the app's export) is not copied: strips are
@@ -110,7 +117,10 @@ abstract class FullImageWriter extends TempFileWriter implements OutputWriter {
 
   async finish(): Promise<void> {
     const started = performance.now()
-    const bytes = await this.encode(this.buffer.image(), prepareExif(this.context.exif, { keepGps: this.context.keepGps ?? false }))
+    const bytes = await this.encode(
+      this.buffer.image(),
+      prepareExif(this.context.exif, { keepGps: this.context.keepGps ?? false })
+    )
     addTime(this.context.timings, this.stage, started)
     await this.writeTemp(bytes)
   }

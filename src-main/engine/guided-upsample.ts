@@ -149,7 +149,13 @@ export interface RatioField {
  * @param rows Number of rows.
  * @param out Destination, `rows · full.width · 3` floats, linear radiance ≥ 0.
  */
-export function applyRatioRows(field: RatioField, full: PixelSource, y0: number, rows: number, out: Float32Array): void {
+export function applyRatioRows(
+  field: RatioField,
+  full: PixelSource,
+  y0: number,
+  rows: number,
+  out: Float32Array
+): void {
   const W = full.width
   const { width: w, height: h, coefficients, flat } = field
   const cell = new Int32Array(W)
@@ -180,7 +186,8 @@ export function applyRatioRows(field: RatioField, full: PixelSource, y0: number,
     const o0 = j * W * 3
     linearise(full, y * W * 3, W * 3, out.subarray(o0, o0 + W * 3))
     if (!anyWork) continue
-    for (let k = 0; k < 6 * w; k++) row[k] = coefficients[6 * above + k] + ty * (coefficients[6 * below + k] - coefficients[6 * above + k])
+    for (let k = 0; k < 6 * w; k++)
+      row[k] = coefficients[6 * above + k] + ty * (coefficients[6 * below + k] - coefficients[6 * above + k])
     for (let x = 0; x < W; x++) {
       const c = cell[x]
       if (rowFlat[c]) continue
@@ -194,9 +201,34 @@ export function applyRatioRows(field: RatioField, full: PixelSource, y0: number,
       const l = 6 * c
       const k = 6 * Math.min(c + 1, w - 1)
       const t = tx[x]
-      out[o] = Math.max(0, (r + RATIO_EPSILON) * tableExp(exps, row[l] + t * (row[k] - row[l]), row[l + 3] + t * (row[k + 3] - row[l + 3]), guide) - RATIO_EPSILON)
-      out[o + 1] = Math.max(0, (g + RATIO_EPSILON) * tableExp(exps, row[l + 1] + t * (row[k + 1] - row[l + 1]), row[l + 4] + t * (row[k + 4] - row[l + 4]), guide) - RATIO_EPSILON)
-      out[o + 2] = Math.max(0, (b + RATIO_EPSILON) * tableExp(exps, row[l + 2] + t * (row[k + 2] - row[l + 2]), row[l + 5] + t * (row[k + 5] - row[l + 5]), guide) - RATIO_EPSILON)
+      out[o] = Math.max(
+        0,
+        (r + RATIO_EPSILON) *
+          tableExp(exps, row[l] + t * (row[k] - row[l]), row[l + 3] + t * (row[k + 3] - row[l + 3]), guide) -
+          RATIO_EPSILON
+      )
+      out[o + 1] = Math.max(
+        0,
+        (g + RATIO_EPSILON) *
+          tableExp(
+            exps,
+            row[l + 1] + t * (row[k + 1] - row[l + 1]),
+            row[l + 4] + t * (row[k + 4] - row[l + 4]),
+            guide
+          ) -
+          RATIO_EPSILON
+      )
+      out[o + 2] = Math.max(
+        0,
+        (b + RATIO_EPSILON) *
+          tableExp(
+            exps,
+            row[l + 2] + t * (row[k + 2] - row[l + 2]),
+            row[l + 5] + t * (row[k + 5] - row[l + 5]),
+            guide
+          ) -
+          RATIO_EPSILON
+      )
     }
   }
 }

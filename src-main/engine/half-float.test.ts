@@ -63,17 +63,23 @@ describe('halfToFloat', () => {
 })
 
 const numpyMissing = pythonSkipReason(['numpy'])
-describe.skipIf(numpyMissing !== null)(`agrees with numpy float16${numpyMissing ? ` (skipped: ${numpyMissing})` : ''}`, () => {
-  it('on 20000 random doubles across the half range', () => {
-    let seed = 7
-    const values = Array.from({ length: 20000 }, () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31
-      const magnitude = 2 ** ((seed / 2 ** 31) * 42 - 26)
-      return (seed % 2 ? -1 : 1) * Math.min(magnitude * (1 + (seed % 1000) / 1000), 65000)
+describe.skipIf(numpyMissing !== null)(
+  `agrees with numpy float16${numpyMissing ? ` (skipped: ${numpyMissing})` : ''}`,
+  () => {
+    it('on 20000 random doubles across the half range', () => {
+      let seed = 7
+      const values = Array.from({ length: 20000 }, () => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31
+        const magnitude = 2 ** ((seed / 2 ** 31) * 42 - 26)
+        return (seed % 2 ? -1 : 1) * Math.min(magnitude * (1 + (seed % 1000) / 1000), 65000)
+      })
+      const out = runPython(
+        'import sys, json, numpy as np\nprint(json.dumps(np.array(json.loads(sys.stdin.read()), np.float64).astype(np.float16).view(np.uint16).tolist()))',
+        {
+          input: JSON.stringify(values)
+        }
+      )
+      expect(values.map(floatToHalf)).toEqual(JSON.parse(out))
     })
-    const out = runPython('import sys, json, numpy as np\nprint(json.dumps(np.array(json.loads(sys.stdin.read()), np.float64).astype(np.float16).view(np.uint16).tolist()))', {
-      input: JSON.stringify(values)
-    })
-    expect(values.map(floatToHalf)).toEqual(JSON.parse(out))
-  })
-})
+  }
+)

@@ -44,7 +44,8 @@ describe('runModel', () => {
     let worst = 0
     for (let y = 4; y < 296; y++) {
       for (let x = 4; x < 696; x++) {
-        for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(whole.data[3 * (y * 700 + x) + c] - tiled.data[3 * (y * 700 + x) + c]))
+        for (let c = 0; c < 3; c++)
+          worst = Math.max(worst, Math.abs(whole.data[3 * (y * 700 + x) + c] - tiled.data[3 * (y * 700 + x) + c]))
       }
     }
     expect(worst).toBeLessThan(1e-5)
@@ -53,7 +54,11 @@ describe('runModel', () => {
 
   it('reports progress per tile', async () => {
     const seen: number[] = []
-    await runModel(session, card, floatImage(300, 100), { maxTileSide: 128, overlap: 16, onProgress: (f) => seen.push(f) })
+    await runModel(session, card, floatImage(300, 100), {
+      maxTileSide: 128,
+      overlap: 16,
+      onProgress: (f) => seen.push(f)
+    })
     expect(seen.length).toBe(3)
     expect(seen.at(-1)).toBe(1)
   })

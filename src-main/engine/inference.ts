@@ -69,7 +69,12 @@ export interface RunModelOptions {
  * @returns Linear radiance, same size as `image`; NaN and negatives become 0.
  * @throws UnclipError `CANCELLED` between tiles once `options.signal` fires.
  */
-export async function runModel(session: InferenceSession, card: ModelCard, image: RgbImage, options: RunModelOptions = {}): Promise<RgbImage> {
+export async function runModel(
+  session: InferenceSession,
+  card: ModelCard,
+  image: RgbImage,
+  options: RunModelOptions = {}
+): Promise<RgbImage> {
   const maxSide = options.maxTileSide ?? DEFAULT_TILE_SIDE
   const overlap = options.overlap ?? DEFAULT_TILE_OVERLAP
   const columns = planAxisTiles(image.width, maxSide, overlap)
@@ -109,16 +114,34 @@ interface TileOutput {
 }
 
 /** Runs one tile with `halo` pixels of context on each side, padded to the size multiple. */
-async function runTile(session: InferenceSession, card: ModelCard, image: RgbImage, region: Region, halo: number): Promise<TileOutput> {
+async function runTile(
+  session: InferenceSession,
+  card: ModelCard,
+  image: RgbImage,
+  region: Region,
+  halo: number
+): Promise<TileOutput> {
   const paddedWidth = padTo(region.width + 2 * halo, card.size_multiple)
   const paddedHeight = padTo(region.height + 2 * halo, card.size_multiple)
-  const context: Region = { x: region.x - halo, y: region.y - halo, width: region.width + 2 * halo, height: region.height + 2 * halo }
-  const input = new Tensor('float32', toPaddedPlanar(image, context, paddedWidth, paddedHeight), [1, 3, paddedHeight, paddedWidth])
+  const context: Region = {
+    x: region.x - halo,
+    y: region.y - halo,
+    width: region.width + 2 * halo,
+    height: region.height + 2 * halo
+  }
+  const input = new Tensor('float32', toPaddedPlanar(image, context, paddedWidth, paddedHeight), [
+    1,
+    3,
+    paddedHeight,
+    paddedWidth
+  ])
   const result = await session.run({ [card.input]: input })
   const output = result[card.output]
   const expected = 3 * paddedWidth * paddedHeight
   if (!(output?.data instanceof Float32Array) || output.data.length !== expected) {
-    throw new Error(`model output "${card.output}" has shape [${output?.dims.join(', ')}], expected [1, 3, ${paddedHeight}, ${paddedWidth}]`)
+    throw new Error(
+      `model output "${card.output}" has shape [${output?.dims.join(', ')}], expected [1, 3, ${paddedHeight}, ${paddedWidth}]`
+    )
   }
   return { data: output.data, paddedWidth, paddedHeight, originX: halo, originY: halo }
 }

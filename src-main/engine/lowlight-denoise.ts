@@ -43,7 +43,15 @@ export function estimateNoise(plane: Plane): number {
       const up = i - w
       const down = i + w
       const r =
-        data[up - 1] - 2 * data[up] + data[up + 1] - 2 * data[i - 1] + 4 * data[i] - 2 * data[i + 1] + data[down - 1] - 2 * data[down] + data[down + 1]
+        data[up - 1] -
+        2 * data[up] +
+        data[up + 1] -
+        2 * data[i - 1] +
+        4 * data[i] -
+        2 * data[i + 1] +
+        data[down - 1] -
+        2 * data[down] +
+        data[down + 1]
       responses.push(Math.abs(r))
     }
   }

@@ -64,7 +64,8 @@ function flatStd(image: RgbImage, scale = 1): number {
 function clippedMean(image: RgbImage, gain: number): number {
   let sum = 0
   const n = image.width * image.height
-  for (let i = 0; i < n; i++) sum += Math.min(1, gain * luminance(image.data[3 * i], image.data[3 * i + 1], image.data[3 * i + 2]))
+  for (let i = 0; i < n; i++)
+    sum += Math.min(1, gain * luminance(image.data[3 * i], image.data[3 * i + 1], image.data[3 * i + 2]))
   return sum / n
 }
 
@@ -168,7 +169,9 @@ describe('convertFile in low-light mode', () => {
     engine = await createEngine({ modelsDir: FIXTURES, model: 'unclip-fixture', provider: 'cpu' })
     const pixels = Buffer.alloc(48 * 32 * 3)
     for (let i = 0; i < pixels.length; i++) pixels[i] = 10 + ((i / 3) % 48)
-    await sharp(pixels, { raw: { width: 48, height: 32, channels: 3 } }).jpeg({ quality: 95 }).toFile(photo)
+    await sharp(pixels, { raw: { width: 48, height: 32, channels: 3 } })
+      .jpeg({ quality: 95 })
+      .toFile(photo)
   })
   afterAll(async () => {
     await engine.dispose()
@@ -181,9 +184,16 @@ describe('convertFile in low-light mode', () => {
 
   it('writes a PNG brighter than the input and an exposure-corrected .hdr', async () => {
     const base = path.join(root, 'out', 'dark')
-    const result = await convertFile(engine, photo, { outDir: path.dirname(base), outputBase: base, formats: ['png', 'hdr'], mode: 'lowlight', overwrite: false })
+    const result = await convertFile(engine, photo, {
+      outDir: path.dirname(base),
+      outputBase: base,
+      formats: ['png', 'hdr'],
+      mode: 'lowlight',
+      overwrite: false
+    })
     expect(result.outputs).toEqual([`${base}.png`, `${base}.hdr`])
-    const mean = async (file: string): Promise<number> => (await sharp(file).stats()).channels.slice(0, 3).reduce((a, c) => a + c.mean, 0) / 3
+    const mean = async (file: string): Promise<number> =>
+      (await sharp(file).stats()).channels.slice(0, 3).reduce((a, c) => a + c.mean, 0) / 3
     expect(await mean(`${base}.png`)).toBeGreaterThan(2 * (await mean(photo)))
     const hdr = decodeRadiance(await readFile(`${base}.hdr`))
     expect(clippedMean(hdr, 1)).toBeCloseTo(LOW_LIGHT_KEY, 1)

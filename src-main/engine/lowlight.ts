@@ -57,7 +57,12 @@ const KB = 0.114
 const PREDICT_SHARE = 0.8
 
 /** Tone settings for writers fed `display` strips: clamp to [0,1] and sRGB-encode, nothing else. */
-export const LOW_LIGHT_DISPLAY_TONEMAP: ToneMapSettings = Object.freeze({ operator: 'exposure', exposureEv: 0, whitePoint: Infinity, gamma: 1 })
+export const LOW_LIGHT_DISPLAY_TONEMAP: ToneMapSettings = Object.freeze({
+  operator: 'exposure',
+  exposureEv: 0,
+  whitePoint: Infinity,
+  gamma: 1
+})
 
 /**
  * Output formats fed linear radiance; all others are display-referred. Ultra HDR is linear because
@@ -182,7 +187,8 @@ export function processLowLight(hdr: RgbImage): LowLightResult {
   const noise = estimateNoise(luma)
   const chromaNoise = Math.max(estimateNoise(cr), estimateNoise(cb))
   let cleanLuma = luma
-  for (let pass = 0; pass < LUMA_PASSES; pass++) cleanLuma = guidedFilter(cleanLuma, cleanLuma, LUMA_RADIUS, (LUMA_STRENGTH * noise) ** 2)
+  for (let pass = 0; pass < LUMA_PASSES; pass++)
+    cleanLuma = guidedFilter(cleanLuma, cleanLuma, LUMA_RADIUS, (LUMA_STRENGTH * noise) ** 2)
   // Colour noise is judged against the luma guide: flat luma (relative to its own noise) means flat colour.
   const chromaEps = (CHROMA_STRENGTH * Math.max(noise, chromaNoise)) ** 2
   const cleanCr = guidedFilter(cleanLuma, cr, CHROMA_RADIUS, chromaEps)
@@ -255,7 +261,11 @@ export async function predictLowLightStrips(
   for (let y = 0; y < source.height; y += stripRows) {
     throwIfAborted(options.signal)
     const rows = Math.min(stripRows, source.height - y)
-    const strip = (image: RgbImage): RgbImage => ({ width: source.width, height: rows, data: image.data.subarray(y * rowLength, (y + rows) * rowLength) })
+    const strip = (image: RgbImage): RgbImage => ({
+      width: source.width,
+      height: rows,
+      data: image.data.subarray(y * rowLength, (y + rows) * rowLength)
+    })
     await sink(strip(linear), strip(display), y)
   }
   return timings

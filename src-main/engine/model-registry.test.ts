@@ -29,7 +29,10 @@ function modelsDir(cards: (Partial<ModelCard> & { name: string; onnx?: false | B
 }
 
 async function expectError(promise: Promise<unknown>, code: string, message: string): Promise<void> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e
+  )
   expect(error).toBeInstanceOf(UnclipError)
   expect((error as UnclipError).code).toBe(code)
   expect((error as UnclipError).message).toBe(message)
@@ -66,7 +69,11 @@ describe('model discovery and selection', () => {
     ])
     expect((await selectModel(dir)).card.name).toBe('unclip-v1-1')
     expect((await selectModel(dir, 'unclip-v1')).card.version).toBe('1.9.2')
-    await expectError(selectModel(dir, 'unclip-v3'), 'MODEL_MISSING', `Model "unclip-v3" not found in ${dir} (available: unclip-v1-1, unclip-v1, fixture)`)
+    await expectError(
+      selectModel(dir, 'unclip-v3'),
+      'MODEL_MISSING',
+      `Model "unclip-v3" not found in ${dir} (available: unclip-v1-1, unclip-v1, fixture)`
+    )
   })
 
   it('compares versions numerically', () => {
@@ -87,19 +94,35 @@ describe('MODEL_CORRUPT', () => {
     } catch (error) {
       parseMessage = (error as Error).message
     }
-    await expectError(listModels(dir), 'MODEL_CORRUPT', `Model card ${path.join(dir, 'broken.json')} is not valid JSON: ${parseMessage}`)
+    await expectError(
+      listModels(dir),
+      'MODEL_CORRUPT',
+      `Model card ${path.join(dir, 'broken.json')} is not valid JSON: ${parseMessage}`
+    )
   })
 
   it('card with a bad field', async () => {
     const dir = modelsDir([{ name: 'odd', size_multiple: 0 }])
-    await expectError(selectModel(dir), 'MODEL_CORRUPT', `Model card ${path.join(dir, 'odd.json')} is invalid: "size_multiple" must be a positive integer`)
+    await expectError(
+      selectModel(dir),
+      'MODEL_CORRUPT',
+      `Model card ${path.join(dir, 'odd.json')} is invalid: "size_multiple" must be a positive integer`
+    )
     const dir2 = modelsDir([{ name: 'nameless', input: '' }])
-    await expectError(selectModel(dir2), 'MODEL_CORRUPT', `Model card ${path.join(dir2, 'nameless.json')} is invalid: "input" must be a non-empty string`)
+    await expectError(
+      selectModel(dir2),
+      'MODEL_CORRUPT',
+      `Model card ${path.join(dir2, 'nameless.json')} is invalid: "input" must be a non-empty string`
+    )
   })
 
   it('card without its ONNX file', async () => {
     const dir = modelsDir([{ name: 'hollow', onnx: false }])
-    await expectError(selectModel(dir), 'MODEL_CORRUPT', `Model "hollow" is missing its weights file: ${path.join(dir, 'hollow.onnx')}`)
+    await expectError(
+      selectModel(dir),
+      'MODEL_CORRUPT',
+      `Model "hollow" is missing its weights file: ${path.join(dir, 'hollow.onnx')}`
+    )
   })
 
   it('ONNX file onnxruntime cannot load', async () => {
@@ -111,7 +134,11 @@ describe('MODEL_CORRUPT', () => {
       (e: Error) => e.message.split('\n')[0]
     )
     expect(ortMessage).not.toBe('')
-    await expectError(createEngine({ modelsDir: dir, provider: 'cpu' }), 'MODEL_CORRUPT', `Model "junk" could not be loaded from ${onnxPath}: ${ortMessage}`)
+    await expectError(
+      createEngine({ modelsDir: dir, provider: 'cpu' }),
+      'MODEL_CORRUPT',
+      `Model "junk" could not be loaded from ${onnxPath}: ${ortMessage}`
+    )
   })
 
   it('tensor names that do not match the card', async () => {

@@ -37,7 +37,8 @@ export async function listModels(dir: string): Promise<ModelEntry[]> {
   try {
     names = await readdir(dir)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return []
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return []
     throw error
   }
   const entries: ModelEntry[] = []
@@ -65,7 +66,10 @@ export async function selectModel(dir: string, name?: string): Promise<ModelEntr
   if (!chosen) {
     const available = entries.map((e) => e.card.name)
     if (available.length === 0) throw new UnclipError('MODEL_MISSING', `No model found in ${dir}`)
-    throw new UnclipError('MODEL_MISSING', `Model "${name}" not found in ${dir} (available: ${[...new Set(available)].join(', ')})`)
+    throw new UnclipError(
+      'MODEL_MISSING',
+      `Model "${name}" not found in ${dir} (available: ${[...new Set(available)].join(', ')})`
+    )
   }
   return chosen
 }
@@ -75,7 +79,9 @@ async function readEntry(cardPath: string): Promise<ModelEntry> {
   try {
     parsed = JSON.parse(await readFile(cardPath, 'utf8'))
   } catch (error) {
-    throw new UnclipError('MODEL_CORRUPT', `Model card ${cardPath} is not valid JSON: ${(error as Error).message}`, { cause: error })
+    throw new UnclipError('MODEL_CORRUPT', `Model card ${cardPath} is not valid JSON: ${(error as Error).message}`, {
+      cause: error
+    })
   }
   const card = validateCard(parsed, cardPath)
   const onnxPath = path.join(path.dirname(cardPath), card.file ?? `${card.name}.onnx`)
@@ -86,20 +92,23 @@ async function readEntry(cardPath: string): Promise<ModelEntry> {
 }
 
 function validateCard(value: unknown, cardPath: string): ModelCard {
-  const invalid = (why: string): UnclipError => new UnclipError('MODEL_CORRUPT', `Model card ${cardPath} is invalid: ${why}`)
+  const invalid = (why: string): UnclipError =>
+    new UnclipError('MODEL_CORRUPT', `Model card ${cardPath} is invalid: ${why}`)
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('expected a JSON object')
   const card = value as Record<string, unknown>
   for (const field of ['name', 'version', 'input', 'output'] as const) {
     if (typeof card[field] !== 'string' || card[field] === '') throw invalid(`"${field}" must be a non-empty string`)
   }
-  if (!Number.isInteger(card.size_multiple) || (card.size_multiple as number) < 1) throw invalid('"size_multiple" must be a positive integer')
+  if (!Number.isInteger(card.size_multiple) || (card.size_multiple as number) < 1)
+    throw invalid('"size_multiple" must be a positive integer')
   if (card.file !== undefined && (typeof card.file !== 'string' || card.file === '' || path.isAbsolute(card.file))) {
     throw invalid('"file" must be a file name relative to the card')
   }
   if (card.fixture !== undefined && typeof card.fixture !== 'boolean') throw invalid('"fixture" must be true or false')
   if (
     card.inference_long_side !== undefined &&
-    (!Number.isInteger(card.inference_long_side) || (card.inference_long_side as number) < (card.size_multiple as number))
+    (!Number.isInteger(card.inference_long_side) ||
+      (card.inference_long_side as number) < (card.size_multiple as number))
   ) {
     throw invalid('"inference_long_side" must be an integer ≥ size_multiple')
   }

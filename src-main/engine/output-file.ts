@@ -54,7 +54,10 @@ export interface WriterContext {
  * @returns Absolute temporary path.
  */
 export function tempPathFor(finalPath: string): string {
-  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.unclip-tmp-${process.pid}-${randomBytes(4).toString('hex')}`)
+  return path.join(
+    path.dirname(finalPath),
+    `.${path.basename(finalPath)}.unclip-tmp-${process.pid}-${randomBytes(4).toString('hex')}`
+  )
 }
 
 /** Adds the time since `started` to one stage. */

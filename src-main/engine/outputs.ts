@@ -115,7 +115,9 @@ class PngWriter extends TempFileWriter implements OutputWriter {
 
   async add(strip: RgbImage, encoded?: EncodedStrip): Promise<void> {
     const started = performance.now()
-    this.encoder ??= createPngEncoder(this.context.width, this.context.height, this.bits, { iccProfile: await srgbIccProfile() })
+    this.encoder ??= createPngEncoder(this.context.width, this.context.height, this.bits, {
+      iccProfile: await srgbIccProfile()
+    })
     const segment = encoded?.png[this.bits]
     if (segment) this.encoder.addSegment(segment)
     else this.encoder.addRows(toneMapImage(strip, this.context.tonemap, this.bits))

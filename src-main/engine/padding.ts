@@ -47,7 +47,12 @@ export interface Region {
  * @param paddedHeight Tensor height, ≥ region height.
  * @returns Planar float32 data of length 3 · paddedWidth · paddedHeight.
  */
-export function toPaddedPlanar(image: RgbImage, region: Region, paddedWidth: number, paddedHeight: number): Float32Array {
+export function toPaddedPlanar(
+  image: RgbImage,
+  region: Region,
+  paddedWidth: number,
+  paddedHeight: number
+): Float32Array {
   const plane = paddedWidth * paddedHeight
   const out = new Float32Array(3 * plane)
   const columns = new Int32Array(paddedWidth)

@@ -43,7 +43,12 @@ export interface PngSegment {
  * @param level zlib level (default `DEFAULT_PNG_LEVEL`).
  * @returns The segment for `PngEncoder.addSegment`.
  */
-export function deflatePngRows(rows: Uint8Array | Uint16Array, width: number, bitDepth: 8 | 16, level = DEFAULT_PNG_LEVEL): PngSegment {
+export function deflatePngRows(
+  rows: Uint8Array | Uint16Array,
+  width: number,
+  bitDepth: 8 | 16,
+  level = DEFAULT_PNG_LEVEL
+): PngSegment {
   const bytesPerPixel = bitDepth === 8 ? 3 : 6
   const rowCount = rows.length / (width * 3)
   if (!Number.isInteger(rowCount)) throw new RangeError(`Expected whole rows of ${width} RGB pixels`)
@@ -73,7 +78,8 @@ export function filterRows(rows: Uint8Array | Uint16Array, rowCount: number, row
     const above = src - rowBytes
     out[dst - 1] = FILTER_AVERAGE
     for (let i = 0; i < bpp; i++) out[dst + i] = (bytes[src + i] - (bytes[above + i] >> 1)) & 0xff
-    for (let i = bpp; i < rowBytes; i++) out[dst + i] = (bytes[src + i] - ((bytes[src + i - bpp] + bytes[above + i]) >> 1)) & 0xff
+    for (let i = bpp; i < rowBytes; i++)
+      out[dst + i] = (bytes[src + i] - ((bytes[src + i - bpp] + bytes[above + i]) >> 1)) & 0xff
   }
   return out
 }
@@ -102,10 +108,13 @@ export function adler32Update(a: number, b: number, data: Uint8Array): [number, 
 }
 
 /** Adler-32 of A followed by B, from A's sums and B's own (zlib's adler32_combine). */
-export function adler32Combine(a: number, b: number, next: { adlerA: number; adlerB: number; length: number }): [number, number] {
+export function adler32Combine(
+  a: number,
+  b: number,
+  next: { adlerA: number; adlerB: number; length: number }
+): [number, number] {
   const n = next.length % ADLER_BASE
   const combinedA = (a + next.adlerA + ADLER_BASE - 1) % ADLER_BASE
   const combinedB = (b + next.adlerB + ((n * ((a + ADLER_BASE - 1) % ADLER_BASE)) % ADLER_BASE)) % ADLER_BASE
   return [combinedA, combinedB]
 }
-

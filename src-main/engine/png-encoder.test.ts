@@ -17,7 +17,13 @@ function photoLike(width: number, height: number, max: number, seed: number): Ui
   return data
 }
 
-async function encodeInStrips(samples: Uint8Array | Uint16Array, width: number, height: number, bits: 8 | 16, stripRows: number[]): Promise<Buffer> {
+async function encodeInStrips(
+  samples: Uint8Array | Uint16Array,
+  width: number,
+  height: number,
+  bits: 8 | 16,
+  stripRows: number[]
+): Promise<Buffer> {
   const encoder = createPngEncoder(width, height, bits, { iccProfile: await srgbIccProfile() })
   let row = 0
   for (const rows of stripRows) {
@@ -43,7 +49,10 @@ describe('createPngEncoder', () => {
     const [width, height] = [45, 33]
     const samples = photoLike(width, height, 65535, 3)
     const png = await encodeInStrips(samples, width, height, 16, [10, 23])
-    const { data, info } = await sharp(png, { ignoreIcc: true }).toColourspace('rgb16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true })
+    const { data, info } = await sharp(png, { ignoreIcc: true })
+      .toColourspace('rgb16')
+      .raw({ depth: 'ushort' })
+      .toBuffer({ resolveWithObject: true })
     expect(data.length).toBe(info.width * info.height * 3 * 2)
     expect(Array.from(new Uint16Array(data.buffer, data.byteOffset, data.length / 2))).toEqual(Array.from(samples))
   })
@@ -67,7 +76,8 @@ describe('createPngEncoder', () => {
   it('gives the same file from segments deflated elsewhere as from rows, Adler-32 combined across them', async () => {
     const [width, height] = [301, 250]
     for (const bits of [8, 16] as const) {
-      const samples = bits === 8 ? Uint8Array.from(photoLike(width, height, 255, 5)) : photoLike(width, height, 65535, 5)
+      const samples =
+        bits === 8 ? Uint8Array.from(photoLike(width, height, 255, 5)) : photoLike(width, height, 65535, 5)
       const split = [1, 99, 17, 133]
       const fromRows = await encodeInStrips(samples, width, height, bits, split)
       const encoder = createPngEncoder(width, height, bits, { iccProfile: await srgbIccProfile() })

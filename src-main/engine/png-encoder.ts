@@ -11,7 +11,14 @@
 import { promisify } from 'node:util'
 import zlib from 'node:zlib'
 import sharp from 'sharp'
-import { adler32Combine, adler32Update, DEFAULT_PNG_LEVEL, filterRows, pngDeflateOptions, type PngSegment } from './png-deflate'
+import {
+  adler32Combine,
+  adler32Update,
+  DEFAULT_PNG_LEVEL,
+  filterRows,
+  pngDeflateOptions,
+  type PngSegment
+} from './png-deflate'
 
 export { DEFAULT_PNG_LEVEL, deflatePngRows, type PngSegment } from './png-deflate'
 
@@ -53,7 +60,12 @@ export interface PngEncoder {
  * png.addRows(strip) // ...for each strip
  * await writeFile(file, await png.finish())
  */
-export function createPngEncoder(width: number, height: number, bitDepth: 8 | 16, options: PngEncoderOptions = {}): PngEncoder {
+export function createPngEncoder(
+  width: number,
+  height: number,
+  bitDepth: 8 | 16,
+  options: PngEncoderOptions = {}
+): PngEncoder {
   const level = options.level ?? DEFAULT_PNG_LEVEL
   const bytesPerPixel = bitDepth === 8 ? 3 : 6
   const rowBytes = width * bytesPerPixel
@@ -78,7 +90,9 @@ export function createPngEncoder(width: number, height: number, bitDepth: 8 | 16
     },
     addSegment(segment) {
       if (segment.length !== segment.rows * (rowBytes + 1)) {
-        throw new RangeError(`Expected a segment of ${segment.rows} rows of ${rowBytes + 1} filtered bytes but it holds ${segment.length}`)
+        throw new RangeError(
+          `Expected a segment of ${segment.rows} rows of ${rowBytes + 1} filtered bytes but it holds ${segment.length}`
+        )
       }
       expectRows(segment.rows)
       ;[adlerA, adlerB] = adler32Combine(adlerA, adlerB, segment)

@@ -1,4 +1,3 @@
-import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Tensor } from 'onnxruntime-node'
 import { describe, expect, it } from 'vitest'
@@ -8,14 +7,17 @@ import { createSession, cudaLibrariesInstalled, preferredProviders, providersAva
 const FIXTURE_ONNX = fileURLToPath(new URL('../../test/fixtures/models/unclip-fixture.onnx', import.meta.url))
 
 async function expectError(promise: Promise<unknown>, code: string, message: string): Promise<void> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e
+  )
   expect(error).toBeInstanceOf(UnclipError)
   expect((error as UnclipError).code).toBe(code)
   expect((error as UnclipError).message).toBe(message)
 }
 
 describe('providers', () => {
-  it('prefers each platform\'s GPU API, always ending in cpu', () => {
+  it("prefers each platform's GPU API, always ending in cpu", () => {
     expect(preferredProviders('win32')).toEqual(['dml', 'cpu'])
     expect(preferredProviders('darwin')).toEqual(['coreml', 'cpu'])
     expect(preferredProviders('linux', true)).toEqual(['cuda', 'webgpu', 'cpu'])
@@ -40,17 +42,27 @@ describe('providers', () => {
     await session.release()
   })
 
-  it.skipIf(cudaLibrariesInstalled() || process.platform !== 'linux')('forced cuda without its libraries is PROVIDER_UNAVAILABLE with the reason', async () => {
-    await expectError(
-      createSession(FIXTURE_ONNX, 'cuda'),
-      'PROVIDER_UNAVAILABLE',
-      'Execution provider "cuda" is unavailable: onnxruntime CUDA libraries are not installed (libonnxruntime_providers_cuda.so missing; run "npm run cuda:install")'
-    )
-  })
+  it.skipIf(cudaLibrariesInstalled() || process.platform !== 'linux')(
+    'forced cuda without its libraries is PROVIDER_UNAVAILABLE with the reason',
+    async () => {
+      await expectError(
+        createSession(FIXTURE_ONNX, 'cuda'),
+        'PROVIDER_UNAVAILABLE',
+        'Execution provider "cuda" is unavailable: onnxruntime CUDA libraries are not installed (libonnxruntime_providers_cuda.so missing; run "npm run cuda:install")'
+      )
+    }
+  )
 
-  it.skipIf(process.platform !== 'linux')('forced dml on Linux is PROVIDER_UNAVAILABLE with onnxruntime\'s reason', async () => {
-    await expectError(createSession(FIXTURE_ONNX, 'dml'), 'PROVIDER_UNAVAILABLE', 'Execution provider "dml" is unavailable: no available backend found. ERR: [dml] backend not found.')
-  })
+  it.skipIf(process.platform !== 'linux')(
+    "forced dml on Linux is PROVIDER_UNAVAILABLE with onnxruntime's reason",
+    async () => {
+      await expectError(
+        createSession(FIXTURE_ONNX, 'dml'),
+        'PROVIDER_UNAVAILABLE',
+        'Execution provider "dml" is unavailable: no available backend found. ERR: [dml] backend not found.'
+      )
+    }
+  )
 
   it('automatic selection records why each skipped provider failed', async () => {
     const { session, report } = await createSession(FIXTURE_ONNX)

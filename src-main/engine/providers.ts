@@ -38,7 +38,10 @@ export function cudaLibrariesInstalled(): boolean {
  * @param cudaInstalled Whether CUDA libraries are present (Linux only).
  * @returns Ordered provider names ending in `cpu`.
  */
-export function preferredProviders(platform: NodeJS.Platform = process.platform, cudaInstalled = platform === 'linux' && cudaLibrariesInstalled()): ProviderName[] {
+export function preferredProviders(
+  platform: NodeJS.Platform = process.platform,
+  cudaInstalled = platform === 'linux' && cudaLibrariesInstalled()
+): ProviderName[] {
   if (platform === 'win32') return ['dml', 'cpu']
   if (platform === 'darwin') return ['coreml', 'cpu']
   if (platform === 'linux') return cudaInstalled ? ['cuda', 'webgpu', 'cpu'] : ['webgpu', 'cpu']
@@ -68,7 +71,10 @@ const SESSION_OPTIONS: InferenceSession.SessionOptions = { graphOptimizationLeve
  * @throws UnclipError `PROVIDER_UNAVAILABLE` when a forced non-CPU provider fails. A CPU failure is
  *   the model's fault, not the provider's, and is rethrown as onnxruntime raised it.
  */
-export async function createSession(modelPath: string, provider?: ProviderName): Promise<{ session: InferenceSession; report: ProviderReport }> {
+export async function createSession(
+  modelPath: string,
+  provider?: ProviderName
+): Promise<{ session: InferenceSession; report: ProviderReport }> {
   const requested = provider ? [provider] : preferredProviders()
   const fallbacks: ProviderReport['fallbacks'] = []
   for (const candidate of requested) {
@@ -78,7 +84,10 @@ export async function createSession(modelPath: string, provider?: ProviderName):
     } catch (error) {
       if (candidate === 'cpu') throw error
       const reason = firstLine(error)
-      if (provider) throw new UnclipError('PROVIDER_UNAVAILABLE', `Execution provider "${candidate}" is unavailable: ${reason}`, { cause: error })
+      if (provider)
+        throw new UnclipError('PROVIDER_UNAVAILABLE', `Execution provider "${candidate}" is unavailable: ${reason}`, {
+          cause: error
+        })
       fallbacks.push({ provider: candidate, reason })
     }
   }
@@ -88,7 +97,9 @@ export async function createSession(modelPath: string, provider?: ProviderName):
 
 async function openWith(modelPath: string, provider: ProviderName): Promise<InferenceSession> {
   if (provider === 'cuda' && process.platform === 'linux' && !cudaLibrariesInstalled()) {
-    throw new Error('onnxruntime CUDA libraries are not installed (libonnxruntime_providers_cuda.so missing; run "npm run cuda:install")')
+    throw new Error(
+      'onnxruntime CUDA libraries are not installed (libonnxruntime_providers_cuda.so missing; run "npm run cuda:install")'
+    )
   }
   if (provider === 'webgpu') {
     const verdict = await probeWebGpu(modelPath)
@@ -157,5 +168,10 @@ function probeReason(stderr: string): string | undefined {
 
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
-  return message.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown error'
+  return (
+    message
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? 'unknown error'
+  )
 }

@@ -30,7 +30,7 @@ function scanlinePixels(bytes: Uint8Array, width: number, height: number): numbe
     if (bytes[pos] === 2 && bytes[pos + 1] === 2) {
       pos += 4
       for (const plane of planes) {
-        for (let x = 0; x < width; ) {
+        for (let x = 0; x < width;) {
           const count = bytes[pos++]
           if (count === 0 || pos > bytes.length) throw new Error(`bad run-length count at byte ${pos - 1}`)
           if (count > 128) {
@@ -54,7 +54,26 @@ describe('Radiance encoder pixels', () => {
   // Values that stress the exponent: powers of two and their neighbours, the carry to 256,
   // float32 subnormals, the clamp at the top, and noise over 60 orders of magnitude.
   const random = prng(7)
-  const special = [0, -1, NaN, Infinity, 1, 0.5, 255.5 / 256, 0.99805, 0.9980469, 2 ** -126, 2 ** -127, 2 ** -128, 2 ** -129, 1.2e-38, 1e-40, 3e38, 1.7e38, 1.69e38]
+  const special = [
+    0,
+    -1,
+    NaN,
+    Infinity,
+    1,
+    0.5,
+    255.5 / 256,
+    0.99805,
+    0.9980469,
+    2 ** -126,
+    2 ** -127,
+    2 ** -128,
+    2 ** -129,
+    1.2e-38,
+    1e-40,
+    3e38,
+    1.7e38,
+    1.69e38
+  ]
   const values: number[] = []
   for (const v of special) for (const u of special) values.push(v, u, random())
   for (let i = 0; i < 30000; i++) {
@@ -65,7 +84,9 @@ describe('Radiance encoder pixels', () => {
   const width = 97
   const height = Math.floor(data.length / 3 / width)
   const rows = data.subarray(0, width * height * 3)
-  const expected = Array.from({ length: width * height }, (_, i) => referenceRgbe(rows[3 * i], rows[3 * i + 1], rows[3 * i + 2]))
+  const expected = Array.from({ length: width * height }, (_, i) =>
+    referenceRgbe(rows[3 * i], rows[3 * i + 1], rows[3 * i + 2])
+  )
 
   // The first differing pixel with its input, not a diff of 30 000 pixels.
   const firstMismatch = (pixels: number[][]): unknown => {
@@ -92,7 +113,9 @@ describe('Radiance encoder pixels', () => {
       row.fill(v, 3 * x, 3 * x + 3)
     }
     const bytes = createRadianceEncoder(width, 1).encodeRows(row)
-    expect(scanlinePixels(bytes, width, 1).map((p) => p[3])).toEqual(Array.from({ length: width }, (_, x) => (x < 3 ? 129 : x < 133 ? 131 : x % 2 ? 127 : 133)))
+    expect(scanlinePixels(bytes, width, 1).map((p) => p[3])).toEqual(
+      Array.from({ length: width }, (_, x) => (x < 3 ? 129 : x < 133 ? 131 : x % 2 ? 127 : 133))
+    )
     // Mantissa planes are all 128: runs of 127, 127, 127, 19 (4 × 2 bytes each).
     expect(Array.from(bytes.subarray(4, 12))).toEqual([255, 128, 255, 128, 255, 128, 147, 128])
     // Exponent plane: 3 literals, a run of 127, then 270 literals in blocks of 128, 128, 14.

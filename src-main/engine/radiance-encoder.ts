@@ -60,15 +60,25 @@ const POW2 = Float64Array.from({ length: 320 }, (_, i) => 2 ** (i - POW2_OFFSET)
  * await file.write(encoder.header)
  * await file.write(encoder.encodeRows(strip)) // ...for each strip, top to bottom
  */
-export function createRadianceEncoder(width: number, height: number, options: RadianceEncodeOptions = {}): RadianceEncoder {
-  for (const [name, value] of [['width', width], ['height', height]] as const) {
+export function createRadianceEncoder(
+  width: number,
+  height: number,
+  options: RadianceEncodeOptions = {}
+): RadianceEncoder {
+  for (const [name, value] of [
+    ['width', width],
+    ['height', height]
+  ] as const) {
     if (!Number.isInteger(value) || value < 1) {
       throw new UnclipError('INVALID_ARGUMENT', `Expected positive integer for ${name} but received ${String(value)}`)
     }
   }
   const { exposure } = options
   if (exposure !== undefined && !(Number.isFinite(exposure) && exposure > 0)) {
-    throw new UnclipError('INVALID_ARGUMENT', `Expected positive finite number for exposure but received ${String(exposure)}`)
+    throw new UnclipError(
+      'INVALID_ARGUMENT',
+      `Expected positive finite number for exposure but received ${String(exposure)}`
+    )
   }
   const rle = options.rle !== false && width >= MIN_RLE_WIDTH && width <= MAX_RLE_WIDTH
   const lines = ['#?RADIANCE', 'FORMAT=32-bit_rle_rgbe']
@@ -82,11 +92,17 @@ export function createRadianceEncoder(width: number, height: number, options: Ra
 
   function encodeRows(rows: Float32Array): Buffer {
     if (rows.length % (width * 3) !== 0) {
-      throw new UnclipError('INVALID_ARGUMENT', `Expected a multiple of ${width * 3} samples (whole rows) but received ${rows.length}`)
+      throw new UnclipError(
+        'INVALID_ARGUMENT',
+        `Expected a multiple of ${width * 3} samples (whole rows) but received ${rows.length}`
+      )
     }
     const count = rows.length / (width * 3)
     if (rowsWritten + count > height) {
-      throw new UnclipError('INVALID_ARGUMENT', `Expected at most ${height} rows in total but received ${rowsWritten + count}`)
+      throw new UnclipError(
+        'INVALID_ARGUMENT',
+        `Expected at most ${height} rows in total but received ${rowsWritten + count}`
+      )
     }
     const out = Buffer.allocUnsafe(count * maxLineBytes)
     let o = 0
@@ -121,7 +137,10 @@ export function encodeRadiance(image: RgbImage, options: RadianceEncodeOptions =
   const { width, height, data } = image
   const encoder = createRadianceEncoder(width, height, options)
   if (data.length !== width * height * 3) {
-    throw new UnclipError('INVALID_ARGUMENT', `Expected ${width}×${height}×3 = ${width * height * 3} samples but received ${data.length}`)
+    throw new UnclipError(
+      'INVALID_ARGUMENT',
+      `Expected ${width}×${height}×3 = ${width * height * 3} samples but received ${data.length}`
+    )
   }
   return Buffer.concat([encoder.header, encoder.encodeRows(data)])
 }
@@ -130,7 +149,15 @@ export function encodeRadiance(image: RgbImage, options: RadianceEncodeOptions =
  * One row of float pixels as RGBE: byte `c` of pixel `x` goes to `out[o + x·pixelStep + c·planeStep]`
  * (planes for run-length coding: pixelStep 1, planeStep width; flat: 4 and 1).
  */
-function rowToRgbe(src: Float32Array, start: number, width: number, out: Uint8Array, o: number, pixelStep: number, planeStep: number): void {
+function rowToRgbe(
+  src: Float32Array,
+  start: number,
+  width: number,
+  out: Uint8Array,
+  o: number,
+  pixelStep: number,
+  planeStep: number
+): void {
   for (let x = 0, s = start; x < width; x++, s += 3, o += pixelStep) {
     let r = src[s]
     let g = src[s + 1]

@@ -3,20 +3,26 @@ import { UnclipError } from './errors'
 import { decodeRadiance, encodeRadiance } from './radiance'
 import { prng } from '../../test/helpers/random'
 
-
 const rand = prng(20240611)
 
 function smallImage(width: number, height: number): { width: number; height: number; data: Float32Array } {
   const data = new Float32Array(width * height * 3)
   // Half the pixels repeat their neighbour so RLE runs appear alongside literals.
-  for (let i = 0; i < data.length; i++) data[i] = i >= 3 && rand() < 0.5 ? data[i - 3] : rand() * 2 ** (rand() * 20 - 10)
+  for (let i = 0; i < data.length; i++)
+    data[i] = i >= 3 && rand() < 0.5 ? data[i - 3] : rand() * 2 ** (rand() * 20 - 10)
   return { width, height, data }
 }
 
 const seeds: [string, Buffer][] = [
   ['RLE', encodeRadiance(smallImage(12, 3), { exposure: 2 })],
   ['flat', encodeRadiance(smallImage(5, 4))],
-  ['old-style RLE', Buffer.concat([Buffer.from('#?RGBE\n\n+X 2 -Y 40\n'), Buffer.from([9, 8, 7, 130, 1, 1, 1, 39, 5, 6, 7, 131, 1, 1, 1, 38, 4, 4, 4, 129])])]
+  [
+    'old-style RLE',
+    Buffer.concat([
+      Buffer.from('#?RGBE\n\n+X 2 -Y 40\n'),
+      Buffer.from([9, 8, 7, 130, 1, 1, 1, 39, 5, 6, 7, 131, 1, 1, 1, 38, 4, 4, 4, 129])
+    ])
+  ]
 ]
 
 /** Decodes, or throws an UnclipError the UI understands; anything else fails the test. */

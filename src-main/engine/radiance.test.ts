@@ -13,7 +13,6 @@ import { prng } from '../../test/helpers/random'
 const tmp = mkdtempSync(join(tmpdir(), 'unclip-radiance-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-
 /** Values spread over ~60 stops, with runs of repeated pixels so RLE has something to do. */
 function randomImage(width: number, height: number, seed: number): RgbImage {
   const rand = prng(seed)
@@ -36,7 +35,8 @@ function expectWithinRgbe(actual: Float32Array, expected: Float32Array, steps = 
     const max = Math.max(expected[i], expected[i + 1], expected[i + 2])
     for (let c = 0; c < 3; c++) {
       const error = Math.abs(actual[i + c] - expected[i + c])
-      if (error > (max * steps) / 128 + 1e-38) throw new Error(`pixel ${i / 3} channel ${c}: ${actual[i + c]} vs ${expected[i + c]}`)
+      if (error > (max * steps) / 128 + 1e-38)
+        throw new Error(`pixel ${i / 3} channel ${c}: ${actual[i + c]} vs ${expected[i + c]}`)
     }
   }
 }
@@ -71,7 +71,9 @@ describe('encodeRadiance', () => {
   })
 
   it('saturates huge values and writes negatives and NaN as 0', () => {
-    const decoded = decodeRadiance(encodeRadiance({ width: 1, height: 1, data: Float32Array.from([Infinity, -3, NaN]) }))
+    const decoded = decodeRadiance(
+      encodeRadiance({ width: 1, height: 1, data: Float32Array.from([Infinity, -3, NaN]) })
+    )
     expect(Array.from(decoded.data)).toEqual([255 * 2 ** 119, 0, 0])
   })
 
@@ -92,9 +94,15 @@ describe('encodeRadiance', () => {
 
   it('rejects bad input with exact messages', () => {
     const err = (m: string) => new UnclipError('INVALID_ARGUMENT', m)
-    expect(() => encodeRadiance({ width: 0, height: 1, data: new Float32Array(0) })).toThrow(err('Expected positive integer for width but received 0'))
-    expect(() => encodeRadiance({ width: 2, height: 1.5, data: new Float32Array(9) })).toThrow(err('Expected positive integer for height but received 1.5'))
-    expect(() => encodeRadiance({ width: 2, height: 2, data: new Float32Array(9) })).toThrow(err('Expected 2×2×3 = 12 samples but received 9'))
+    expect(() => encodeRadiance({ width: 0, height: 1, data: new Float32Array(0) })).toThrow(
+      err('Expected positive integer for width but received 0')
+    )
+    expect(() => encodeRadiance({ width: 2, height: 1.5, data: new Float32Array(9) })).toThrow(
+      err('Expected positive integer for height but received 1.5')
+    )
+    expect(() => encodeRadiance({ width: 2, height: 2, data: new Float32Array(9) })).toThrow(
+      err('Expected 2×2×3 = 12 samples but received 9')
+    )
     expect(() => encodeRadiance({ width: 1, height: 1, data: new Float32Array(3) }, { exposure: 0 })).toThrow(
       err('Expected positive finite number for exposure but received 0')
     )
@@ -105,7 +113,9 @@ describe('createRadianceEncoder', () => {
   it('gives the same bytes in strips as in one go', () => {
     const image = randomImage(33, 10, 3)
     const encoder = createRadianceEncoder(33, 10)
-    const strips = [0, 1, 4, 10].slice(1).map((end, i, ends) => encoder.encodeRows(image.data.subarray((i ? ends[i - 1] : 1) * 99, end * 99)))
+    const strips = [0, 1, 4, 10]
+      .slice(1)
+      .map((end, i, ends) => encoder.encodeRows(image.data.subarray((i ? ends[i - 1] : 1) * 99, end * 99)))
     const first = createRadianceEncoder(33, 10).encodeRows(image.data.subarray(0, 99))
     expect(Buffer.concat([encoder.header, first, ...strips])).toEqual(encodeRadiance(image))
   })
@@ -116,12 +126,26 @@ describe('createRadianceEncoder', () => {
       new UnclipError('INVALID_ARGUMENT', 'Expected a multiple of 12 samples (whole rows) but received 5')
     )
     encoder.encodeRows(new Float32Array(24))
-    expect(() => encoder.encodeRows(new Float32Array(12))).toThrow(new UnclipError('INVALID_ARGUMENT', 'Expected at most 2 rows in total but received 3'))
+    expect(() => encoder.encodeRows(new Float32Array(12))).toThrow(
+      new UnclipError('INVALID_ARGUMENT', 'Expected at most 2 rows in total but received 3')
+    )
   })
 })
 
 describe('round trip', () => {
-  const shapes = [[1, 1], [2, 3], [7, 5], [8, 2], [9, 4], [31, 3], [127, 2], [128, 2], [129, 3], [300, 7], [1000, 2]]
+  const shapes = [
+    [1, 1],
+    [2, 3],
+    [7, 5],
+    [8, 2],
+    [9, 4],
+    [31, 3],
+    [127, 2],
+    [128, 2],
+    [129, 3],
+    [300, 7],
+    [1000, 2]
+  ]
   it.each(shapes)('%i×%i is exact to RGBE precision, RLE and flat', (width, height) => {
     const image = randomImage(width, height, width * 31 + height)
     for (const rle of [true, false]) {
@@ -138,13 +162,18 @@ describe('round trip', () => {
     const values = Array.from({ length: 400 }, (_, i) => 1e-30 * 10 ** ((i / 399) * 68) * (1 + (i % 7) / 7))
     const data = Float32Array.from(values.flatMap((v) => [v, v / 3, v / 1000]))
     const decoded = decodeRadiance(encodeRadiance({ width: values.length, height: 1, data }))
-    values.forEach((v, i) => expect(Math.abs(decoded.data[i * 3] - data[i * 3]) / data[i * 3]).toBeLessThanOrEqual(1 / 256))
+    values.forEach((v, i) =>
+      expect(Math.abs(decoded.data[i * 3] - data[i * 3]) / data[i * 3]).toBeLessThanOrEqual(1 / 256)
+    )
   })
 })
 
 describe('decodeRadiance', () => {
   it('reads #?RGBE files, multiplies EXPOSURE lines and keeps pixels as stored', () => {
-    const file = rawFile('#?RGBE\nEXPOSURE=2\n# comment\nEXPOSURE= 1.5\nFORMAT=32-bit_rle_rgbe\n\n-Y 1 +X 1\n', [128, 64, 0, 129])
+    const file = rawFile(
+      '#?RGBE\nEXPOSURE=2\n# comment\nEXPOSURE= 1.5\nFORMAT=32-bit_rle_rgbe\n\n-Y 1 +X 1\n',
+      [128, 64, 0, 129]
+    )
     expect(decodeRadiance(file)).toEqual({ width: 1, height: 1, data: Float32Array.from([1, 0.5, 0]), exposure: 3 })
   })
 
@@ -178,15 +207,22 @@ describe('decodeRadiance', () => {
     const file = rawFile('#?RADIANCE\n\n-Y 1 +X 300\n', [200, 100, 50, 130, 1, 1, 1, 43, 1, 1, 1, 1])
     const decoded = decodeRadiance(file)
     expect(decoded.width).toBe(300)
-    for (let x = 0; x < 300; x++) expect(Array.from(decoded.data.subarray(x * 3, x * 3 + 3))).toEqual([3.125, 1.5625, 0.78125])
+    for (let x = 0; x < 300; x++)
+      expect(Array.from(decoded.data.subarray(x * 3, x * 3 + 3))).toEqual([3.125, 1.5625, 0.78125])
   })
 
   it('rejects XYZE and unknown pixel formats', () => {
     expect(() => decodeRadiance(rawFile('#?RADIANCE\nFORMAT=32-bit_rle_xyze\n\n-Y 1 +X 1\n', [1, 2, 3, 4]))).toThrow(
-      new UnclipError('UNSUPPORTED_FORMAT', 'Radiance file uses XYZE pixels, which Unclip does not read; save it as RGBE (32-bit_rle_rgbe) instead.')
+      new UnclipError(
+        'UNSUPPORTED_FORMAT',
+        'Radiance file uses XYZE pixels, which Unclip does not read; save it as RGBE (32-bit_rle_rgbe) instead.'
+      )
     )
     expect(() => decodeRadiance(rawFile('#?RADIANCE\nFORMAT=16-bit\n\n-Y 1 +X 1\n', [1, 2, 3, 4]))).toThrow(
-      new UnclipError('UNSUPPORTED_FORMAT', "Radiance file has pixel format '16-bit'; Unclip reads only 32-bit_rle_rgbe.")
+      new UnclipError(
+        'UNSUPPORTED_FORMAT',
+        "Radiance file has pixel format '16-bit'; Unclip reads only 32-bit_rle_rgbe."
+      )
     )
   })
 
@@ -199,17 +235,35 @@ describe('decodeRadiance', () => {
   it('names what is wrong with corrupt files', () => {
     const good = encodeRadiance(randomImage(20, 2, 9))
     expectCorrupt(Buffer.from('P6\n1 1\n255\n'), 'missing the #?RADIANCE signature')
-    expectCorrupt(Buffer.from('#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n'), 'header ends before the blank line that closes it')
+    expectCorrupt(
+      Buffer.from('#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n'),
+      'header ends before the blank line that closes it'
+    )
     expectCorrupt(rawFile('#?RADIANCE\n\n-Y 1 -Y 1\n', [0, 0, 0, 0]), 'missing or malformed resolution line')
     expectCorrupt(rawFile('#?RADIANCE\n\n-Y 0 +X 1\n', [0, 0, 0, 0]), 'image has zero size (-Y 0 +X 1)')
     expectCorrupt(rawFile('#?RADIANCE\nEXPOSURE=-1\n\n-Y 1 +X 1\n', [0, 0, 0, 0]), "bad EXPOSURE line 'EXPOSURE=-1'")
-    expectCorrupt(rawFile('#?RADIANCE\n\n-Y 9 +X 9\n', [0, 0, 0, 0]), '9 scanlines declared but only 4 bytes of pixel data')
+    expectCorrupt(
+      rawFile('#?RADIANCE\n\n-Y 9 +X 9\n', [0, 0, 0, 0]),
+      '9 scanlines declared but only 4 bytes of pixel data'
+    )
     expectCorrupt(good.subarray(0, good.length - 1), 'pixel data ends early')
-    expectCorrupt(rawFile('#?RADIANCE\n\n-Y 1 +X 8\n', [2, 2, 0, 9, ...new Array(40).fill(0)]), 'run-length scanline has the wrong width')
-    expectCorrupt(rawFile('#?RADIANCE\n\n-Y 1 +X 8\n', [2, 2, 0, 8, 137, 5, ...new Array(40).fill(0)]), 'bad run-length run')
+    expectCorrupt(
+      rawFile('#?RADIANCE\n\n-Y 1 +X 8\n', [2, 2, 0, 9, ...new Array(40).fill(0)]),
+      'run-length scanline has the wrong width'
+    )
+    expectCorrupt(
+      rawFile('#?RADIANCE\n\n-Y 1 +X 8\n', [2, 2, 0, 8, 137, 5, ...new Array(40).fill(0)]),
+      'bad run-length run'
+    )
     expectCorrupt(rawFile('#?RADIANCE\n\n-Y 1 +X 8\n', [2, 2, 0, 8, 0, ...new Array(40).fill(0)]), 'bad run-length run')
-    expectCorrupt(rawFile('#?RADIANCE\n\n-Y 1 +X 2\n', [1, 1, 1, 1, 0, 0, 0, 0]), 'old-style run at the start of a scanline')
-    expectCorrupt(rawFile('#?RADIANCE\n\n-Y 1 +X 2\n', [9, 9, 9, 9, 1, 1, 1, 2]), 'old-style run goes past the end of the scanline')
+    expectCorrupt(
+      rawFile('#?RADIANCE\n\n-Y 1 +X 2\n', [1, 1, 1, 1, 0, 0, 0, 0]),
+      'old-style run at the start of a scanline'
+    )
+    expectCorrupt(
+      rawFile('#?RADIANCE\n\n-Y 1 +X 2\n', [9, 9, 9, 9, 1, 1, 1, 2]),
+      'old-style run goes past the end of the scanline'
+    )
   })
 })
 
@@ -254,56 +308,72 @@ describe.skipIf(cv2Missing !== null)(`OpenCV interop${cv2Missing ? ` (skipped: $
 })
 
 const convert = '/usr/bin/convert'
-describe.skipIf(!existsSync(convert))(`ImageMagick interop${existsSync(convert) ? '' : ` (skipped: ${convert} not found)`}`, () => {
-  it('reads what ImageMagick wrote, matching ImageMagick reading it back', () => {
-    const file = join(tmp, 'magick.hdr')
-    const made = spawnSync(convert, ['-size', '37x5', 'gradient:rgb(200,30,60)-rgb(10,250,120)', file])
-    expect(made.status, String(made.stderr)).toBe(0)
-    const decoded = decodeRadiance(readFileSync(file))
-    expect([decoded.width, decoded.height]).toEqual([37, 5])
-    const text = spawnSync(convert, [file, '-depth', '16', 'txt:-'], { encoding: 'utf8' }).stdout
-    const rows = text.split('\n').filter((line) => /^\d+,\d+:/.test(line))
-    expect(rows).toHaveLength(37 * 5)
-    for (const row of rows) {
-      const [, x, y, r, g, b] = /^(\d+),(\d+): \((\d+),(\d+),(\d+)\)/.exec(row)!.map(Number)
-      const p = (y * 37 + x) * 3
-      expect(Math.abs(decoded.data[p] * 65535 - r)).toBeLessThanOrEqual(1)
-      expect(Math.abs(decoded.data[p + 1] * 65535 - g)).toBeLessThanOrEqual(1)
-      expect(Math.abs(decoded.data[p + 2] * 65535 - b)).toBeLessThanOrEqual(1)
-    }
-  })
-})
+describe.skipIf(!existsSync(convert))(
+  `ImageMagick interop${existsSync(convert) ? '' : ` (skipped: ${convert} not found)`}`,
+  () => {
+    it('reads what ImageMagick wrote, matching ImageMagick reading it back', () => {
+      const file = join(tmp, 'magick.hdr')
+      const made = spawnSync(convert, ['-size', '37x5', 'gradient:rgb(200,30,60)-rgb(10,250,120)', file])
+      expect(made.status, String(made.stderr)).toBe(0)
+      const decoded = decodeRadiance(readFileSync(file))
+      expect([decoded.width, decoded.height]).toEqual([37, 5])
+      const text = spawnSync(convert, [file, '-depth', '16', 'txt:-'], { encoding: 'utf8' }).stdout
+      const rows = text.split('\n').filter((line) => /^\d+,\d+:/.test(line))
+      expect(rows).toHaveLength(37 * 5)
+      for (const row of rows) {
+        const [, x, y, r, g, b] = /^(\d+),(\d+): \((\d+),(\d+),(\d+)\)/.exec(row)!.map(Number)
+        const p = (y * 37 + x) * 3
+        expect(Math.abs(decoded.data[p] * 65535 - r)).toBeLessThanOrEqual(1)
+        expect(Math.abs(decoded.data[p + 1] * 65535 - g)).toBeLessThanOrEqual(1)
+        expect(Math.abs(decoded.data[p + 2] * 65535 - b)).toBeLessThanOrEqual(1)
+      }
+    })
+  }
+)
 
 const shared = resolve(__dirname, '../../../shared/data/hdr')
 const manifest = join(shared, 'MANIFEST.tsv')
-describe.skipIf(!existsSync(manifest))(`shared HDR data${existsSync(manifest) ? '' : ` (skipped: ${manifest} not found)`}`, () => {
-  it('decodes every file at the size MANIFEST.tsv lists', () => {
-    const [head, ...lines] = readFileSync(manifest, 'utf8').trim().split('\n')
-    const columns = head.split('\t')
-    const [fileCol, widthCol, heightCol] = ['file', 'width', 'height'].map((name) => columns.indexOf(name))
-    expect(lines.length).toBeGreaterThan(0)
-    for (const line of lines) {
-      const fields = line.split('\t')
-      const decoded = decodeRadiance(readFileSync(join(shared, fields[fileCol])))
-      expect([decoded.width, decoded.height], fields[fileCol]).toEqual([Number(fields[widthCol]), Number(fields[heightCol])])
-      expect(decoded.data.some((v) => v > 0), fields[fileCol]).toBe(true)
-    }
-  })
-
-  it.skipIf(cv2Missing !== null)('decodes every file to exactly the floats cv2.imread gives', () => {
-    const paths = readFileSync(manifest, 'utf8').trim().split('\n').slice(1).map((line) => join(shared, line.split('\t')[0]))
-    const out = runPython(
-      'import sys, hashlib, numpy as np, cv2\n' +
-        'for p in sys.argv[1:]:\n' +
-        '    rgb = np.ascontiguousarray(cv2.imread(p, cv2.IMREAD_UNCHANGED)[:, :, ::-1], np.float32)\n' +
-        '    print(hashlib.sha256(rgb.tobytes()).hexdigest())',
-      { args: paths, timeoutMs: 120_000 }
-    )
-    const digests = out.trim().split('\n')
-    expect(digests).toHaveLength(paths.length)
-    paths.forEach((path, i) => {
-      const { data } = decodeRadiance(readFileSync(path))
-      expect(createHash('sha256').update(data).digest('hex'), path).toBe(digests[i])
+describe.skipIf(!existsSync(manifest))(
+  `shared HDR data${existsSync(manifest) ? '' : ` (skipped: ${manifest} not found)`}`,
+  () => {
+    it('decodes every file at the size MANIFEST.tsv lists', () => {
+      const [head, ...lines] = readFileSync(manifest, 'utf8').trim().split('\n')
+      const columns = head.split('\t')
+      const [fileCol, widthCol, heightCol] = ['file', 'width', 'height'].map((name) => columns.indexOf(name))
+      expect(lines.length).toBeGreaterThan(0)
+      for (const line of lines) {
+        const fields = line.split('\t')
+        const decoded = decodeRadiance(readFileSync(join(shared, fields[fileCol])))
+        expect([decoded.width, decoded.height], fields[fileCol]).toEqual([
+          Number(fields[widthCol]),
+          Number(fields[heightCol])
+        ])
+        expect(
+          decoded.data.some((v) => v > 0),
+          fields[fileCol]
+        ).toBe(true)
+      }
     })
-  })
-})
+
+    it.skipIf(cv2Missing !== null)('decodes every file to exactly the floats cv2.imread gives', () => {
+      const paths = readFileSync(manifest, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => join(shared, line.split('\t')[0]))
+      const out = runPython(
+        'import sys, hashlib, numpy as np, cv2\n' +
+          'for p in sys.argv[1:]:\n' +
+          '    rgb = np.ascontiguousarray(cv2.imread(p, cv2.IMREAD_UNCHANGED)[:, :, ::-1], np.float32)\n' +
+          '    print(hashlib.sha256(rgb.tobytes()).hexdigest())',
+        { args: paths, timeoutMs: 120_000 }
+      )
+      const digests = out.trim().split('\n')
+      expect(digests).toHaveLength(paths.length)
+      paths.forEach((path, i) => {
+        const { data } = decodeRadiance(readFileSync(path))
+        expect(createHash('sha256').update(data).digest('hex'), path).toBe(digests[i])
+      })
+    })
+  }
+)

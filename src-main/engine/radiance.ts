@@ -16,7 +16,12 @@ import { UnclipError } from './errors'
 import { MAX_RLE_WIDTH, MIN_RLE_WIDTH } from './radiance-encoder'
 import type { RgbImage } from './types'
 
-export { createRadianceEncoder, encodeRadiance, type RadianceEncodeOptions, type RadianceEncoder } from './radiance-encoder'
+export {
+  createRadianceEncoder,
+  encodeRadiance,
+  type RadianceEncodeOptions,
+  type RadianceEncoder
+} from './radiance-encoder'
 
 /** Largest image the decoder allocates for (a 3-float-per-pixel buffer of 1.5 GiB). */
 export const MAX_RADIANCE_PIXELS = 2 ** 27
@@ -92,10 +97,16 @@ function parseHeader(bytes: Uint8Array): Header {
     if (text.startsWith('FORMAT=')) {
       const format = text.slice(7).trim()
       if (format === '32-bit_rle_xyze') {
-        throw new UnclipError('UNSUPPORTED_FORMAT', 'Radiance file uses XYZE pixels, which Unclip does not read; save it as RGBE (32-bit_rle_rgbe) instead.')
+        throw new UnclipError(
+          'UNSUPPORTED_FORMAT',
+          'Radiance file uses XYZE pixels, which Unclip does not read; save it as RGBE (32-bit_rle_rgbe) instead.'
+        )
       }
       if (format !== '32-bit_rle_rgbe') {
-        throw new UnclipError('UNSUPPORTED_FORMAT', `Radiance file has pixel format '${format}'; Unclip reads only 32-bit_rle_rgbe.`)
+        throw new UnclipError(
+          'UNSUPPORTED_FORMAT',
+          `Radiance file has pixel format '${format}'; Unclip reads only 32-bit_rle_rgbe.`
+        )
       }
     } else if (/^\s*EXPOSURE\s*=/.test(text)) {
       const value = Number(text.slice(text.indexOf('=') + 1).trim())
@@ -114,10 +125,14 @@ function parseHeader(bytes: Uint8Array): Header {
   const width = yMajor ? length : scanlines
   const height = yMajor ? scanlines : length
   if (width * height > MAX_RADIANCE_PIXELS) {
-    throw new UnclipError('TOO_LARGE', `Radiance image is ${width}×${height} pixels, more than the ${MAX_RADIANCE_PIXELS} Unclip can open.`)
+    throw new UnclipError(
+      'TOO_LARGE',
+      `Radiance image is ${width}×${height} pixels, more than the ${MAX_RADIANCE_PIXELS} Unclip can open.`
+    )
   }
   // Every scanline takes at least 4 bytes, so this rejects absurd sizes before allocating.
-  if (scanlines * 4 > bytes.length - pos) throw corrupt(`${scanlines} scanlines declared but only ${bytes.length - pos} bytes of pixel data`)
+  if (scanlines * 4 > bytes.length - pos)
+    throw corrupt(`${scanlines} scanlines declared but only ${bytes.length - pos} bytes of pixel data`)
   // Radiance's +Y points up and +X right; '-' on the major axis means scanlines run down/left.
   const majorReversed = yMajor ? majorSign === '+' : majorSign === '-'
   const minorReversed = yMajor ? minorSign === '-' : minorSign === '+'
@@ -125,13 +140,27 @@ function parseHeader(bytes: Uint8Array): Header {
   const across = yMajor ? width : 1
   const scanlineStart = (s: number): number =>
     (majorReversed ? scanlines - 1 - s : s) * across + (minorReversed ? (length - 1) * along : 0)
-  return { width, height, scanlines, length, exposure, dataStart: pos, scanlineStart, pixelStep: minorReversed ? -along : along }
+  return {
+    width,
+    height,
+    scanlines,
+    length,
+    exposure,
+    dataStart: pos,
+    scanlineStart,
+    pixelStep: minorReversed ? -along : along
+  }
 }
 
 /** Reads one scanline of `length` RGBE pixels into `line`; returns the position after it. */
 function readScanline(bytes: Uint8Array, start: number, line: Uint8Array, length: number): number {
   if (start + 4 > bytes.length) throw corrupt('pixel data ends early')
-  const newStyle = length >= MIN_RLE_WIDTH && length <= MAX_RLE_WIDTH && bytes[start] === 2 && bytes[start + 1] === 2 && (bytes[start + 2] & 0x80) === 0
+  const newStyle =
+    length >= MIN_RLE_WIDTH &&
+    length <= MAX_RLE_WIDTH &&
+    bytes[start] === 2 &&
+    bytes[start + 1] === 2 &&
+    (bytes[start + 2] & 0x80) === 0
   if (!newStyle) return readOldScanline(bytes, start, line, length)
   if (((bytes[start + 2] << 8) | bytes[start + 3]) !== length) throw corrupt('run-length scanline has the wrong width')
   let pos = start + 4
@@ -163,7 +192,10 @@ function readOldScanline(bytes: Uint8Array, start: number, line: Uint8Array, len
   let x = 0
   while (x < length) {
     if (pos + 4 > bytes.length) throw corrupt('pixel data ends early')
-    const r = bytes[pos], g = bytes[pos + 1], b = bytes[pos + 2], e = bytes[pos + 3]
+    const r = bytes[pos],
+      g = bytes[pos + 1],
+      b = bytes[pos + 2],
+      e = bytes[pos + 3]
     pos += 4
     if (r === 1 && g === 1 && b === 1) {
       if (x === 0) throw corrupt('old-style run at the start of a scanline')

@@ -138,7 +138,8 @@ export function finishRatioField(inputs: RatioFitInputs): RatioField {
   const flat = new Uint8Array(new SharedArrayBuffer(n))
   for (let i = 0, k = 0; i < n; i++, k += 6) {
     let worst = 0
-    for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(coefficients[k + c]) * GUIDE_BOUND + Math.abs(coefficients[k + 3 + c]))
+    for (let c = 0; c < 3; c++)
+      worst = Math.max(worst, Math.abs(coefficients[k + c]) * GUIDE_BOUND + Math.abs(coefficients[k + 3 + c]))
     flat[i] = worst < FLAT_RATIO ? 1 : 0
   }
   return { width, height, coefficients, flat }

@@ -27,13 +27,32 @@ function pool(entry: string | URL, size = 2): StripPool {
 function job(): StripJob {
   const width = 1200
   const height = 300
-  const source = { width, height, bits: 8 as const, data: renderRaw(width, height, (x, y) => (x > 0.7 && y < 0.5 ? [1, 1, 0.97] : [0.2 + 0.5 * x, 0.3 + 0.4 * y, 0.25])) as Uint8Array }
+  const source = {
+    width,
+    height,
+    bits: 8 as const,
+    data: renderRaw(width, height, (x, y) =>
+      x > 0.7 && y < 0.5 ? [1, 1, 0.97] : [0.2 + 0.5 * x, 0.3 + 0.4 * y, 0.25]
+    ) as Uint8Array
+  }
   const small = downscaleArea(source, 300, 75)
   const random = prng(11)
   // Highlights boosted by up to 8×, with noise; everything else the linearised input.
-  const hdr = Float32Array.from(small.data, (v) => (v > 0.95 ? (1 + 7 * random()) * v : Math.pow((v + 0.055) / 1.055, 2.4)))
+  const hdr = Float32Array.from(small.data, (v) =>
+    v > 0.95 ? (1 + 7 * random()) * v : Math.pow((v + 0.055) / 1.055, 2.4)
+  )
   const field = fitRatioField(small, { width: 300, height: 75, data: hdr })
-  return { source, field, encode: { rgbe: true, png: [{ bits: 8, tonemap: DEFAULT_TONEMAP }, { bits: 16, tonemap: DEFAULT_TONEMAP }] } }
+  return {
+    source,
+    field,
+    encode: {
+      rgbe: true,
+      png: [
+        { bits: 8, tonemap: DEFAULT_TONEMAP },
+        { bits: 16, tonemap: DEFAULT_TONEMAP }
+      ]
+    }
+  }
 }
 
 interface Collected {
@@ -74,7 +93,11 @@ function inline(j: StripJob, stripRows: number): Collected {
 
 /** Encoded bytes only: the per-thread timings differ by nature. */
 function bytesOf(encoded: EncodedStrip[]): unknown[] {
-  return encoded.map((e) => [Buffer.from(e.rgbe ?? []), e.png[8] && { ...e.png[8], deflated: Buffer.from(e.png[8].deflated) }, e.png[16] && { ...e.png[16], deflated: Buffer.from(e.png[16].deflated) }])
+  return encoded.map((e) => [
+    Buffer.from(e.rgbe ?? []),
+    e.png[8] && { ...e.png[8], deflated: Buffer.from(e.png[8].deflated) },
+    e.png[16] && { ...e.png[16], deflated: Buffer.from(e.png[16].deflated) }
+  ])
 }
 
 describe('createStripPool', () => {

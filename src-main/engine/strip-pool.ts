@@ -116,7 +116,10 @@ export function createStripPool(entry: string | URL, size = Math.min(availablePa
       for (const w of live()) post(w, { type: 'job', jobId, job: shared })
       const total = Math.ceil(height / stripRows)
       const window = Math.max(1, live().length * IN_FLIGHT_PER_WORKER)
-      const slots = Array.from({ length: Math.min(window, total) }, () => new Float32Array(new SharedArrayBuffer(stripRows * width * 3 * 4)))
+      const slots = Array.from(
+        { length: Math.min(window, total) },
+        () => new Float32Array(new SharedArrayBuffer(stripRows * width * 3 * 4))
+      )
       const pending = new Map<number, Promise<EncodedStrip>>()
       let launched = 0
       try {
@@ -140,7 +143,11 @@ export function createStripPool(entry: string | URL, size = Math.min(availablePa
           throwIfAborted(signal)
           const y0 = index * stripRows
           const rows = Math.min(stripRows, height - y0)
-          await sink({ width, height: rows, data: slots[index % slots.length].subarray(0, rows * width * 3) }, y0, encoded)
+          await sink(
+            { width, height: rows, data: slots[index % slots.length].subarray(0, rows * width * 3) },
+            y0,
+            encoded
+          )
         }
       } finally {
         // Strips still in flight after a cancel or failure are left to finish; their results are dropped.
@@ -150,7 +157,12 @@ export function createStripPool(entry: string | URL, size = Math.min(availablePa
     },
 
     async fit(inputs) {
-      const threads = [0, 1].map((c) => dispatch((id) => ({ type: 'fit', id, inputs, channel: c }), () => fitRatioChannel(inputs, c)))
+      const threads = [0, 1].map((c) =>
+        dispatch(
+          (id) => ({ type: 'fit', id, inputs, channel: c }),
+          () => fitRatioChannel(inputs, c)
+        )
+      )
       fitRatioChannel(inputs, 2)
       await Promise.all(threads)
       return finishRatioField(inputs)
@@ -206,7 +218,12 @@ function toShared<T extends Uint8Array | Uint16Array | Float32Array>(array: T): 
   if (array.buffer instanceof SharedArrayBuffer) return array
   const memory = new SharedArrayBuffer(array.byteLength)
   // By element type, not constructor: sharp hands over Buffers, a Uint8Array subclass.
-  const copy = array instanceof Float32Array ? new Float32Array(memory) : array instanceof Uint16Array ? new Uint16Array(memory) : new Uint8Array(memory)
+  const copy =
+    array instanceof Float32Array
+      ? new Float32Array(memory)
+      : array instanceof Uint16Array
+        ? new Uint16Array(memory)
+        : new Uint8Array(memory)
   copy.set(array)
   return copy as T
 }

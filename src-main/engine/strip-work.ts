@@ -51,7 +51,12 @@ export function computeStrip(job: StripJob, y0: number, rows: number, out: Float
   encoded.ms.rgbe = performance.now() - started
   started = performance.now()
   for (const { bits, tonemap, level } of job.encode.png) {
-    encoded.png[bits] = deflatePngRows(toneMapImage({ width, height: rows, data: out }, tonemap, bits), width, bits, level)
+    encoded.png[bits] = deflatePngRows(
+      toneMapImage({ width, height: rows, data: out }, tonemap, bits),
+      width,
+      bits,
+      level
+    )
   }
   encoded.ms.png = performance.now() - started
   return encoded

@@ -56,7 +56,12 @@ function warmUp(): void {
   const rows = 32
   const field = { width: 16, height: 2, coefficients: new Float32Array(6 * 32).fill(0.01), flat: new Uint8Array(32) }
   field.flat.fill(1, 0, 8)
-  const source = { width, height: rows, bits: 8 as const, data: Uint8Array.from({ length: width * rows * 3 }, (_, i) => (i * 37) & 255) }
+  const source = {
+    width,
+    height: rows,
+    bits: 8 as const,
+    data: Uint8Array.from({ length: width * rows * 3 }, (_, i) => (i * 37) & 255)
+  }
   // 8-bit PNG only: the 16-bit tone-map table takes ~0.1 s to build, worth it only when asked for.
   const job: StripJob = { source, field, encode: { rgbe: true, png: [{ bits: 8, tonemap: DEFAULT_TONEMAP }] } }
   for (let i = 0; i < 8; i++) computeStrip(job, 0, rows, new Float32Array(width * rows * 3))
@@ -67,7 +72,13 @@ function transferable(encoded: EncodedStrip): ArrayBuffer[] {
   const views = [encoded.rgbe, ...Object.values(encoded.png).map((segment) => segment?.deflated)]
   const owned = new Set<ArrayBuffer>()
   for (const view of views) {
-    if (view && view.buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength) owned.add(view.buffer)
+    if (
+      view &&
+      view.buffer instanceof ArrayBuffer &&
+      view.byteOffset === 0 &&
+      view.byteLength === view.buffer.byteLength
+    )
+      owned.add(view.buffer)
   }
   return [...owned]
 }

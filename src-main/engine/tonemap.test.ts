@@ -26,7 +26,7 @@ describe('sRGB curves', () => {
     expect(srgbEncode(0.5)).toBeCloseTo(0.735356983, 8)
     expect(srgbEncode(0.0031308)).toBeCloseTo(0.0404499, 6)
     expect(srgbEncode(0.001)).toBeCloseTo(0.01292, 12)
-    expect(srgbDecode(0.5)).toBeCloseTo(0.214041140, 8)
+    expect(srgbDecode(0.5)).toBeCloseTo(0.21404114, 8)
     expect(srgbDecode(0.04)).toBeCloseTo(0.04 / 12.92, 12)
   })
 
@@ -155,10 +155,14 @@ describe('toneMapImage', () => {
 
   it('agrees with toneMapPixel on every sample of a wide random image, at any gamma and depth', () => {
     let seed = 12345
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     const data = new Float32Array(3 * 20000).map(() => Math.pow(random(), 3) * 6)
     const img = { width: 20000, height: 1, data }
-    for (const settings of [DEFAULT_TONEMAP, { ...exposure, exposureEv: -1.3, gamma: 2.2 }, { ...plain, gamma: 0.45 }]) {
+    for (const settings of [
+      DEFAULT_TONEMAP,
+      { ...exposure, exposureEv: -1.3, gamma: 2.2 },
+      { ...plain, gamma: 0.45 }
+    ]) {
       for (const bits of [8, 16] as const) {
         const max = bits === 8 ? 255 : 65535
         const out = toneMapImage(img, settings, bits)

@@ -96,7 +96,11 @@ export function toneMapPixel(r: number, g: number, b: number, settings: ToneMapS
   assertToneMapSettings(settings)
   const k = prepare(settings)
   const f = channelFactor(r * k.scale, g * k.scale, b * k.scale, k)
-  return [display(r * k.scale * f, k.invGamma), display(g * k.scale * f, k.invGamma), display(b * k.scale * f, k.invGamma)]
+  return [
+    display(r * k.scale * f, k.invGamma),
+    display(g * k.scale * f, k.invGamma),
+    display(b * k.scale * f, k.invGamma)
+  ]
 }
 
 /**

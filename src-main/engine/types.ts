@@ -101,7 +101,10 @@ export interface ConvertOptions {
  * `hdrEncode` and `pngEncode` are the threads' busy time summed, so together they can exceed `strips`.
  */
 export type StageTimings = Partial<
-  Record<'decode' | 'inference' | 'upsample' | 'strips' | 'hdrEncode' | 'pngEncode' | 'exrEncode' | 'jpegEncode' | 'write', number>
+  Record<
+    'decode' | 'inference' | 'upsample' | 'strips' | 'hdrEncode' | 'pngEncode' | 'exrEncode' | 'jpegEncode' | 'write',
+    number
+  >
 >
 
 export interface ConvertResult {

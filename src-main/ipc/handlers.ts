@@ -4,7 +4,15 @@
  * calls it directly.
  */
 import { stat } from 'node:fs/promises'
-import { MAX_RECENT_FOLDERS, type CommandName, type Events, type ResponseOf, type Result, type Settings, type SettingsPatch } from '../../src-preload/contract'
+import {
+  MAX_RECENT_FOLDERS,
+  type CommandName,
+  type Events,
+  type ResponseOf,
+  type Result,
+  type Settings,
+  type SettingsPatch
+} from '../../src-preload/contract'
 import type { EngineHost } from '../engine-host/types'
 import { mergeSettings, type SettingsStore } from '../settings'
 import { ShellError, toAppError } from './app-error'
@@ -118,7 +126,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const r = object(request, 'request')
       const id = jobId(r.jobId, 'jobId')
       const path = guard.check(absolutePath(r.path, 'path'), 'path')
-      return host.convertImage(id, { path, mode: mode(r.mode, 'mode') }, (event) => emit('job:progress', { jobId: id, event }))
+      return host.convertImage(id, { path, mode: mode(r.mode, 'mode') }, (event) =>
+        emit('job:progress', { jobId: id, event })
+      )
     },
     async 'export:write'(request) {
       const r = object(request, 'request')
@@ -176,7 +186,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       mergeSettings(before, patch)
       checkSettingsPaths(patch)
       const next = await settings.set(patch)
-      if (next.provider !== before.provider) host.configure({ provider: next.provider === 'auto' ? undefined : next.provider })
+      if (next.provider !== before.provider)
+        host.configure({ provider: next.provider === 'auto' ? undefined : next.provider })
       return next
     },
     async 'engine:info'(request) {

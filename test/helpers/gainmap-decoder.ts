@@ -220,7 +220,11 @@ export async function decodeGainMapJpeg(file: Buffer): Promise<DecodedGainMapJpe
   const base = await sharp(file.subarray(0, entries[0].size)).removeAlpha().raw().toBuffer({ resolveWithObject: true })
   const { width, height, channels } = base.info
   if (channels !== 3) throw new Error(`Expected an RGB base image, found ${channels} channels`)
-  const mapImage = await sharp(gainMapJpeg).extractChannel(0).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true })
+  const mapImage = await sharp(gainMapJpeg)
+    .extractChannel(0)
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true })
   const map = upsampleBilinear(mapImage.data, mapImage.info.width, mapImage.info.height, width, height)
 
   const lut = new Float64Array(256)

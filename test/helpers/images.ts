@@ -39,7 +39,11 @@ export function imagePipeline(width: number, height: number, fn: PixelFn = gradi
  * `fn` rendered straight to a float image (no 8-bit rounding), values clamped to [0,1].
  * @returns An interleaved RGB float image.
  */
-export function floatImage(width: number, height: number, fn: PixelFn = gradient): { width: number; height: number; data: Float32Array } {
+export function floatImage(
+  width: number,
+  height: number,
+  fn: PixelFn = gradient
+): { width: number; height: number; data: Float32Array } {
   const data = new Float32Array(width * height * 3)
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

@@ -40,7 +40,10 @@ describe('createApi', () => {
 
   it('turns transport failures into an INTERNAL Result', async () => {
     const api = createApi(fakeTransport().transport, { pathForFile: () => '' })
-    expect(await api.engineInfo()).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'IPC failed on engine:info: channel closed' } })
+    expect(await api.engineInfo()).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'IPC failed on engine:info: channel closed' }
+    })
   })
 
   it('grants dropped files by their real paths only', async () => {

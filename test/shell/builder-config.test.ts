@@ -23,9 +23,15 @@ describe('electron-builder.yml', () => {
     expect(config.directories.output).toBe('release')
     expect(config.files).toEqual(expect.arrayContaining(['out/**', 'package.json']))
   })
-  it('unpacks the native addons and the strip worker threads\' script from the asar', () => {
+  it("unpacks the native addons and the strip worker threads' script from the asar", () => {
     expect(config.asarUnpack).toEqual(
-      expect.arrayContaining(['node_modules/onnxruntime-node/**', 'node_modules/sharp/**', 'node_modules/@img/**', 'out/main/strip-worker.js', 'out/main/chunks/**'])
+      expect.arrayContaining([
+        'node_modules/onnxruntime-node/**',
+        'node_modules/sharp/**',
+        'node_modules/@img/**',
+        'out/main/strip-worker.js',
+        'out/main/chunks/**'
+      ])
     )
   })
   it('ships models beside the asar where paths.ts looks for them', () => {

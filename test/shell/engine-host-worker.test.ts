@@ -68,7 +68,9 @@ beforeAll(async () => {
   await mkdir(batchDir)
   await Promise.all(
     Array.from({ length: BATCH_SIZE }, (_, i) =>
-      imagePipeline(384, 256, (x, y) => gradient((x + i / BATCH_SIZE) % 1, y)).jpeg().toFile(join(batchDir, `photo-${i}.jpg`))
+      imagePipeline(384, 256, (x, y) => gradient((x + i / BATCH_SIZE) % 1, y))
+        .jpeg()
+        .toFile(join(batchDir, `photo-${i}.jpg`))
     )
   )
   host = createUtilityEngineHost(SHIM, OPTIONS, adapterFork)
@@ -99,7 +101,14 @@ describe('utility engine host with the real worker in a child process', () => {
 
   it('opens and converts a photo: typed arrays survive the boundary and progress arrives', async () => {
     const opened = await host.openImage(photo)
-    expect(opened).toMatchObject({ path: photo, width: 96, height: 64, previewWidth: 96, previewHeight: 64, metadata: { format: 'png' } })
+    expect(opened).toMatchObject({
+      path: photo,
+      width: 96,
+      height: 64,
+      previewWidth: 96,
+      previewHeight: 64,
+      metadata: { format: 'png' }
+    })
     expect(opened.ldr).toBeInstanceOf(Float32Array)
     expect(opened.ldr.length).toBe(96 * 64 * 3)
 
@@ -116,7 +125,13 @@ describe('utility engine host with the real worker in a child process', () => {
   })
 
   it('exports a decodable PNG and a Radiance file holding the converted radiance', async () => {
-    const { outputs } = await host.exportImage({ path: photo, formats: ['hdr', 'png'], tonemap: TONEMAP, mode: 'hdr', overwrite: false })
+    const { outputs } = await host.exportImage({
+      path: photo,
+      formats: ['hdr', 'png'],
+      tonemap: TONEMAP,
+      mode: 'hdr',
+      overwrite: false
+    })
     expect(outputs.map((output) => basename(output)).sort()).toEqual(['sky.hdr', 'sky.png'])
     const png = outputs.find((output) => output.endsWith('.png'))!
     expect(await sharp(png).metadata()).toMatchObject({ format: 'png', width: 96, height: 64 })
@@ -128,7 +143,8 @@ describe('utility engine host with the real worker in a child process', () => {
     const converted = await host.convertImage('c2', { path: photo, mode: 'hdr' }, () => undefined)
     for (let i = 0; i < radiance.data.length; i += 3) {
       const scale = Math.max(converted.hdr[i], converted.hdr[i + 1], converted.hdr[i + 2])
-      for (let c = 0; c < 3; c++) expect(Math.abs(radiance.data[i + c] - converted.hdr[i + c])).toBeLessThanOrEqual(scale / 128 + 1e-6)
+      for (let c = 0; c < 3; c++)
+        expect(Math.abs(radiance.data[i + c] - converted.hdr[i + c])).toBeLessThanOrEqual(scale / 128 + 1e-6)
     }
   })
 
@@ -137,7 +153,15 @@ describe('utility engine host with the real worker in a child process', () => {
     const progress: ProgressEvent[] = []
     const result = await host.startBatch(
       'b1',
-      { inputs: [batchDir], formats: ['hdr', 'png'], outDir, recursive: false, overwrite: false, mode: 'hdr', tonemap: TONEMAP },
+      {
+        inputs: [batchDir],
+        formats: ['hdr', 'png'],
+        outDir,
+        recursive: false,
+        overwrite: false,
+        mode: 'hdr',
+        tonemap: TONEMAP
+      },
       (event) => {
         progress.push(event)
         if (event.stage === 'inference' && cancelled === undefined) cancelled = host.cancel('b1')
@@ -149,7 +173,9 @@ describe('utility engine host with the real worker in a child process', () => {
     expect(result.converted.length).toBeLessThan(BATCH_SIZE)
     expect(progress.every((event) => event.total === BATCH_SIZE)).toBe(true)
     // Only the finished photos' outputs: no temp files, no partial outputs.
-    const written = result.converted.flatMap((converted) => converted.outputs.map((output) => output.slice(outDir.length + 1)))
+    const written = result.converted.flatMap((converted) =>
+      converted.outputs.map((output) => output.slice(outDir.length + 1))
+    )
     expect(await filesUnder(outDir)).toEqual(written.sort())
     expect(await filesUnder(batchDir)).toEqual(Array.from({ length: BATCH_SIZE }, (_, i) => `photo-${i}.jpg`))
     // The job is gone: cancelling it again finds nothing.

@@ -38,7 +38,9 @@ beforeAll(async () => {
       const v = x < 24 && y < 16 ? 255 : Math.round((x / width) * 200)
       pixels.fill(v, (y * width + x) * 3, (y * width + x) * 3 + 3)
     }
-  await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toFile(photo)
+  await sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(photo)
   notImage = join(dir, 'notes.jpg')
   await writeFile(notImage, 'these are not pixels')
   const dialogs: Dialogs = {
@@ -73,7 +75,9 @@ async function darkPhoto(): Promise<string> {
   const night = join(folder, 'night.png')
   const raw = Buffer.alloc(48 * 32 * 3)
   for (let i = 0; i < raw.length; i++) raw[i] = 6 + (Math.floor(i / 3) % 32)
-  await sharp(raw, { raw: { width: 48, height: 32, channels: 3 } }).png().toFile(night)
+  await sharp(raw, { raw: { width: 48, height: 32, channels: 3 } })
+    .png()
+    .toFile(night)
   dialogAnswer = { files: [night], folder: null }
   await handlers['dialog:openFiles'](undefined)
   return night
@@ -94,7 +98,10 @@ describe('IPC handlers with the in-process engine host', () => {
   it('refuses paths the user never chose', async () => {
     expect(await handlers['image:open']({ path: photo })).toEqual({
       ok: false,
-      error: { code: 'PATH_NOT_ALLOWED', message: `Not allowed to access path "${photo}": open it with the Open dialog or drop it on the window first.` }
+      error: {
+        code: 'PATH_NOT_ALLOWED',
+        message: `Not allowed to access path "${photo}": open it with the Open dialog or drop it on the window first.`
+      }
     })
     expect((await handlers['folder:list']({ folder: dir })).ok).toBe(false)
   })
@@ -102,11 +109,17 @@ describe('IPC handlers with the in-process engine host', () => {
   it('answers bad arguments with INVALID_ARGUMENT and the exact message', async () => {
     expect(await handlers['image:open']({ path: 'sky.png' })).toEqual({
       ok: false,
-      error: { code: 'INVALID_ARGUMENT', message: 'Expected absolute path for path but received "sky.png" of type string' }
+      error: {
+        code: 'INVALID_ARGUMENT',
+        message: 'Expected absolute path for path but received "sky.png" of type string'
+      }
     })
     expect(await handlers['image:open'](undefined)).toEqual({
       ok: false,
-      error: { code: 'INVALID_ARGUMENT', message: 'Expected object for request but received undefined of type undefined' }
+      error: {
+        code: 'INVALID_ARGUMENT',
+        message: 'Expected object for request but received undefined of type undefined'
+      }
     })
   })
 
@@ -116,7 +129,13 @@ describe('IPC handlers with the in-process engine host', () => {
 
     const opened = await handlers['image:open']({ path: photo })
     if (!opened.ok) throw new Error(opened.error.message)
-    expect(opened.value).toMatchObject({ width: 96, height: 64, previewWidth: 96, previewHeight: 64, metadata: { format: 'png' } })
+    expect(opened.value).toMatchObject({
+      width: 96,
+      height: 64,
+      previewWidth: 96,
+      previewHeight: 64,
+      metadata: { format: 'png' }
+    })
     expect(opened.value.ldr).toBeInstanceOf(Float32Array)
     expect(opened.value.ldr.length).toBe(96 * 64 * 3)
     expect(opened.value.clippedFraction).toBeCloseTo((24 * 16) / (96 * 64), 5)
@@ -130,13 +149,27 @@ describe('IPC handlers with the in-process engine host', () => {
     expect(progress.every((p) => p.jobId === 'c1')).toBe(true)
     expect(progress.at(-1)?.event.stage).toBe('done')
 
-    const exported = await handlers['export:write']({ path: photo, formats: ['hdr', 'png'], tonemap: TONEMAP, mode: 'hdr', overwrite: false })
+    const exported = await handlers['export:write']({
+      path: photo,
+      formats: ['hdr', 'png'],
+      tonemap: TONEMAP,
+      mode: 'hdr',
+      overwrite: false
+    })
     if (!exported.ok) throw new Error(exported.error.message)
     expect(exported.value.outputs).toHaveLength(2)
     for (const output of exported.value.outputs) expect((await stat(output)).size).toBeGreaterThan(0)
-    expect((await readFile(exported.value.outputs.find((o) => o.endsWith('.hdr'))!)).subarray(0, 10).toString()).toBe('#?RADIANCE')
+    expect((await readFile(exported.value.outputs.find((o) => o.endsWith('.hdr'))!)).subarray(0, 10).toString()).toBe(
+      '#?RADIANCE'
+    )
 
-    const again = await handlers['export:write']({ path: photo, formats: ['png'], tonemap: TONEMAP, mode: 'hdr', overwrite: false })
+    const again = await handlers['export:write']({
+      path: photo,
+      formats: ['png'],
+      tonemap: TONEMAP,
+      mode: 'hdr',
+      overwrite: false
+    })
     expect(again.ok ? 'ok' : again.error.code).toBe('OUTPUT_EXISTS')
 
     // Outputs the app wrote may be shown in the file manager.
@@ -150,12 +183,22 @@ describe('IPC handlers with the in-process engine host', () => {
   })
 
   it('writes the 16-bit Save-and-return TIFF beside the original and never replaces a non-TIFF', async () => {
-    const saved = await handlers['plugin:saveAndReturn']({ path: photo, tonemap: TONEMAP, mode: 'hdr', confirmReplace: false })
+    const saved = await handlers['plugin:saveAndReturn']({
+      path: photo,
+      tonemap: TONEMAP,
+      mode: 'hdr',
+      confirmReplace: false
+    })
     if (!saved.ok) throw new Error(saved.error.message)
     expect(saved.value.output).toBe(join(dir, 'sky-unclip.tif'))
     const meta = await sharp(saved.value.output).metadata()
     expect(meta).toMatchObject({ format: 'tiff', width: 96, height: 64, depth: 'ushort' })
-    const replace = await handlers['plugin:saveAndReturn']({ path: photo, tonemap: TONEMAP, mode: 'hdr', confirmReplace: true })
+    const replace = await handlers['plugin:saveAndReturn']({
+      path: photo,
+      tonemap: TONEMAP,
+      mode: 'hdr',
+      confirmReplace: true
+    })
     expect(replace.ok ? 'ok' : replace.error.code).toBe('INVALID_ARGUMENT')
     expect((await sharp(photo).metadata()).format).toBe('png')
   })
@@ -164,11 +207,23 @@ describe('IPC handlers with the in-process engine host', () => {
     const night = await darkPhoto()
     const converted = await handlers['image:convert']({ jobId: 'c2', path: night, mode: 'lowlight' })
     if (!converted.ok) throw new Error(converted.error.message)
-    expect(converted.value).toMatchObject({ mode: 'lowlight', width: 48, height: 32, previewWidth: 48, previewHeight: 32 })
+    expect(converted.value).toMatchObject({
+      mode: 'lowlight',
+      width: 48,
+      height: 32,
+      previewWidth: 48,
+      previewHeight: 32
+    })
     // The preview is the finished picture, already within display white.
     expect(converted.value.peak).toBeLessThanOrEqual(1)
 
-    const exported = await handlers['export:write']({ path: night, formats: ['png'], tonemap: TONEMAP, mode: 'lowlight', overwrite: false })
+    const exported = await handlers['export:write']({
+      path: night,
+      formats: ['png'],
+      tonemap: TONEMAP,
+      mode: 'lowlight',
+      overwrite: false
+    })
     if (!exported.ok) throw new Error(exported.error.message)
     const [png] = exported.value.outputs
     expect(await meanLevel(png)).toBeGreaterThan(2 * (await meanLevel(night)))
@@ -181,7 +236,13 @@ describe('IPC handlers with the in-process engine host', () => {
     // The CLI decodes to integer samples, the app to floats; the files agree within one level.
     const engine = await createEngine({ modelsDir: 'test/fixtures/models', model: 'unclip-fixture' })
     try {
-      const cli = await convertFile(engine, night, { outputBase: join(dirname(night), 'cli', 'night'), outDir: '', formats: ['png'], mode: 'lowlight', overwrite: false })
+      const cli = await convertFile(engine, night, {
+        outputBase: join(dirname(night), 'cli', 'night'),
+        outDir: '',
+        formats: ['png'],
+        mode: 'lowlight',
+        overwrite: false
+      })
       expect(maxDifference(written, await sharp(cli.outputs[0]).raw().toBuffer())).toBeLessThanOrEqual(1)
     } finally {
       await engine.dispose()
@@ -190,7 +251,13 @@ describe('IPC handlers with the in-process engine host', () => {
 
   it('exports low-light EXR and Ultra HDR from the exposed radiance', async () => {
     const night = await darkPhoto()
-    const exported = await handlers['export:write']({ path: night, formats: ['exr', 'jpg-hdr'], tonemap: TONEMAP, mode: 'lowlight', overwrite: false })
+    const exported = await handlers['export:write']({
+      path: night,
+      formats: ['exr', 'jpg-hdr'],
+      tonemap: TONEMAP,
+      mode: 'lowlight',
+      overwrite: false
+    })
     if (!exported.ok) throw new Error(exported.error.message)
     const [exr, ultraHdr] = exported.value.outputs
     expect([basename(exr), basename(ultraHdr)]).toEqual(['night.exr', 'night-ultrahdr.jpg'])
@@ -233,12 +300,21 @@ describe('IPC handlers with the in-process engine host', () => {
     dialogAnswer = { files: [], folder: outDir }
     await handlers['dialog:chooseOutputFolder'](undefined)
     const result = await handlers['batch:start']({
-      jobId: 'b1', inputs: [dir], formats: ['png'], outDir, recursive: false, overwrite: false, mode: 'hdr', tonemap: TONEMAP
+      jobId: 'b1',
+      inputs: [dir],
+      formats: ['png'],
+      outDir,
+      recursive: false,
+      overwrite: false,
+      mode: 'hdr',
+      tonemap: TONEMAP
     })
     if (!result.ok) throw new Error(result.error.message)
     expect(result.value.converted.map((c) => c.input).sort()).toEqual([join(dir, 'sky-unclip.tif'), photo].sort())
     expect(result.value.failed.map((f) => [f.input, f.error.code])).toEqual([[notImage, 'NOT_AN_IMAGE']])
-    expect(events.some((e) => e.event === 'job:progress' && (e.payload as Events['job:progress']).jobId === 'b1')).toBe(true)
+    expect(events.some((e) => e.event === 'job:progress' && (e.payload as Events['job:progress']).jobId === 'b1')).toBe(
+      true
+    )
   })
 
   it('drains pending open-with files and reports engine info', async () => {

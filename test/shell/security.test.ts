@@ -4,9 +4,8 @@ import { describe, expect, it, vi } from 'vitest'
 vi.mock('electron', () => ({}))
 
 const { mainWindowOptions, visibleBounds } = await import('../../src-main/window')
-const { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY, devContentSecurityPolicy, isAppUrl, isExternalLink } = await import(
-  '../../src-main/security'
-)
+const { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY, devContentSecurityPolicy, isAppUrl, isExternalLink } =
+  await import('../../src-main/security')
 const { menuTemplate } = await import('../../src-main/menu')
 
 describe('main window options', () => {
@@ -36,7 +35,12 @@ describe('main window options', () => {
 
 describe('content security policy', () => {
   const directives = (policy: string): Map<string, string> =>
-    new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values.join(' ')]))
+    new Map(
+      policy
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values.join(' ')])
+    )
 
   it('allows no eval, inline code or remote origins', () => {
     const csp = directives(CONTENT_SECURITY_POLICY)
@@ -65,7 +69,9 @@ describe('content security policy', () => {
 
 describe('navigation rules', () => {
   it('recognises only the app page', () => {
-    expect(isAppUrl('file:///opt/unclip/out/renderer/index.html#x', 'file:///opt/unclip/out/renderer/index.html')).toBe(true)
+    expect(isAppUrl('file:///opt/unclip/out/renderer/index.html#x', 'file:///opt/unclip/out/renderer/index.html')).toBe(
+      true
+    )
     expect(isAppUrl('file:///etc/passwd', 'file:///opt/unclip/out/renderer/index.html')).toBe(false)
     expect(isAppUrl('http://localhost:5173/x', 'http://localhost:5173/')).toBe(true)
     expect(isAppUrl('http://evil.example/', 'http://localhost:5173/')).toBe(false)

@@ -54,7 +54,9 @@ describe('settings store', () => {
   })
 
   it('keeps valid fields when others are bad', () => {
-    const parsed = parseSettings(JSON.stringify({ lastFolder: 'relative/path', mode: 'hdr', provider: 'cpu', export: { formats: 'png' } }))
+    const parsed = parseSettings(
+      JSON.stringify({ lastFolder: 'relative/path', mode: 'hdr', provider: 'cpu', export: { formats: 'png' } })
+    )
     expect(parsed.lastFolder).toBeNull()
     expect(parsed.provider).toBe('cpu')
     expect(parsed.export).toEqual(defaultSettings().export)

@@ -9,7 +9,6 @@ import { createReporter } from '../reporters'
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes'
 import { engineOptions } from './engine-options'
 
-
 /**
  * `unclip convert`: runs one batch and reports it.
  *

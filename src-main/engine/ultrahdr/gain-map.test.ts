@@ -22,20 +22,26 @@ describe('computeGainMap', () => {
   })
 
   it('averages log gain over scale×scale blocks and rounds the size up', () => {
-    const map = computeGainMap({ width: 9, height: 5, data: halves(9, 5, 0.5, 2) }, new Uint8Array(9 * 5 * 3).fill(128), { scale: 4 })
+    const map = computeGainMap(
+      { width: 9, height: 5, data: halves(9, 5, 0.5, 2) },
+      new Uint8Array(9 * 5 * 3).fill(128),
+      { scale: 4 }
+    )
     expect([map.width, map.height, map.data.length]).toEqual([3, 2, 6])
   })
 
   it('keeps a valid range when HDR equals SDR everywhere', () => {
     const sdr = new Uint8Array(4 * 4 * 3).fill(128)
-    const map = computeGainMap({ width: 4, height: 4, data: new Float32Array(48).fill(srgbDecode(128 / 255)) }, sdr, { scale: 2 })
+    const map = computeGainMap({ width: 4, height: 4, data: new Float32Array(48).fill(srgbDecode(128 / 255)) }, sdr, {
+      scale: 2
+    })
     expect(map.params.gainMapMax).toBeGreaterThan(map.params.gainMapMin)
     expect(map.params.gainMapMax).toBeGreaterThan(0)
   })
 
   it('rejects a wrong-sized HDR image', () => {
-    expect(() => computeGainMap({ width: 2, height: 2, data: new Float32Array(5) }, new Uint8Array(12), { scale: 1 })).toThrow(
-      'Expected 2×2×3 = 12 HDR samples but received 5'
-    )
+    expect(() =>
+      computeGainMap({ width: 2, height: 2, data: new Float32Array(5) }, new Uint8Array(12), { scale: 1 })
+    ).toThrow('Expected 2×2×3 = 12 HDR samples but received 5')
   })
 })

@@ -135,7 +135,14 @@ export function computeGainMap(hdr: RgbImage, sdr: Uint8Array, options: GainMapO
 }
 
 /** Mean of each `scale × scale` block (partial blocks at the right/bottom edge average what they have). */
-function blockAverage(values: Float32Array, width: number, height: number, scale: number, outW: number, outH: number): Float32Array {
+function blockAverage(
+  values: Float32Array,
+  width: number,
+  height: number,
+  scale: number,
+  outW: number,
+  outH: number
+): Float32Array {
   const sums = new Float64Array(outW * outH)
   const counts = new Uint32Array(outW * outH)
   for (let y = 0; y < height; y++) {

@@ -57,7 +57,8 @@ function luminanceErrors(hdr: RgbImage, rebuilt: Float32Array): number[] {
   return errors.sort((a, b) => a - b)
 }
 
-const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]
+const quantile = (sorted: number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]
 
 describe('encodeUltraHdr', () => {
   it('recovers a scene with 8× highlights from base + gain map (median luminance error ≤ 1%)', async () => {
@@ -99,7 +100,13 @@ describe('encodeUltraHdr', () => {
     expect(gainMap.start + gainMap.size).toBe(file.length)
     expect(decoded.primaryXmp).toContain('hdrgm:Version="1.0"')
     expect(decoded.primaryXmp).toContain(`Item:Length="${gainMap.size}"`)
-    expect(decoded.hdrgm).toMatchObject({ version: '1.0', gamma: 1, offsetSdr: 1 / 64, offsetHdr: 1 / 64, hdrCapacityMin: 0 })
+    expect(decoded.hdrgm).toMatchObject({
+      version: '1.0',
+      gamma: 1,
+      offsetSdr: 1 / 64,
+      offsetHdr: 1 / 64,
+      hdrCapacityMin: 0
+    })
     expect(decoded.hdrgm.baseRenditionIsHdr).toBe(false)
     expect(decoded.hdrgm.hdrCapacityMax).toBe(decoded.hdrgm.gainMapMax)
     const iso = parseIsoGainMap(decoded.isoGainMap!)
@@ -127,7 +134,9 @@ describe('encodeUltraHdr', () => {
     const hdr = gradient(64, 16)
     const sdr = new Uint8Array(64 * 16 * 3).fill(128)
     const decoded = await decodeGainMapJpeg(await encodeUltraHdr(hdr, { sdr, quality: 100 }))
-    const base = await sharp((await encodeUltraHdr(hdr, { sdr, quality: 100 })).subarray(0, decoded.entries[0].size)).raw().toBuffer()
+    const base = await sharp((await encodeUltraHdr(hdr, { sdr, quality: 100 })).subarray(0, decoded.entries[0].size))
+      .raw()
+      .toBuffer()
     expect(Math.max(...base.map((v) => Math.abs(v - 128)))).toBeLessThanOrEqual(1)
     expect(quantile(luminanceErrors(hdr, decoded.hdr), 0.5)).toBeLessThanOrEqual(0.01)
   })
@@ -173,7 +182,10 @@ describe('encodeUltraHdr', () => {
     const decoded = await decodeGainMapJpeg(file)
     const path = join(tmp, 'uhdr.jpg')
     writeFileSync(path, file)
-    const [info] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', '-n', path]).toString()) as Record<string, unknown>[]
+    const [info] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', '-n', path]).toString()) as Record<
+      string,
+      unknown
+    >[]
     expect(info['MPF0:NumberOfImages']).toBe(2)
     expect(info['MPImage2:MPImageLength']).toBe(decoded.entries[1].size)
     expect(info['MPImage2:MPImageStart']).toBe(decoded.entries[1].start)
@@ -182,7 +194,10 @@ describe('encodeUltraHdr', () => {
     expect(gainMap.equals(decoded.gainMapJpeg)).toBe(true)
     const gmPath = join(tmp, 'gainmap.jpg')
     writeFileSync(gmPath, gainMap)
-    const [gm] = JSON.parse(execFileSync('exiftool', ['-j', '-n', '-XMP-hdrgm:all', gmPath]).toString()) as Record<string, unknown>[]
+    const [gm] = JSON.parse(execFileSync('exiftool', ['-j', '-n', '-XMP-hdrgm:all', gmPath]).toString()) as Record<
+      string,
+      unknown
+    >[]
     expect(gm.GainMapMax).toBeCloseTo(decoded.hdrgm.gainMapMax, 6)
     expect(gm.GainMapMin).toBeCloseTo(decoded.hdrgm.gainMapMin, 6)
     expect(gm.HDRCapacityMax).toBeCloseTo(decoded.hdrgm.hdrCapacityMax, 6)

@@ -47,7 +47,10 @@ export const DEFAULT_GAIN_MAP_SCALE = 4
 export async function encodeUltraHdr(hdr: RgbImage, options: UltraHdrOptions = {}): Promise<Buffer> {
   const quality = options.quality ?? DEFAULT_ULTRAHDR_QUALITY
   if (!Number.isInteger(quality) || quality < 1 || quality > 100) {
-    throw new UnclipError('INVALID_ARGUMENT', `Expected integer between 1 and 100 for quality but received ${String(quality)}`)
+    throw new UnclipError(
+      'INVALID_ARGUMENT',
+      `Expected integer between 1 and 100 for quality but received ${String(quality)}`
+    )
   }
   const sdr = options.sdr ?? (toneMapImage(hdr, DEFAULT_TONEMAP, 8) as Uint8Array)
   if (sdr.length !== hdr.width * hdr.height * 3) {

@@ -80,7 +80,9 @@ export class PreviewRenderer {
   /** Uploads the model's result, interleaved linear RGB at the input's size. */
   setResult(width: number, height: number, rgb: Float32Array): void {
     if (width !== this.#imageWidth || height !== this.#imageHeight) {
-      throw new Error(`Expected the result at the input's ${this.#imageWidth}×${this.#imageHeight} but received ${width}×${height}`)
+      throw new Error(
+        `Expected the result at the input's ${this.#imageWidth}×${this.#imageHeight} but received ${width}×${height}`
+      )
     }
     upload(this.#gl, this.#hdr, width, height, rgb)
     this.#hasHdr = true
@@ -141,7 +143,13 @@ function createTexture(gl: WebGL2RenderingContext): WebGLTexture {
   return texture
 }
 
-function upload(gl: WebGL2RenderingContext, texture: WebGLTexture, width: number, height: number, rgb: Float32Array): void {
+function upload(
+  gl: WebGL2RenderingContext,
+  texture: WebGLTexture,
+  width: number,
+  height: number,
+  rgb: Float32Array
+): void {
   if (rgb.length !== width * height * 3) {
     throw new Error(`Expected ${width}×${height}×3 = ${width * height * 3} samples but received ${rgb.length}`)
   }

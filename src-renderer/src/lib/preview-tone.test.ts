@@ -5,7 +5,17 @@ import { LOW_LIGHT_PREVIEW_TONEMAP, previewTone } from './preview-tone'
 const USER = { operator: 'reinhard', exposureEv: 1.5, whitePoint: 4, gamma: 1.2 } as const
 
 function converted(mode: ConvertedImage['mode']): ConvertedImage {
-  return { path: '/p.jpg', mode, width: 1, height: 1, previewWidth: 1, previewHeight: 1, hdr: new Float32Array(3), peak: 0, timings: {} }
+  return {
+    path: '/p.jpg',
+    mode,
+    width: 1,
+    height: 1,
+    previewWidth: 1,
+    previewHeight: 1,
+    hdr: new Float32Array(3),
+    peak: 0,
+    timings: {}
+  }
 }
 
 describe('previewTone', () => {

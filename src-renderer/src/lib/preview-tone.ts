@@ -5,7 +5,12 @@ import type { ConvertedImage, ToneMapSettings } from '../../../src-preload/contr
  * renderer's build and type check do not reach the engine's low-light module. The e2e's low-light
  * step checks that the preview and the exported PNG agree.
  */
-export const LOW_LIGHT_PREVIEW_TONEMAP: ToneMapSettings = Object.freeze({ operator: 'exposure', exposureEv: 0, whitePoint: Infinity, gamma: 1 })
+export const LOW_LIGHT_PREVIEW_TONEMAP: ToneMapSettings = Object.freeze({
+  operator: 'exposure',
+  exposureEv: 0,
+  whitePoint: Infinity,
+  gamma: 1
+})
 
 /**
  * How the preview tone-maps a result. A low-light result is already exposed and tone-curved and

@@ -39,7 +39,11 @@ describe('clampPan and panBy', () => {
   const viewport = { width: 320, height: 240 }
 
   it('stops the image edge at the viewport edge', () => {
-    expect(panBy({ scale: 1, offsetX: 0, offsetY: 0 }, 50, 50, image, viewport)).toEqual({ scale: 1, offsetX: 0, offsetY: 0 })
+    expect(panBy({ scale: 1, offsetX: 0, offsetY: 0 }, 50, 50, image, viewport)).toEqual({
+      scale: 1,
+      offsetX: 0,
+      offsetY: 0
+    })
     expect(panBy({ scale: 1, offsetX: 0, offsetY: 0 }, -1000, -1000, image, viewport)).toEqual({
       scale: 1,
       offsetX: -320,
@@ -48,6 +52,10 @@ describe('clampPan and panBy', () => {
   })
 
   it('centres an axis where the image is smaller than the viewport', () => {
-    expect(clampPan({ scale: 0.25, offsetX: 3, offsetY: 9 }, image, viewport)).toEqual({ scale: 0.25, offsetX: 80, offsetY: 60 })
+    expect(clampPan({ scale: 0.25, offsetX: 3, offsetY: 9 }, image, viewport)).toEqual({
+      scale: 0.25,
+      offsetX: 80,
+      offsetY: 60
+    })
   })
 })

@@ -42,7 +42,14 @@ export function actualSizeView(image: Size, viewport: Size): View {
  * @param factor Multiplies the scale; the result is clamped to [MIN_SCALE, MAX_SCALE].
  * @returns The new view, with pan limits applied.
  */
-export function zoomAt(view: View, factor: number, anchorX: number, anchorY: number, image: Size, viewport: Size): View {
+export function zoomAt(
+  view: View,
+  factor: number,
+  anchorX: number,
+  anchorY: number,
+  image: Size,
+  viewport: Size
+): View {
   const scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, view.scale * factor))
   const k = scale / view.scale
   return clampPan(

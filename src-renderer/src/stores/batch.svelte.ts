@@ -1,4 +1,11 @@
-import type { Api, BatchResult, OutputFormat, ProgressEvent, ToneMapSettings, Unsubscribe } from '../../../src-preload/contract'
+import type {
+  Api,
+  BatchResult,
+  OutputFormat,
+  ProgressEvent,
+  ToneMapSettings,
+  Unsubscribe
+} from '../../../src-preload/contract'
 import type { BatchFailure, Mode, Stage } from '../../../src-main/engine/types'
 import { newJobId } from '../lib/job-id'
 import { completedUnits, estimateRemainingMs } from '../lib/time-estimate'
@@ -86,7 +93,8 @@ export class Batch {
       return
     }
     this.result = result.value
-    for (const failure of result.value.failed) this.#library.find(failure.input)?.setStatus('failed', failure.error.message)
+    for (const failure of result.value.failed)
+      this.#library.find(failure.input)?.setStatus('failed', failure.error.message)
     // Files that were mid-conversion when cancelled have no outputs: show them as not converted.
     for (const item of this.#library.items) if (item.status === 'converting') item.setStatus('new')
   }

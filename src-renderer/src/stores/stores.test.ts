@@ -43,10 +43,22 @@ describe('Batch store', () => {
     library.openFiles(['/p/a.jpg', '/p/b.jpg', '/p/c.jpg'])
     const batch = new Batch(api, library)
     const tonemap = { operator: 'reinhard' as const, exposureEv: 0, whitePoint: 4, gamma: 1 }
-    const running = batch.start({ inputs: ['/p/a.jpg', '/p/b.jpg', '/p/c.jpg'], formats: ['hdr'], outDir: null, overwrite: false, mode: 'hdr', tonemap })
+    const running = batch.start({
+      inputs: ['/p/a.jpg', '/p/b.jpg', '/p/c.jpg'],
+      formats: ['hdr'],
+      outDir: null,
+      overwrite: false,
+      mode: 'hdr',
+      tonemap
+    })
 
     expect(batch.running).toBe(true)
-    expect(request).toMatchObject({ inputs: ['/p/a.jpg', '/p/b.jpg', '/p/c.jpg'], formats: ['hdr'], mode: 'hdr', recursive: false })
+    expect(request).toMatchObject({
+      inputs: ['/p/a.jpg', '/p/b.jpg', '/p/c.jpg'],
+      formats: ['hdr'],
+      mode: 'hdr',
+      recursive: false
+    })
     emit({ jobId: request.jobId, event: { index: 0, total: 3, file: '/p/a.jpg', stage: 'done', fraction: 1 } })
     emit({ jobId: request.jobId, event: { index: 1, total: 3, file: '/p/b.jpg', stage: 'failed', fraction: 1 } })
     emit({ jobId: request.jobId, event: { index: 2, total: 3, file: '/p/c.jpg', stage: 'inference', fraction: 0.4 } })
@@ -60,7 +72,14 @@ describe('Batch store', () => {
 
     await batch.cancel()
     expect(cancelled).toEqual([request.jobId])
-    finish(ok({ converted: [], failed: [{ input: '/p/b.jpg', error: { code: 'CORRUPT_IMAGE', message: 'Corrupt image: /p/b.jpg' } }], skipped: [], cancelled: true }))
+    finish(
+      ok({
+        converted: [],
+        failed: [{ input: '/p/b.jpg', error: { code: 'CORRUPT_IMAGE', message: 'Corrupt image: /p/b.jpg' } }],
+        skipped: [],
+        cancelled: true
+      })
+    )
     await running
 
     expect(batch.running).toBe(false)
@@ -72,7 +91,8 @@ describe('Batch store', () => {
 
   it('shows the error of a batch the main process refused', async () => {
     const { api } = scriptedApi({
-      startBatch: () => Promise.resolve({ ok: false, error: { code: 'PATH_NOT_ALLOWED', message: 'Not allowed: /etc' } })
+      startBatch: () =>
+        Promise.resolve({ ok: false, error: { code: 'PATH_NOT_ALLOWED', message: 'Not allowed: /etc' } })
     })
     const batch = new Batch(api, new Library(api))
     const tonemap = { operator: 'exposure' as const, exposureEv: 1, whitePoint: 4, gamma: 1 }

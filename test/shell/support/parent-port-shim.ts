@@ -6,7 +6,8 @@
  */
 import type { ParentPort } from 'electron'
 
-if (!process.send) throw new Error('parent-port-shim must be started with child_process.fork (it needs an IPC channel).')
+if (!process.send)
+  throw new Error('parent-port-shim must be started with child_process.fork (it needs an IPC channel).')
 const send = process.send.bind(process)
 
 const port = {
