@@ -12,14 +12,12 @@ import { createHandlers, type Dialogs } from './ipc/handlers'
 import { createPathGuard } from './ipc/path-guard'
 import { installMenu } from './menu'
 import { appPaths } from './paths'
+import { INPUT_EXTENSIONS } from './engine/domain/input-extensions'
 import { CONTENT_SECURITY_POLICY, devContentSecurityPolicy, hardenSession, hardenWebContents } from './security'
 import { openSettingsStore } from './settings'
 import { createMainWindow } from './window'
 
-const IMAGE_FILTER = {
-  name: 'Images',
-  extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'avif', 'heic', 'heif']
-}
+const IMAGE_FILTER = { name: 'Images', extensions: [...INPUT_EXTENSIONS] }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()

@@ -18,10 +18,10 @@ import {
   object,
   oneOf,
   outputFormats,
-  PROVIDERS,
   toneMap,
   type Check
 } from './ipc/validate'
+import { PROVIDER_NAMES } from './engine/domain/provider-names'
 
 /** A fresh copy of the defaults. */
 export function defaultSettings(): Settings {
@@ -58,7 +58,7 @@ export const windowBounds: Check<Settings['windowBounds']> = nullable((value, na
 })
 
 const recentFolders = arrayOf(absolutePath, { max: MAX_RECENT_FOLDERS })
-const provider = oneOf<Settings['provider']>(['auto', ...PROVIDERS])
+const provider = oneOf<Settings['provider']>(['auto', ...PROVIDER_NAMES])
 
 /**
  * Validates a settings patch and merges it over `current`.

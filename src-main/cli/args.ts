@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util'
+import { DEFAULT_FORMATS, OUTPUT_FORMATS } from '../engine/domain/formats'
+import { MODES } from '../engine/domain/modes'
+import { PROVIDER_NAMES } from '../engine/domain/provider-names'
 import type { Mode, OutputFormat, ProviderName } from '../engine/types'
+import { CONVERT_OPTIONS, INFO_OPTIONS } from './options'
 
 /** A mistake in the command line itself: printed with a pointer to `--help`, exit status 2. */
 export class UsageError extends Error {
@@ -34,39 +38,6 @@ export type Command =
   | { name: 'convert'; args: ConvertArgs }
   | { name: 'info'; args: EngineArgs }
 
-// Records, so a value added to the engine's unions fails to compile here until it is listed.
-const FORMATS = Object.keys({
-  hdr: true,
-  png: true,
-  png16: true,
-  exr: true,
-  jpg: true,
-  'jpg-hdr': true
-} satisfies Record<OutputFormat, true>) as OutputFormat[]
-const MODES = Object.keys({ hdr: true, lowlight: true } satisfies Record<Mode, true>) as Mode[]
-const PROVIDERS = Object.keys({ cuda: true, dml: true, coreml: true, webgpu: true, cpu: true } satisfies Record<
-  ProviderName,
-  true
->) as ProviderName[]
-
-const ENGINE_OPTIONS = {
-  model: { type: 'string' },
-  'models-dir': { type: 'string' },
-  ep: { type: 'string' },
-  help: { type: 'boolean', short: 'h' }
-} as const
-
-const CONVERT_OPTIONS = {
-  ...ENGINE_OPTIONS,
-  out: { type: 'string', short: 'o' },
-  format: { type: 'string', short: 'f' },
-  mode: { type: 'string', short: 'm' },
-  recursive: { type: 'boolean', short: 'r' },
-  overwrite: { type: 'boolean' },
-  'keep-gps': { type: 'boolean' },
-  json: { type: 'boolean' }
-} as const
-
 /**
  * Turns `process.argv.slice(2)` into a command.
  *
@@ -98,8 +69,8 @@ function parseConvert(argv: string[]): Command {
       ...engineArgs(values),
       inputs: positionals,
       outDir: nonEmpty(values.out, '--out'),
-      formats: parseFormats(values.format ?? 'hdr,png'),
-      mode: oneOf(values.mode ?? 'hdr', MODES, '--mode'),
+      formats: parseFormats(values.format ?? DEFAULT_FORMATS.join(',')),
+      mode: oneOf(values.mode ?? MODES[0], MODES, '--mode'),
       recursive: values.recursive ?? false,
       overwrite: values.overwrite ?? false,
       keepGps: values['keep-gps'] ?? false,
@@ -109,13 +80,14 @@ function parseConvert(argv: string[]): Command {
 }
 
 function parseInfo(argv: string[]): Command {
-  const { values, positionals } = parse(argv, ENGINE_OPTIONS)
+  const { values, positionals } = parse(argv, INFO_OPTIONS)
   if (values.help) return { name: 'help', topic: 'info' }
   if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}'; info takes no files`)
   return { name: 'info', args: engineArgs(values) }
 }
 
-function parse<T extends typeof ENGINE_OPTIONS>(argv: string[], options: T) {
+function parse<T extends typeof INFO_OPTIONS>(argv: string[], options: T) {
+  // parseArgs reads each row's type and short and ignores its help.
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true })
   } catch (error) {
@@ -129,13 +101,13 @@ function engineArgs(values: { model?: string; 'models-dir'?: string; ep?: string
   return {
     model: nonEmpty(values.model, '--model'),
     modelsDir: nonEmpty(values['models-dir'], '--models-dir'),
-    provider: values.ep === undefined ? undefined : oneOf(values.ep, PROVIDERS, '--ep')
+    provider: values.ep === undefined ? undefined : oneOf(values.ep, PROVIDER_NAMES, '--ep')
   }
 }
 
 function parseFormats(list: string): OutputFormat[] {
   const formats = list.split(',').map((item) => item.trim().toLowerCase())
-  const parsed = formats.map((format) => oneOf(format, FORMATS, '--format'))
+  const parsed = formats.map((format) => oneOf(format, OUTPUT_FORMATS, '--format'))
   if (new Set(parsed).size !== parsed.length) throw new UsageError(`Format listed twice in --format ${list}`)
   return parsed
 }

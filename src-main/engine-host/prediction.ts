@@ -6,7 +6,9 @@
  * exposure are already applied, or in HDR mode the radiance with the user's tone settings.
  */
 import type { Engine, PredictOptions } from '../engine/engine'
-import { isLinearFormat, LOW_LIGHT_DISPLAY_TONEMAP, lowLightImage } from '../engine/lowlight'
+import { isLinearFormat } from '../engine/domain/formats'
+import { lowLightImage } from '../engine/lowlight'
+import { LOW_LIGHT_DISPLAY_TONEMAP } from '../engine/tonemap'
 import type { Mode, OutputFormat, RgbImage, ToneMapSettings } from '../engine/types'
 
 export interface Prediction {

@@ -1,6 +1,7 @@
 /**
  * Display-size copies of the input and of the prediction, and the numbers the UI shows about them.
  */
+import { CLIP_THRESHOLD } from '../engine/domain/clip'
 import { PREVIEW_MAX_SIDE } from '../../src-preload/contract'
 import type { RgbImage } from '../engine/types'
 
@@ -51,9 +52,9 @@ export function downscale(image: RgbImage, width: number, height: number): Float
   return out
 }
 
-/** Fraction of pixels with any channel at or above 254/255 (sRGB-encoded input). */
+/** Fraction of pixels with any channel at or above `CLIP_THRESHOLD` (sRGB-encoded input). */
 export function clippedFraction(image: RgbImage): number {
-  const threshold = 254 / 255 - 1e-6
+  const threshold = CLIP_THRESHOLD
   const data = image.data
   let clipped = 0
   for (let i = 0; i < data.length; i += 3) {

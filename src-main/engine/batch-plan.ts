@@ -1,35 +1,15 @@
 import { readdir, stat } from 'node:fs/promises'
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path'
 import { outputPathFor } from './convert'
+import { OUTPUT_FORMATS } from './domain/formats'
+import { SUPPORTED_EXTENSIONS } from './domain/input-extensions'
 import { UnclipError } from './errors'
 import type { BatchOptions, OutputFormat } from './types'
-
-/** Image extensions a folder scan picks up (lower case, with the dot). Explicit file inputs are not filtered. */
-export const SUPPORTED_EXTENSIONS: ReadonlySet<string> = new Set([
-  '.jpg',
-  '.jpeg',
-  '.png',
-  '.tif',
-  '.tiff',
-  '.webp',
-  '.avif',
-  '.heic',
-  '.heif'
-])
 
 /** The folder created inside each input folder (or beside a single file) when no `-o` is given. */
 export const DEFAULT_OUT_DIR_NAME = 'unclip'
 
-// A Record so that a format added to OutputFormat fails to compile here until it is listed.
-const KNOWN_FORMATS = Object.keys({
-  hdr: true,
-  png: true,
-  png16: true,
-  exr: true,
-  jpg: true,
-  'jpg-hdr': true
-} satisfies Record<OutputFormat, true>) as OutputFormat[]
-const FORMAT_LIST = KNOWN_FORMATS.join(', ')
+const FORMAT_LIST = OUTPUT_FORMATS.join(', ')
 
 /** One file of a batch and where its outputs go (`outputPathFor(outputBase, format)`). */
 export interface PlannedFile {
@@ -57,7 +37,7 @@ export function validatePlanOptions(options: PlanOptions): void {
     throw new UnclipError('INVALID_ARGUMENT', `Expected at least one output format (${FORMAT_LIST}) but received none`)
   }
   for (const format of options.formats) {
-    if (!KNOWN_FORMATS.includes(format)) {
+    if (!OUTPUT_FORMATS.includes(format)) {
       throw new UnclipError(
         'INVALID_ARGUMENT',
         `Unknown output format "${String(format)}"; expected one of ${FORMAT_LIST}`

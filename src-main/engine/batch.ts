@@ -6,7 +6,7 @@ import { toUnclipError, UnclipError } from './errors'
 import { planBatch, type PlannedFile } from './batch-plan'
 import type { BatchOptions, BatchResult, Mode, ProgressEvent, Stage } from './types'
 
-export { planBatch, SUPPORTED_EXTENSIONS, DEFAULT_OUT_DIR_NAME, type PlannedFile } from './batch-plan'
+export { planBatch, type PlannedFile } from './batch-plan'
 
 const FINAL_STAGES: ReadonlySet<Stage> = new Set(['done', 'failed', 'skipped'])
 

@@ -9,9 +9,10 @@ import path from 'node:path'
 import { decodeSamples } from './decode'
 import type { Engine } from './engine'
 import { throwIfAborted, toUnclipError, UnclipError } from './errors'
-import { isLinearFormat, LOW_LIGHT_DISPLAY_TONEMAP, predictLowLightStrips } from './lowlight'
+import { FORMATS, isLinearFormat } from './domain/formats'
+import { predictLowLightStrips } from './lowlight'
 import { createOutputWriter, type OutputWriter } from './outputs'
-import { DEFAULT_TONEMAP } from './tonemap'
+import { DEFAULT_TONEMAP, LOW_LIGHT_DISPLAY_TONEMAP } from './tonemap'
 import type { EncodedStrip, StripEncodings } from './strip-work'
 import type {
   ConvertOptions,
@@ -23,16 +24,6 @@ import type {
   StageTimings,
   ToneMapSettings
 } from './types'
-
-// The Ultra HDR JPEG gets its own suffix so it never collides with the plain JPEG.
-const SUFFIX: Record<OutputFormat, string> = {
-  hdr: '.hdr',
-  png: '.png',
-  png16: '-16bit.png',
-  exr: '.exr',
-  jpg: '.jpg',
-  'jpg-hdr': '-ultrahdr.jpg'
-}
 
 /** Share of a file's progress each stage ends at. */
 const PROGRESS_AT: Partial<Record<Stage, number>> = {
@@ -58,7 +49,7 @@ export interface ConvertFileOptions extends ConvertOptions {
  * @returns `<base>.hdr`, `<base>.png`, `<base>-16bit.png`, `<base>.exr`, `<base>.jpg` or `<base>-ultrahdr.jpg`.
  */
 export function outputPathFor(outputBase: string, format: OutputFormat): string {
-  return outputBase + SUFFIX[format]
+  return outputBase + FORMATS[format].suffix
 }
 
 /**

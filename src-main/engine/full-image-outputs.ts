@@ -9,6 +9,7 @@
  * formats stream and stay within a few bytes a pixel, so images above `MAX_FULL_IMAGE_PIXELS`
  * are refused for these two only.
  */
+import { FORMATS, MAX_FULL_IMAGE_PIXELS } from './domain/formats'
 import { UnclipError } from './errors'
 import { prepareExif } from './exif'
 import { encodeExr } from './exr'
@@ -17,11 +18,6 @@ import { addTime, TempFileWriter, type OutputWriter, type WriterContext } from '
 import { toneMapImage } from './tonemap'
 import type { RgbImage } from './types'
 import { encodeUltraHdr } from './ultrahdr/ultrahdr'
-
-/** Largest image (pixels) exported as EXR or Ultra HDR: ~1.2 GB of float buffer plus encoding. */
-export const MAX_FULL_IMAGE_PIXELS = 100_000_000
-
-const LABEL = { exr: 'EXR', 'jpg-hdr': 'Ultra HDR JPEG' } as const
 
 /** One buffer per writer context, so EXR and Ultra HDR of the same conversion share it. */
 const buffers = new WeakMap<WriterContext, FullImage>()
@@ -44,7 +40,7 @@ export function createFullImageWriter(
     const mp = (n: number): string => `${Math.round(n / 1e5) / 10} MP`
     throw new UnclipError(
       'TOO_LARGE',
-      `Image is too large for ${LABEL[format]} export: ${width}×${height} (${mp(width * height)}); the limit is ${mp(MAX_FULL_IMAGE_PIXELS)}. Export .hdr, PNG or JPEG instead, which are written strip by strip`
+      `Image is too large for ${FORMATS[format].name} export: ${width}×${height} (${mp(width * height)}); the limit is ${mp(MAX_FULL_IMAGE_PIXELS)}. Export .hdr, PNG or JPEG instead, which are written strip by strip`
     )
   }
   let buffer = buffers.get(context)

@@ -6,12 +6,12 @@ import { fileURLToPath } from 'node:url'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { convertFile } from './convert'
+import { isLinearFormat } from './domain/formats'
+import { LOW_LIGHT_DISPLAY_TONEMAP } from './tonemap'
 import { createEngine, type Engine } from './engine'
 import {
   compressHighlight,
   exposureGain,
-  isLinearFormat,
-  LOW_LIGHT_DISPLAY_TONEMAP,
   LOW_LIGHT_KEY,
   LOW_LIGHT_KNEE,
   processLowLight,

@@ -32,7 +32,7 @@ import type { Engine, PredictOptions, PredictTimings } from './engine'
 import type { PixelSource } from './guided-upsample'
 import { estimateNoise, guidedFilter, type Plane } from './lowlight-denoise'
 import { luminance, srgbDecode, srgbEncode } from './tonemap'
-import type { RgbImage, ToneMapSettings } from './types'
+import type { RgbImage } from './types'
 
 /** Mean clipped linear luminance a well-exposed photo has (Reinhard's middle-grey key). */
 export const LOW_LIGHT_KEY = 0.18
@@ -56,20 +56,6 @@ const KB = 0.114
 /** Share of progress given to the prediction; the rest is this module's own work. */
 const PREDICT_SHARE = 0.8
 
-/** Tone settings for writers fed `display` strips: clamp to [0,1] and sRGB-encode, nothing else. */
-export const LOW_LIGHT_DISPLAY_TONEMAP: ToneMapSettings = Object.freeze({
-  operator: 'exposure',
-  exposureEv: 0,
-  whitePoint: Infinity,
-  gamma: 1
-})
-
-/**
- * Output formats fed linear radiance; all others are display-referred. Ultra HDR is linear because
- * its gain map needs the highlights; EXR too because it shares Ultra HDR's gathered image.
- */
-const LINEAR_FORMATS: ReadonlySet<string> = new Set(['hdr', 'exr', 'jpg-hdr'])
-
 /** What low-light processing made of one prediction. */
 export interface LowLightResult {
   /** Exposure-corrected, denoised linear radiance (for linear outputs such as .hdr). */
@@ -86,15 +72,6 @@ export interface LowLightResult {
 
 /** Receives matching strips of `LowLightResult.linear` and `.display`, top to bottom. */
 export type LowLightSink = (linear: RgbImage, display: RgbImage, y: number) => void | Promise<void>
-
-/**
- * Whether a format stores linear radiance (and so gets `linear` strips in low-light mode).
- * @param format Output format name.
- * @returns True for `hdr`, `exr` and `jpg-hdr`.
- */
-export function isLinearFormat(format: string): boolean {
-  return LINEAR_FORMATS.has(format)
-}
 
 /** Every `step`-th value of `count` computed by `value(i)`, at most `STAT_SAMPLES` of them, sorted. */
 function sortedSample(count: number, value: (i: number) => number): Float64Array {

@@ -10,10 +10,10 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { InferenceSession, listSupportedBackends } from 'onnxruntime-node'
 import { UnclipError } from './errors'
+import { PROVIDER_NAMES } from './domain/provider-names'
 import type { ProviderName, ProviderReport } from './types'
 
 const require = createRequire(import.meta.url)
-const KNOWN: readonly ProviderName[] = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu']
 /** A WebGPU probe that has not answered by then is treated as hung. */
 const WEBGPU_PROBE_TIMEOUT_MS = 15_000
 
@@ -55,7 +55,7 @@ export function preferredProviders(
  */
 export function providersAvailable(): ProviderName[] {
   return listSupportedBackends()
-    .filter((b) => (KNOWN as readonly string[]).includes(b.name))
+    .filter((b) => (PROVIDER_NAMES as readonly string[]).includes(b.name))
     .filter((b) => b.bundled || (b.name === 'cuda' && cudaLibrariesInstalled()))
     .map((b) => b.name as ProviderName)
 }

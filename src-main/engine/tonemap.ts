@@ -29,6 +29,17 @@ export const DEFAULT_TONEMAP: ToneMapSettings = Object.freeze({
   gamma: 1
 })
 
+/**
+ * Tone settings for low-light mode's `display` strips, in its writers and the app's preview: clamp
+ * to [0,1] and sRGB-encode, nothing else (exposure and curve are already applied).
+ */
+export const LOW_LIGHT_DISPLAY_TONEMAP: ToneMapSettings = Object.freeze({
+  operator: 'exposure',
+  exposureEv: 0,
+  whitePoint: Infinity,
+  gamma: 1
+})
+
 /** The `op` integer `unclipToneMap` in `TONEMAP_GLSL` takes for each operator. */
 export const TONE_OPERATOR_INDEX: Readonly<Record<ToneOperator, number>> = Object.freeze({ reinhard: 0, exposure: 1 })
 

@@ -3,25 +3,18 @@
  * Pure types only (no Node imports) so the renderer can import it too.
  */
 
-/**
- * Output files the engine can write: Radiance `.hdr`, tone-mapped PNG (8/16-bit) and JPEG,
- * half-float OpenEXR, and Ultra HDR (gain-map) JPEG.
- */
-export type OutputFormat = 'hdr' | 'png' | 'png16' | 'exr' | 'jpg' | 'jpg-hdr'
+import type { Mode } from './domain/modes'
+import type { OutputFormat } from './domain/formats'
+import type { ProviderName } from './domain/provider-names'
+import type { ToneOperator } from './domain/tone-limits'
 
-/** What the model is asked to do. `lowlight` brightens dark photos (see issue on low-light mode). */
-export type Mode = 'hdr' | 'lowlight'
-
-/** onnxruntime execution providers Unclip knows how to ask for, in onnxruntime-node's spelling. */
-export type ProviderName = 'cuda' | 'dml' | 'coreml' | 'webgpu' | 'cpu'
-
-/** Tone-mapping operators shared by export and the live preview. */
-export type ToneOperator = 'reinhard' | 'exposure'
+// The unions are derived from the domain tables; re-exported so one import serves every type.
+export type { Mode, OutputFormat, ProviderName, ToneOperator }
 
 /** Preview/export tone-mapping settings. Formulas live in `tonemap.ts`. */
 export interface ToneMapSettings {
   operator: ToneOperator
-  /** Exposure in stops applied to linear radiance before the operator, -5..+5. */
+  /** Exposure in stops applied to linear radiance before the operator (range: `TONE_LIMITS`). */
   exposureEv: number
   /** Extended-Reinhard white point (luminance mapped to 1.0), > 0; `Infinity` gives plain Reinhard. */
   whitePoint: number

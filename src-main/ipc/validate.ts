@@ -5,7 +5,10 @@
  */
 import { isAbsolute, normalize } from 'node:path'
 import { UnclipError } from '../engine/errors'
-import type { Mode, OutputFormat, ProviderName, ToneMapSettings, ToneOperator } from '../engine/types'
+import { OUTPUT_FORMATS } from '../engine/domain/formats'
+import { MODES } from '../engine/domain/modes'
+import { TONE_LIMITS, TONE_OPERATORS } from '../engine/domain/tone-limits'
+import type { OutputFormat, ToneMapSettings } from '../engine/types'
 
 /** Renders a received value for an error message: strings quoted, long ones cut. */
 export function describeValue(value: unknown): string {
@@ -118,11 +121,6 @@ export function jobId(value: unknown, name: string): string {
   return value
 }
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['hdr', 'png', 'png16', 'exr', 'jpg', 'jpg-hdr']
-export const MODES: readonly Mode[] = ['hdr', 'lowlight']
-export const PROVIDERS: readonly ProviderName[] = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu']
-export const TONE_OPERATORS: readonly ToneOperator[] = ['reinhard', 'exposure']
-
 export const outputFormat = oneOf(OUTPUT_FORMATS)
 export const mode = oneOf(MODES)
 
@@ -133,12 +131,17 @@ export function outputFormats(value: unknown, name: string): OutputFormat[] {
   return formats
 }
 
-export function exposureEv(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < -5 || value > 5) {
-    throw invalidArgument(name, 'number between -5 and 5', value)
+/** A finite number in [min, max]. */
+export function numberBetween(min: number, max: number): Check<number> {
+  return (value, name) => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+      throw invalidArgument(name, `number between ${min} and ${max}`, value)
+    }
+    return value
   }
-  return value
 }
+
+export const exposureEv = numberBetween(TONE_LIMITS.exposureEv.min, TONE_LIMITS.exposureEv.max)
 
 /** Positive; `Infinity` allowed (plain Reinhard). */
 export function whitePoint(value: unknown, name: string): number {
@@ -146,12 +149,7 @@ export function whitePoint(value: unknown, name: string): number {
   return value
 }
 
-export function gamma(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0.1 || value > 10) {
-    throw invalidArgument(name, 'number between 0.1 and 10', value)
-  }
-  return value
-}
+export const gamma = numberBetween(TONE_LIMITS.gamma.min, TONE_LIMITS.gamma.max)
 
 export function toneMap(value: unknown, name: string): ToneMapSettings {
   const o = object(value, name)

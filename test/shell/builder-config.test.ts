@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import yaml from 'js-yaml'
 import { describe, expect, it } from 'vitest'
+import viteConfig from '../../electron.vite.config'
+import { INPUT_EXTENSIONS } from '../../src-main/engine/domain/input-extensions'
 
 interface BuilderConfig {
   appId: string
@@ -12,6 +14,7 @@ interface BuilderConfig {
   linux: { target: string[]; icon: string; files: string[] }
   win: { target: string[]; icon: string; files: string[] }
   mac: { target: string[]; icon: string; files: string[] }
+  fileAssociations: { ext: string[]; role: string }[]
 }
 
 const config = yaml.load(readFileSync('electron-builder.yml', 'utf8')) as BuilderConfig
@@ -22,6 +25,16 @@ describe('electron-builder.yml', () => {
     expect(config.productName).toBe('Unclip')
     expect(config.directories.output).toBe('release')
     expect(config.files).toEqual(expect.arrayContaining(['out/**', 'package.json']))
+  })
+  it('associates the app with exactly the image types it opens', () => {
+    expect(config.fileAssociations).toHaveLength(1)
+    expect([...config.fileAssociations[0].ext].sort()).toEqual([...INPUT_EXTENSIONS].sort())
+    expect(config.fileAssociations[0].role).toBe('Viewer')
+  })
+  it('unpacks the strip worker entry the main build actually emits', () => {
+    const main = viteConfig.main as { build: { rollupOptions: { input: Record<string, string> } } }
+    const entry = Object.keys(main.build.rollupOptions.input).find((name) => name.includes('strip'))
+    expect(config.asarUnpack).toContain(`out/main/${entry}.js`)
   })
   it("unpacks the native addons and the strip worker threads' script from the asar", () => {
     expect(config.asarUnpack).toEqual(

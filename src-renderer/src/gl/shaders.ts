@@ -1,3 +1,4 @@
+import { CLIP_THRESHOLD } from '../../../src-main/engine/domain/clip'
 import { TONEMAP_GLSL } from '../../../src-main/engine/tonemap'
 
 export const VERTEX_SHADER = `#version 300 es
@@ -51,8 +52,8 @@ void main() {
   } else {
     color = unclipToneMap(texture(u_hdr, uv).rgb, u_op, u_exposureEv, u_whitePoint, u_gamma);
   }
-  // Same threshold as the shell's clippedFraction: any channel at 254/255 or above.
-  if (u_markClipped && max(ldr.r, max(ldr.g, ldr.b)) >= 254.0 / 255.0) {
+  // Same threshold as the shell's clippedFraction.
+  if (u_markClipped && max(ldr.r, max(ldr.g, ldr.b)) >= ${CLIP_THRESHOLD}) {
     float stripe = mod(floor((canvasPx.x + canvasPx.y) / 6.0), 2.0);
     color = mix(color, vec3(1.0, 0.0, 0.6), 0.35 + 0.35 * stripe);
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { LOW_LIGHT_DISPLAY_TONEMAP } from '../../../src-main/engine/tonemap'
 import type { ConvertedImage } from '../../../src-preload/contract'
 import { LOW_LIGHT_PREVIEW_TONEMAP, previewTone } from './preview-tone'
 
@@ -20,6 +21,7 @@ function converted(mode: ConvertedImage['mode']): ConvertedImage {
 
 describe('previewTone', () => {
   it('only clamps and encodes a low-light result', () => {
+    expect(LOW_LIGHT_PREVIEW_TONEMAP).toBe(LOW_LIGHT_DISPLAY_TONEMAP)
     expect(LOW_LIGHT_PREVIEW_TONEMAP).toEqual({ operator: 'exposure', exposureEv: 0, whitePoint: Infinity, gamma: 1 })
     expect(previewTone(converted('lowlight'), USER)).toBe(LOW_LIGHT_PREVIEW_TONEMAP)
   })

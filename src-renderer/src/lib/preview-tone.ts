@@ -1,16 +1,11 @@
+import { LOW_LIGHT_DISPLAY_TONEMAP } from '../../../src-main/engine/tonemap'
 import type { ConvertedImage, ToneMapSettings } from '../../../src-preload/contract'
 
 /**
- * The engine's `LOW_LIGHT_DISPLAY_TONEMAP` (clamp and sRGB-encode only), restated because the
- * renderer's build and type check do not reach the engine's low-light module. The e2e's low-light
- * step checks that the preview and the exported PNG agree.
+ * The engine's low-light writers' tone settings (clamp and sRGB-encode only), so the preview shows
+ * what the PNG holds; the e2e's low-light step checks that they agree.
  */
-export const LOW_LIGHT_PREVIEW_TONEMAP: ToneMapSettings = Object.freeze({
-  operator: 'exposure',
-  exposureEv: 0,
-  whitePoint: Infinity,
-  gamma: 1
-})
+export const LOW_LIGHT_PREVIEW_TONEMAP: ToneMapSettings = LOW_LIGHT_DISPLAY_TONEMAP
 
 /**
  * How the preview tone-maps a result. A low-light result is already exposed and tone-curved and

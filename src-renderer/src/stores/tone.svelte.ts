@@ -1,13 +1,7 @@
 import { DEFAULT_TONEMAP } from '../../../src-main/engine/tonemap'
 import type { Api, ToneMapSettings } from '../../../src-preload/contract'
+import { TONE_LIMITS, type ToneLimit } from '../../../src-main/engine/domain/tone-limits'
 import type { ToneOperator } from '../../../src-main/engine/types'
-
-export const EV_MIN = -5
-export const EV_MAX = 5
-export const WHITE_POINT_MIN = 1
-export const WHITE_POINT_MAX = 16
-export const GAMMA_MIN = 0.5
-export const GAMMA_MAX = 2.5
 
 /** Settings are written after the user pauses so dragging a slider is not a stream of writes. */
 const SAVE_DELAY_MS = 400
@@ -39,9 +33,9 @@ export class ToneSettings {
     if (!result.ok) return
     const p = result.value.preview
     this.operator = p.operator === 'exposure' ? 'exposure' : 'reinhard'
-    this.exposureEv = clamp(p.exposureEv, EV_MIN, EV_MAX, DEFAULT_TONEMAP.exposureEv)
-    this.whitePoint = clamp(p.whitePoint, WHITE_POINT_MIN, WHITE_POINT_MAX, DEFAULT_TONEMAP.whitePoint)
-    this.gamma = clamp(p.gamma, GAMMA_MIN, GAMMA_MAX, DEFAULT_TONEMAP.gamma)
+    this.exposureEv = clamp(p.exposureEv, TONE_LIMITS.exposureEv, DEFAULT_TONEMAP.exposureEv)
+    this.whitePoint = clamp(p.whitePoint, TONE_LIMITS.whitePoint, DEFAULT_TONEMAP.whitePoint)
+    this.gamma = clamp(p.gamma, TONE_LIMITS.gamma, DEFAULT_TONEMAP.gamma)
   }
 
   set(patch: Partial<ToneMapSettings>): void {
@@ -66,6 +60,6 @@ export class ToneSettings {
   }
 }
 
-function clamp(value: number, min: number, max: number, fallback: number): number {
+function clamp(value: number, { min, max }: ToneLimit, fallback: number): number {
   return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback
 }

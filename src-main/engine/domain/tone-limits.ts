@@ -1,0 +1,27 @@
+/**
+ * Tone-mapping parameters and the range a user can set each to: the sliders use these ranges, the
+ * stored settings are clamped to them and IPC validation accepts them. The tone-mapping formula
+ * itself (`imaging/tonemap.ts`) accepts any value it is defined for (the engine also runs it with
+ * `whitePoint: Infinity`, plain Reinhard).
+ */
+
+/** Tone-mapping operators shared by export and the live preview. */
+export const TONE_OPERATORS = ['reinhard', 'exposure'] as const
+
+export type ToneOperator = (typeof TONE_OPERATORS)[number]
+
+export interface ToneLimit {
+  min: number
+  max: number
+  /** Slider step. */
+  step: number
+}
+
+export const TONE_LIMITS = {
+  /** Stops applied to linear radiance before the operator. */
+  exposureEv: { min: -5, max: 5, step: 0.1 },
+  /** Extended-Reinhard white point; IPC also accepts any positive value and `Infinity`. */
+  whitePoint: { min: 1, max: 16, step: 0.1 },
+  /** Display gamma after the sRGB encode. */
+  gamma: { min: 0.5, max: 2.5, step: 0.05 }
+} as const satisfies Record<string, ToneLimit>
