@@ -22,6 +22,7 @@ import torch
 from torch.utils.data import Dataset
 
 from camera import load_emor, simulate_ldr, srgb_to_linear
+from camera_kinds import sample_training_curve
 from metrics import align_scale
 from panorama import equirect_pyramid, pick_level, render_view
 
@@ -33,6 +34,7 @@ PITCH_RANGE = math.radians(30.0)  # views look at most this far above or below t
 FOV_RANGE = (math.radians(45.0), math.radians(90.0))
 EVAL_FOV = math.radians(90.0)
 TARGET_UNITS = ("sensor", "input")  # see HdrCropDataset
+CAMERA_PRIORS = ("emor", "mix")  # see HdrCropDataset
 
 
 def read_hdr(path: Path) -> np.ndarray:
@@ -132,6 +134,9 @@ class HdrCropDataset(Dataset):
         repeat each other); an int = item i is a pure function of (seed, i) (use for validation).
     crf_dir: folder with the EMoR basis (camera.load_emor); None = ../shared/data/crf, falling back to gamma
         curves with a warning when that is absent.
+    camera: "emor" = curves from camera.sample_crf (EMoR draws around sRGB); "mix" = camera_kinds'
+        training prior (sRGB, EMoR, highlight roll-off and S-curve cameras).
+    clip_range: target fraction of clipped pixels, drawn log-uniformly (camera.simulate_ldr).
     target: "sensor" = hdr in the LDR's exposure units, 1.0 = the clipping level; "input" = rescaled by
         in_input_units so the mid-tones match the sRGB-linearised LDR (what the blend and evaluation assume).
 
@@ -142,12 +147,17 @@ class HdrCropDataset(Dataset):
     """
 
     def __init__(self, files: list[Path], crop: int = 256, samples_per_image: int = 32, seed: int | None = None,
-                 crf_dir: Path | None = None, target: str = "sensor"):
+                 crf_dir: Path | None = None, target: str = "sensor", camera: str = "emor",
+                 clip_range: tuple[float, float] = (0.03, 0.15)):
         if not files:
             raise ValueError("HdrCropDataset needs at least one HDR file")
         if target not in TARGET_UNITS:
             raise ValueError(f"target must be one of {TARGET_UNITS}, got {target!r}")
+        if camera not in CAMERA_PRIORS:
+            raise ValueError(f"camera must be one of {CAMERA_PRIORS}, got {camera!r}")
         self.target = target
+        self.camera = camera
+        self.clip_range = clip_range
         self.files = [Path(f) for f in files]
         self.crop = crop
         self.samples_per_image = samples_per_image
@@ -189,7 +199,8 @@ class HdrCropDataset(Dataset):
             raise IndexError(f"index {i} out of range for dataset of length {len(self)}")
         rng = np.random.default_rng() if self.seed is None else np.random.default_rng([self.seed, i])
         hdr = self.sample_hdr(i // self.samples_per_image, rng)
-        ldr, hdr_scaled, clip, _ = simulate_ldr(hdr, rng, basis=self.basis)
+        crf = sample_training_curve(rng, self.basis) if self.camera == "mix" else None
+        ldr, hdr_scaled, clip, _ = simulate_ldr(hdr, rng, crf=crf, basis=self.basis, clip_range=self.clip_range)
         if self.target == "input":
             hdr_scaled = in_input_units(ldr, hdr_scaled)
         return dict(ldr=to_tensor(ldr), hdr=to_tensor(hdr_scaled), clip=to_tensor(clip))

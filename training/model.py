@@ -20,6 +20,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from tflite_encoder import FEATURE_CHANNELS, MobileNetV3Encoder, load_tflite
+from tone_head import ToneHead, linearise, srgb_to_linear  # noqa: F401  (srgb_to_linear re-exported)
 
 
 @dataclass
@@ -30,7 +31,9 @@ class UnclipConfig:
     log_k: float = 16.0             # shipped log encoding gain: resolves ~1/k of the clip level in the shadows
     max_radiance: float = 1024.0    # M: brightest encodable radiance, 10 stops above the clipping level
     blend: bool = False             # Eilertsen-style: keep the linearised input where it isn't near clipping
-    blend_threshold: float = 0.95   # tau: the alpha ramp starts at this max-channel LDR value
+    blend_threshold: float = 0.95   # tau: the alpha ramp starts at this LDR value
+    blend_per_channel: bool = False  # one alpha per channel (keeps the unclipped channels) instead of the max channel's
+    tone_head: bool = False         # the blend's linearisation is a per-image curve mix (tone_head.py), not sRGB
 
     def to_dict(self):
         d = asdict(self)
@@ -42,11 +45,6 @@ class UnclipConfig:
         d = dict(d)
         d['widths'] = tuple(d['widths'])
         return cls(**d)
-
-
-def srgb_to_linear(x):
-    """sRGB [0,1] -> linear [0,1]; the engine's 'do-nothing' linearisation, used by the optional blend."""
-    return torch.where(x <= 0.04045, x / 12.92, ((x.clamp(min=0.04045) + 0.055) / 1.055) ** 2.4)
 
 
 def icnr_(conv, scale=2):
@@ -101,6 +99,7 @@ class Unclip(nn.Module):
         skips = list(reversed(FEATURE_CHANNELS[:4])) + [3]  # 112, 40, 24, 16, then the input image
         self.ups = nn.ModuleList([Up(w[i], skips[i], w[i + 1], config.upsample) for i in range(5)])
         self.out = nn.Conv2d(w[5], 3, 3, padding=1, padding_mode='replicate')
+        self.tone = ToneHead(FEATURE_CHANNELS[4]) if config.tone_head else None
 
     def train(self, mode=True):
         super().train(mode)
@@ -109,11 +108,15 @@ class Unclip(nn.Module):
 
     def forward_log(self, ldr):
         """(B,3,H,W) sRGB [0,1], H and W multiples of 32 -> (B,3,H,W) tanh output in the recipe's log space."""
+        return self._decode(ldr)[0]
+
+    def _decode(self, ldr):
+        """-> (tanh output (B,3,H,W), deepest encoder features (B,960,H/32,W/32))."""
         f1, f2, f3, f4, f5 = self.encoder(ldr)  # 1/2 .. 1/32
         x = self.bottleneck(f5)                 # (B,w0,H/32,W/32)
         for up, skip in zip(self.ups, (f4, f3, f2, f1, ldr)):
             x = up(x, skip)                     # doubles resolution each step, ends at (B,w5,H,W)
-        return torch.tanh(self.out(x))          # (B,3,H,W)
+        return torch.tanh(self.out(x)), f5
 
     def decode_log(self, y):
         """Tanh-space output -> linear radiance in the input's exposure units."""
@@ -125,11 +128,14 @@ class Unclip(nn.Module):
 
     def forward(self, ldr):
         """(B,3,H,W) sRGB [0,1] -> (B,3,H,W) linear HDR, ~ the linearised input where it wasn't clipped."""
-        hdr = self.decode_log(self.forward_log(ldr))
-        if self.config.blend:  # only meaningful for 'shipped', whose log encoding is absolute
-            alpha = ((ldr.amax(dim=1, keepdim=True) - self.config.blend_threshold)
-                     / (1.0 - self.config.blend_threshold)).clamp(0.0, 1.0)  # (B,1,H,W)
-            hdr = (1.0 - alpha) * srgb_to_linear(ldr) + alpha * hdr
+        y, f5 = self._decode(ldr)
+        hdr = self.decode_log(y)
+        c = self.config
+        if c.blend:  # only meaningful for 'shipped', whose log encoding is absolute
+            level = ldr if c.blend_per_channel else ldr.amax(dim=1, keepdim=True)
+            alpha = ((level - c.blend_threshold) / (1.0 - c.blend_threshold)).clamp(0.0, 1.0)  # (B,1 or 3,H,W)
+            lin = linearise(ldr, self.tone(ldr, f5)) if self.tone is not None else srgb_to_linear(ldr)
+            hdr = (1.0 - alpha) * lin + alpha * hdr
         return hdr
 
     def predict_log(self, ldr):
@@ -165,11 +171,12 @@ def load_checkpoint(path, device='cpu'):
     return net.to(device).eval(), config
 
 
-def load_onnx_decoder(net: Unclip, path) -> int:
+def load_onnx_decoder(net: Unclip, path, new_modules: tuple[str, ...] = ()) -> int:
     """Copy the trained (decoder) weights of an exported model, e.g. models/unclip-v1.onnx, into net, to fine-tune it.
     The exporter keeps PyTorch's parameter names as the graph's initializers; the frozen encoder comes from the
     TFLite file instead. Raises ValueError when a decoder weight is missing or shaped differently (another
-    architecture). Returns the number of tensors copied."""
+    architecture), unless its name starts with one of new_modules (modules the exported model did not have, such as
+    'tone.' when adding the tone head; they keep their initialisation). Returns the number of tensors copied."""
     import onnx
     from onnx import numpy_helper
 
@@ -180,6 +187,8 @@ def load_onnx_decoder(net: Unclip, path) -> int:
     loaded = {}
     for name, own in trained.items():
         if name not in found:
+            if name.startswith(new_modules) and new_modules:
+                continue
             raise ValueError(f'{path}: no weight named {name}; was it exported from this architecture?')
         value = torch.from_numpy(numpy_helper.to_array(found[name]).copy())
         if value.shape != own.shape:

@@ -18,6 +18,7 @@ import torch
 from torch.utils.data import DataLoader
 
 import data
+import scenes
 from losses import UnclipLoss
 from model import Unclip, UnclipConfig, build, encode_target, load_onnx_decoder
 from tflite_encoder import DEFAULT_WEIGHTS
@@ -55,6 +56,12 @@ def parse_args(argv=None):
     # HDR target units: 'sensor' = 1.0 at the clipping level (the shipped model); 'input' = mid-tones matched to
     # the sRGB-linearised LDR (data.in_input_units), the units the blend keeps. 'input' scored worse (model card).
     p.add_argument('--target', choices=data.TARGET_UNITS, default='sensor')
+    # Camera curves of the training crops: 'emor' (1.1.0's prior) or 'mix' (camera_kinds.py: + roll-off, S-curves).
+    p.add_argument('--camera', choices=data.CAMERA_PRIORS, default='emor')
+    p.add_argument('--clip-range', type=float, nargs=2, default=(0.03, 0.15))  # clipped fraction, log-uniform
+    p.add_argument('--per-channel-blend', action='store_true')  # one blend alpha per channel (new runs only)
+    p.add_argument('--tone-head', action='store_true')  # per-image curve mix in the blend (tone_head.py; new runs)
+    p.add_argument('--all-scenes', action='store_true')  # also train on scenes.HELD_OUT and duplicates (not for eval)
     p.add_argument('--init', type=Path, default=None)  # start a new run from an exported model's weights (.onnx)
     p.add_argument('--threads', type=int, default=os.cpu_count() or 1)  # CPU math threads (torch defaults to 1 here)
     return p.parse_args(argv)
@@ -148,12 +155,14 @@ def main(argv=None):
             args.blend = args.recipe == 'shipped'
         if args.blend and args.recipe != 'shipped':
             raise SystemExit('--blend needs --recipe shipped: the seed recipe has no absolute radiance scale')
-        config = UnclipConfig(recipe=args.recipe, upsample=args.upsample, blend=args.blend)
+        config = UnclipConfig(recipe=args.recipe, upsample=args.upsample, blend=args.blend,
+                              blend_per_channel=args.per_channel_blend, tone_head=args.tone_head)
         net = build(config, args.weights if args.weights.exists() else None)
         if not args.weights.exists():
             print(f'WARNING: {args.weights} not found, the encoder is random (only useful for smoke tests)')
         if args.init is not None:
-            print(f'initialised {load_onnx_decoder(net, args.init)} decoder tensors from {args.init}')
+            copied = load_onnx_decoder(net, args.init, new_modules=('tone.',))
+            print(f'initialised {copied} decoder tensors from {args.init}')
         step, history = 0, {'train': [], 'val': []}
         elapsed_before = 0.0
     net.to(device).train()
@@ -163,18 +172,20 @@ def main(argv=None):
         opt.load_state_dict(ckpt['optimizer'])
     loss_fn = UnclipLoss(net.encoder, args.l1_weight, args.perceptual_weight, clip_weight)
 
-    files = sorted(args.data.glob('*.hdr'))
+    files = sorted(args.data.glob('*.hdr')) if args.all_scenes else scenes.training_files(args.data)
     if not files:
         raise SystemExit(f'No .hdr files in {args.data}')
     dataset = data.HdrCropDataset(files, crop=args.crop, samples_per_image=args.samples_per_image,
-                                  seed=None, crf_dir=args.crf, target=args.target)  # fresh randomness per item
+                                  seed=None, crf_dir=args.crf, target=args.target,
+                                  camera=args.camera, clip_range=tuple(args.clip_range))  # fresh randomness per item
     loader = DataLoader(dataset, batch_size=args.batch, shuffle=True, num_workers=args.workers, drop_last=True,
                         persistent_workers=args.workers > 0, pin_memory=device.type == 'cuda')
     val_pairs = data.make_eval_pairs(args.val, crf_dir=args.crf) if str(args.val) and args.val.exists() else []
     if args.target == 'input':
         val_pairs = [dict(p, hdr=data.in_input_units(p['ldr'], p['hdr'])) for p in val_pairs]
     print(f'{len(files)} training scenes, {len(val_pairs)} val images, {sum(p.numel() for p in params)} trainable '
-          f'params, device {device}, recipe {config.recipe}, upsample {config.upsample}, blend {config.blend}')
+          f'params, device {device}, recipe {config.recipe}, upsample {config.upsample}, blend {config.blend} '
+          f'(per channel {config.blend_per_channel}, tone head {config.tone_head}), camera {args.camera}')
 
     t0, last = time.time() - elapsed_before, {'loss': 0.0, 'l1': 0.0, 'perceptual': 0.0, 'n': 0}
     for b in batches(loader):

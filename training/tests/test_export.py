@@ -72,3 +72,17 @@ def test_exported_weights_load_back_for_fine_tuning(tmp_path, onnxruntime_node):
 
     with pytest.raises(ValueError, match='the network expects'):
         load_onnx_decoder(Unclip(UnclipConfig(blend=True, widths=(16, 16, 8, 8, 8, 8))), tmp_path / 'm.onnx')
+
+
+def test_tone_head_and_per_channel_blend_export_with_parity(tmp_path, onnxruntime_node):
+    torch.manual_seed(0)
+    config = UnclipConfig(blend=True, blend_per_channel=True, tone_head=True, widths=(16, 16, 8, 8, 8, 4))
+    net = Unclip(config).eval()
+    with torch.no_grad():  # a head that has learnt something: not the sRGB-only initialisation
+        net.tone.mlp[2].weight.normal_(0.0, 0.5)
+    result = export(net, config, tmp_path / 'm.onnx', tmp_path / 'm.json', size=(64, 96))
+    assert result['max_log_diff'] <= 1e-3
+    x = np.random.default_rng(2).random((1, 3, 96, 128), dtype=np.float32)
+    got, _ = run_onnxruntime(tmp_path / 'm.onnx', x)
+    with torch.no_grad():
+        assert log_scale_diff(got, net(torch.from_numpy(x)).numpy(), config) <= 1e-3
