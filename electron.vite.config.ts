@@ -8,11 +8,11 @@ export default defineConfig({
     build: {
       rollupOptions: {
         // The engine worker runs in a utility process (see src-main/engine-host/utility.ts); the
-        // strip worker in worker threads of that process (src-main/engine/strip-pool.ts).
+        // strip worker in worker threads of that process (src-main/engine/parallel/strip-pool.ts).
         input: {
           index: resolve('src-main/index.ts'),
           'engine-worker': resolve('src-main/engine-host/worker.ts'),
-          'strip-worker': resolve('src-main/engine/strip-worker.ts')
+          'strip-worker': resolve('src-main/engine/parallel/strip-worker.ts')
         }
       }
     }

@@ -6,8 +6,8 @@
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import sharp from 'sharp'
-import { convertFile } from '../src-main/engine/convert'
-import { createEngine } from '../src-main/engine/engine'
+import { convertFile } from '../src-main/engine/pipeline/convert'
+import { createEngine } from '../src-main/engine/pipeline/engine'
 import { toUnclipError } from '../src-main/engine/errors'
 import type { EngineInfo, StageTimings } from '../src-main/engine/types'
 

@@ -5,7 +5,7 @@
 import { app, BrowserWindow, dialog, session, shell, utilityProcess } from 'electron'
 import { pathToFileURL } from 'node:url'
 import type { MenuCommand } from '../src-preload/contract'
-import { filesFromArgv } from './cli-args'
+import { filesFromArgv } from './open-with-args'
 import { createUtilityEngineHost } from './engine-host/utility'
 import { emitTo, registerGateway, type GatewayTarget } from './ipc/gateway'
 import { createHandlers, type Dialogs } from './ipc/handlers'

@@ -6,7 +6,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { MAX_RECENT_FOLDERS, type Settings, type SettingsPatch } from '../src-preload/contract'
-import { DEFAULT_TONEMAP } from './engine/tonemap'
+import { DEFAULT_TONEMAP } from './engine/imaging/tonemap'
 import {
   absolutePath,
   arrayOf,

@@ -6,10 +6,10 @@
 import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, extname, join } from 'node:path'
 import sharp from 'sharp'
-import { fsError, outputPathFor } from '../engine/convert'
+import { fsError, outputPathFor } from '../engine/pipeline/convert'
 import { UnclipError, toUnclipError } from '../engine/errors'
-import { createOutputWriter, tempPathFor, type OutputWriter } from '../engine/outputs'
-import { toneMapImage } from '../engine/tonemap'
+import { createOutputWriter, tempPathFor, type OutputWriter } from '../engine/pipeline/writers/output-writer'
+import { toneMapImage } from '../engine/imaging/tonemap'
 import type { OutputFormat, RgbImage, ToneMapSettings } from '../engine/types'
 import { imageFor, toneFor, type Prediction } from './prediction'
 

@@ -4,9 +4,9 @@
  * Plain Node — used by tests, the e2e bridge and the utility-process worker.
  */
 import { PREVIEW_MAX_SIDE, type ConvertedImage, type OpenedImage } from '../../src-preload/contract'
-import { assertModeAvailable, convertBatch, planBatch } from '../engine/batch'
-import { decodeImage } from '../engine/decode'
-import { createEngine, type Engine, type EngineOptions } from '../engine/engine'
+import { assertModeAvailable, convertBatch, planBatch } from '../engine/batch/batch'
+import { decodeImage } from '../engine/pipeline/decode'
+import { createEngine, type Engine, type EngineOptions } from '../engine/pipeline/engine'
 import { UnclipError } from '../engine/errors'
 import type { DecodedImage, Mode } from '../engine/types'
 import { createJobRegistry } from './jobs'
@@ -18,7 +18,7 @@ import {
   replaceFile,
   saveAndReturnPath,
   writeExports
-} from './outputs'
+} from './export-writer'
 import { displayImage, predict, toneFor, type Prediction } from './prediction'
 import { clippedFraction, downscale, peak, previewSize } from './preview'
 import type { EngineHost, EngineHostOptions } from './types'

@@ -5,10 +5,10 @@
  * the preview get low light's finished picture with `LOW_LIGHT_DISPLAY_TONEMAP`, whose curve and
  * exposure are already applied, or in HDR mode the radiance with the user's tone settings.
  */
-import type { Engine, PredictOptions } from '../engine/engine'
+import type { Engine, PredictOptions } from '../engine/pipeline/engine'
 import { isLinearFormat } from '../engine/domain/formats'
-import { lowLightImage } from '../engine/lowlight'
-import { LOW_LIGHT_DISPLAY_TONEMAP } from '../engine/tonemap'
+import { lowLightImage } from '../engine/pipeline/lowlight'
+import { LOW_LIGHT_DISPLAY_TONEMAP } from '../engine/imaging/tonemap'
 import type { Mode, OutputFormat, RgbImage, ToneMapSettings } from '../engine/types'
 
 export interface Prediction {

@@ -5,7 +5,7 @@ import { readdir, stat } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import sharp from 'sharp'
 import type { FolderEntry, Thumbnail } from '../../src-preload/contract'
-import { DEFAULT_OUT_DIR_NAME } from '../engine/batch-plan'
+import { DEFAULT_OUT_DIR_NAME } from '../engine/batch/batch-plan'
 import { SUPPORTED_EXTENSIONS } from '../engine/domain/input-extensions'
 import { UnclipError } from '../engine/errors'
 

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { decodeRadiance } from '../../src-main/engine/radiance'
+import { decodeRadiance } from '../../src-main/engine/codecs/radiance-decoder'
 import { listFiles, writePhoto } from './photos'
 import { BIN, FIXTURE_FLAGS, finished, jsonLines, runCli, startCli } from './run-cli'
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
-import { assertModeAvailable, convertPlanned, planBatch } from '../../engine/batch'
-import { createEngine } from '../../engine/engine'
+import { assertModeAvailable, convertPlanned, planBatch } from '../../engine/batch/batch'
+import { createEngine } from '../../engine/pipeline/engine'
 import { UnclipError } from '../../engine/errors'
 import type { BatchResult } from '../../engine/types'
 import type { ConvertArgs } from '../args'

@@ -1,4 +1,4 @@
-import { createEngine } from '../../engine/engine'
+import { createEngine } from '../../engine/pipeline/engine'
 import type { EngineArgs } from '../args'
 import type { CliIo } from '../io'
 import { engineOptions } from './engine-options'

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { planBatch, type PlanOptions } from './batch-plan'
-import { UnclipError } from './errors'
+import { UnclipError } from '../errors'
 
 let dir: string
 const defaults: PlanOptions = { outDir: '', recursive: false, formats: ['hdr', 'png'] }

@@ -1,10 +1,10 @@
 import { readdir, stat } from 'node:fs/promises'
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path'
-import { outputPathFor } from './convert'
-import { OUTPUT_FORMATS } from './domain/formats'
-import { SUPPORTED_EXTENSIONS } from './domain/input-extensions'
-import { UnclipError } from './errors'
-import type { BatchOptions, OutputFormat } from './types'
+import { outputPathFor } from '../pipeline/convert'
+import { OUTPUT_FORMATS } from '../domain/formats'
+import { SUPPORTED_EXTENSIONS } from '../domain/input-extensions'
+import { UnclipError } from '../errors'
+import type { BatchOptions, OutputFormat } from '../types'
 
 /** The folder created inside each input folder (or beside a single file) when no `-o` is given. */
 export const DEFAULT_OUT_DIR_NAME = 'unclip'

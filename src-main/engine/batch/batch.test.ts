@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import sharp from 'sharp'
-import { listFiles, writePhoto } from '../../test/cli/photos'
+import { listFiles, writePhoto } from '../../../test/cli/photos'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { convertBatch } from './batch'
-import { createEngine, type Engine } from './engine'
-import { UnclipError } from './errors'
-import { decodeRadiance } from './radiance'
-import type { BatchOptions, ProgressEvent } from './types'
+import { createEngine, type Engine } from '../pipeline/engine'
+import { UnclipError } from '../errors'
+import { decodeRadiance } from '../codecs/radiance-decoder'
+import type { BatchOptions, ProgressEvent } from '../types'
 
-const FIXTURE_MODELS = fileURLToPath(new URL('../../test/fixtures/models', import.meta.url))
+const FIXTURE_MODELS = fileURLToPath(new URL('../../../test/fixtures/models', import.meta.url))
 
 let engine: Engine
 let dir: string

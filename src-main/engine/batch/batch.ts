@@ -1,10 +1,10 @@
 import { access } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { convertFile, outputPathFor } from './convert'
-import type { Engine } from './engine'
-import { toUnclipError, UnclipError } from './errors'
+import { convertFile, outputPathFor } from '../pipeline/convert'
+import type { Engine } from '../pipeline/engine'
+import { toUnclipError, UnclipError } from '../errors'
 import { planBatch, type PlannedFile } from './batch-plan'
-import type { BatchOptions, BatchResult, Mode, ProgressEvent, Stage } from './types'
+import type { BatchOptions, BatchResult, Mode, ProgressEvent, Stage } from '../types'
 
 export { planBatch, type PlannedFile } from './batch-plan'
 

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
 import { insertExifIntoJpeg, insertExifIntoPng, prepareExif } from './exif'
-import { hasTool } from '../../test/helpers/tools'
+import { hasTool } from '../../../test/helpers/tools'
 
 /** exiftool is the independent reader; CI installs libimage-exiftool-perl. */
 const hasExiftool = hasTool('exiftool', ['-ver'])

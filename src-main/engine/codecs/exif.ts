@@ -12,7 +12,7 @@
  * decoded images are converted to sRGB.
  */
 import { crc32 } from 'node:zlib'
-import { UnclipError } from './errors'
+import { UnclipError } from '../errors'
 
 const EXIF_HEADER = Buffer.from('Exif\0\0', 'latin1')
 /** Largest payload one JPEG APP1 segment holds (65535 minus the 2-byte length). */

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inflateSync } from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
-import { pythonSkipReason, runPython } from '../../test/helpers/python'
-import { UnclipError } from './errors'
-import { encodeExr } from './exr'
+import { pythonSkipReason, runPython } from '../../../test/helpers/python'
+import { UnclipError } from '../errors'
+import { encodeExr } from './exr-encoder'
 import { floatToHalf, halfToFloat } from './half-float'
-import type { RgbImage } from './types'
+import type { RgbImage } from '../types'
 
 const tmp = mkdtempSync(join(tmpdir(), 'unclip-exr-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))

@@ -5,9 +5,9 @@
  * then chunks of `y, size, data` where data holds each scanline's channels in channel-list order.
  */
 import { deflateSync } from 'node:zlib'
-import { UnclipError } from './errors'
+import { UnclipError } from '../errors'
 import { floatToHalf } from './half-float'
-import type { RgbImage } from './types'
+import type { RgbImage } from '../types'
 
 export interface ExrEncodeOptions {
   /** `'zip'` (default) or `'none'`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { pythonSkipReason, runPython } from '../../test/helpers/python'
+import { pythonSkipReason, runPython } from '../../../test/helpers/python'
 import { HALF_MAX, floatToHalf, halfToFloat } from './half-float'
 
 describe('floatToHalf', () => {

@@ -18,9 +18,9 @@ import {
   filterRows,
   pngDeflateOptions,
   type PngSegment
-} from './png-deflate'
+} from './png-strip'
 
-export { DEFAULT_PNG_LEVEL, deflatePngRows, type PngSegment } from './png-deflate'
+export { DEFAULT_PNG_LEVEL, deflatePngRows, type PngSegment } from './png-strip'
 
 const deflateRaw = promisify(zlib.deflateRaw)
 

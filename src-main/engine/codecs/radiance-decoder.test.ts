@@ -4,11 +4,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { pythonSkipReason, runPython } from '../../test/helpers/python'
-import { UnclipError } from './errors'
-import { createRadianceEncoder, decodeRadiance, encodeRadiance } from './radiance'
-import type { RgbImage } from './types'
-import { prng } from '../../test/helpers/random'
+import { pythonSkipReason, runPython } from '../../../test/helpers/python'
+import { UnclipError } from '../errors'
+import { decodeRadiance } from './radiance-decoder'
+import { createRadianceEncoder, encodeRadiance } from './radiance-encoder'
+import type { RgbImage } from '../types'
+import { prng } from '../../../test/helpers/random'
 
 const tmp = mkdtempSync(join(tmpdir(), 'unclip-radiance-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -331,7 +332,7 @@ describe.skipIf(!existsSync(convert))(
   }
 )
 
-const shared = resolve(__dirname, '../../../shared/data/hdr')
+const shared = resolve(__dirname, '../../../../shared/data/hdr')
 const manifest = join(shared, 'MANIFEST.tsv')
 describe.skipIf(!existsSync(manifest))(
   `shared HDR data${existsSync(manifest) ? '' : ` (skipped: ${manifest} not found)`}`,

@@ -1,5 +1,7 @@
 /**
- * Radiance RGBE (`.hdr`) reader and writer.
+ * Radiance RGBE (`.hdr`) decoder (the encoder is `radiance-encoder.ts`). The app never reads `.hdr`
+ * files; the tests and the e2e walk read back what the encoder wrote with it, and it is checked
+ * against OpenCV's reader on the same files.
  *
  * Pixels are 4 bytes: three 8-bit mantissas sharing one exponent byte `e`, value = `m · 2^(e-136)`
  * (`e = 0` is black). We write with round-to-nearest mantissas, so the brightest channel of a
@@ -12,16 +14,9 @@
  * as `exposure`; divide by it for the original radiance. The encoder writes the pixels it is given
  * and the `exposure` option as an EXPOSURE line, without scaling anything.
  */
-import { UnclipError } from './errors'
+import { UnclipError } from '../errors'
 import { MAX_RLE_WIDTH, MIN_RLE_WIDTH } from './radiance-encoder'
-import type { RgbImage } from './types'
-
-export {
-  createRadianceEncoder,
-  encodeRadiance,
-  type RadianceEncodeOptions,
-  type RadianceEncoder
-} from './radiance-encoder'
+import type { RgbImage } from '../types'
 
 /** Largest image the decoder allocates for (a 3-float-per-pixel buffer of 1.5 GiB). */
 export const MAX_RADIANCE_PIXELS = 2 ** 27

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { prng } from '../../test/helpers/random'
+import { prng } from '../../../test/helpers/random'
 import { createRadianceEncoder } from './radiance-encoder'
 
 /** RGBE by the book (Ward's `float2rgbe` with round-to-nearest): frexp through Math.log2, no bit tricks. */

@@ -5,8 +5,8 @@
  * read straight from the float32 bits of its brightest channel and each row's four component
  * planes are run-length coded without intermediate arrays.
  */
-import { UnclipError } from './errors'
-import type { RgbImage } from './types'
+import { UnclipError } from '../errors'
+import type { RgbImage } from '../types'
 
 export interface RadianceEncodeOptions {
   /** New-style run-length scanlines (default true); flat regardless for widths outside 8..32767. */

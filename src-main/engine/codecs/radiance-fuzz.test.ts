@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { UnclipError } from './errors'
-import { decodeRadiance, encodeRadiance } from './radiance'
-import { prng } from '../../test/helpers/random'
+import { UnclipError } from '../errors'
+import { decodeRadiance } from './radiance-decoder'
+import { encodeRadiance } from './radiance-encoder'
+import { prng } from '../../../test/helpers/random'
 
 const rand = prng(20240611)
 

@@ -11,7 +11,7 @@
 import { boxMean } from './box-filter'
 import { linearTable, RATIO_EPSILON, type RatioField } from './guided-upsample'
 import { luminance } from './tonemap'
-import type { RgbImage } from './types'
+import type { RgbImage } from '../types'
 
 /** Guided-filter window radius in low-res pixels. */
 const GUIDE_RADIUS = 4

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { UnclipError } from './errors'
+import { UnclipError } from '../errors'
 import {
   DEFAULT_TONEMAP,
   TONEMAP_GLSL,
@@ -10,7 +10,7 @@ import {
   toneMapImage,
   toneMapPixel
 } from './tonemap'
-import type { RgbImage, ToneMapSettings } from './types'
+import type { RgbImage, ToneMapSettings } from '../types'
 
 const plain: ToneMapSettings = { operator: 'reinhard', exposureEv: 0, whitePoint: Infinity, gamma: 1 }
 const exposure: ToneMapSettings = { operator: 'exposure', exposureEv: 0, whitePoint: 4, gamma: 1 }

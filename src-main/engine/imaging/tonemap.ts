@@ -18,8 +18,8 @@
  * The GLSL follows the same steps in the same order, so preview and export differ only by
  * float32 vs float64 rounding, far below 1/255.
  */
-import { UnclipError } from './errors'
-import type { RgbImage, ToneMapSettings, ToneOperator } from './types'
+import { UnclipError } from '../errors'
+import type { RgbImage, ToneMapSettings, ToneOperator } from '../types'
 
 /** The settings the app starts with and export uses when none are given. */
 export const DEFAULT_TONEMAP: ToneMapSettings = Object.freeze({

@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { floatImage, type PixelFn } from '../../test/helpers/images'
+import { floatImage, type PixelFn } from '../../../test/helpers/images'
 import { planAxisTiles, runModel } from './inference'
 import { selectModel } from './model-registry'
 import { createSession } from './providers'
 import type { InferenceSession } from 'onnxruntime-node'
-import type { ModelCard } from './types'
+import type { ModelCard } from '../types'
 
-const FIXTURES = fileURLToPath(new URL('../../test/fixtures/models/', import.meta.url))
+const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/models/', import.meta.url))
 let session: InferenceSession
 let card: ModelCard
 beforeAll(async () => {

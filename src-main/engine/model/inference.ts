@@ -5,9 +5,9 @@
  * is cropped away, and tiles are blended with linear feathering, so no tile edge shows.
  */
 import { Tensor, type InferenceSession } from 'onnxruntime-node'
-import { throwIfAborted } from './errors'
+import { throwIfAborted } from '../errors'
 import { padTo, toPaddedPlanar, type Region } from './padding'
-import type { ModelCard, RgbImage } from './types'
+import type { ModelCard, RgbImage } from '../types'
 
 /** Longest tile side the model is run on; larger inputs are tiled. */
 export const DEFAULT_TILE_SIDE = 1024

@@ -4,12 +4,12 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { InferenceSession } from 'onnxruntime-node'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createEngine } from './engine'
-import { UnclipError } from './errors'
+import { createEngine } from '../pipeline/engine'
+import { UnclipError } from '../errors'
 import { compareVersions, defaultModelsDir, listModels, selectModel } from './model-registry'
-import type { ModelCard } from './types'
+import type { ModelCard } from '../types'
 
-const FIXTURE_DIR = fileURLToPath(new URL('../../test/fixtures/models/', import.meta.url))
+const FIXTURE_DIR = fileURLToPath(new URL('../../../test/fixtures/models/', import.meta.url))
 const FIXTURE_ONNX = path.join(FIXTURE_DIR, 'unclip-fixture.onnx')
 const root = mkdtempSync(path.join(tmpdir(), 'unclip-models-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))

@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { UnclipError } from './errors'
-import type { ModelCard } from './types'
+import { UnclipError } from '../errors'
+import type { ModelCard } from '../types'
 
 /** A model card together with the absolute paths it was read from. */
 export interface ModelEntry {
@@ -17,12 +17,14 @@ export interface ModelEntry {
 }
 
 /**
- * The repository's `models/` folder. From `src-main/engine/` in development and from `out/main/`
- * after bundling, it is two levels up either way; the packaged app passes its own folder instead.
+ * The repository's `models/` folder: three levels up from this source file
+ * (`src-main/engine/model/`), two from the bundle it is built into (`out/main/`). The packaged app
+ * passes its own folder instead.
  * @returns Absolute path of `models/`.
  */
 export function defaultModelsDir(): string {
-  return fileURLToPath(new URL('../../models/', import.meta.url)).replace(/[\\/]$/, '')
+  const up = import.meta.url.endsWith('.ts') ? '../../../models/' : '../../models/'
+  return fileURLToPath(new URL(up, import.meta.url)).replace(/[\\/]$/, '')
 }
 
 /**

@@ -2,7 +2,7 @@
  * Reflect padding and tensor layout for feeding the model: the network wants H and W padded to a
  * multiple of the card's `size_multiple`, as planar NCHW float32.
  */
-import type { RgbImage } from './types'
+import type { RgbImage } from '../types'
 
 /**
  * Maps any integer coordinate onto [0, n) by mirroring at the edges without repeating the edge

@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url'
 import { Tensor } from 'onnxruntime-node'
 import { describe, expect, it } from 'vitest'
-import { UnclipError } from './errors'
+import { UnclipError } from '../errors'
 import { createSession, cudaLibrariesInstalled, preferredProviders, providersAvailable } from './providers'
 
-const FIXTURE_ONNX = fileURLToPath(new URL('../../test/fixtures/models/unclip-fixture.onnx', import.meta.url))
+const FIXTURE_ONNX = fileURLToPath(new URL('../../../test/fixtures/models/unclip-fixture.onnx', import.meta.url))
 
 async function expectError(promise: Promise<unknown>, code: string, message: string): Promise<void> {
   const error = await promise.then(

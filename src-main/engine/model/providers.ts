@@ -9,9 +9,9 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { InferenceSession, listSupportedBackends } from 'onnxruntime-node'
-import { UnclipError } from './errors'
-import { PROVIDER_NAMES } from './domain/provider-names'
-import type { ProviderName, ProviderReport } from './types'
+import { UnclipError } from '../errors'
+import { PROVIDER_NAMES } from '../domain/provider-names'
+import type { ProviderName, ProviderReport } from '../types'
 
 const require = createRequire(import.meta.url)
 /** A WebGPU probe that has not answered by then is treated as hung. */

@@ -1,17 +1,17 @@
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { renderRaw } from '../../test/helpers/images'
-import { prng } from '../../test/helpers/random'
-import { UnclipError } from './errors'
-import { downscaleArea } from './guided-upsample'
-import { fitRatioField, prepareRatioGuide, withModelOutput } from './ratio-fit'
+import { renderRaw } from '../../../test/helpers/images'
+import { prng } from '../../../test/helpers/random'
+import { UnclipError } from '../errors'
+import { downscaleArea } from '../imaging/guided-upsample'
+import { fitRatioField, prepareRatioGuide, withModelOutput } from '../imaging/ratio-fit'
 import { createStripPool, type StripPool } from './strip-pool'
 import { computeStrip, type EncodedStrip, type StripJob } from './strip-work'
-import { DEFAULT_TONEMAP } from './tonemap'
-import type { RgbImage } from './types'
+import { DEFAULT_TONEMAP } from '../imaging/tonemap'
+import type { RgbImage } from '../types'
 
 const ENTRY = new URL('./strip-worker-entry.mjs', import.meta.url)
-const CRASHING = fileURLToPath(new URL('../../test/fixtures/workers/crash-on-strip.mjs', import.meta.url))
+const CRASHING = fileURLToPath(new URL('../../../test/fixtures/workers/crash-on-strip.mjs', import.meta.url))
 const pools: StripPool[] = []
 afterAll(async () => {
   await Promise.all(pools.map((pool) => pool.dispose()))

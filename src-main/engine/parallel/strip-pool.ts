@@ -8,12 +8,12 @@
  */
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { throwIfAborted } from './errors'
-import type { PixelSource, RatioField } from './guided-upsample'
-import { finishRatioField, fitRatioChannel, type RatioFitInputs } from './ratio-fit'
+import { throwIfAborted } from '../errors'
+import type { PixelSource, RatioField } from '../imaging/guided-upsample'
+import { finishRatioField, fitRatioChannel, type RatioFitInputs } from '../imaging/ratio-fit'
 import type { StripReply, StripRequest } from './strip-protocol'
 import { computeStrip, type EncodedStrip, type StripJob } from './strip-work'
-import type { RgbImage } from './types'
+import type { RgbImage } from '../types'
 
 /** Receives strips in order; the strip's buffer is reused after the returned promise settles. */
 export type EncodedStripSink = (strip: RgbImage, y: number, encoded: EncodedStrip) => Promise<void>

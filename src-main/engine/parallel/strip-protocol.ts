@@ -3,7 +3,7 @@
  * SharedArrayBuffers, so posting them shares memory instead of copying it. Every task carries an
  * `id` its reply repeats.
  */
-import type { RatioFitInputs } from './ratio-fit'
+import type { RatioFitInputs } from '../imaging/ratio-fit'
 import type { EncodedStrip, StripJob } from './strip-work'
 
 export type StripRequest =

@@ -3,10 +3,10 @@
  * arrays live in shared memory, so nothing is copied) and computes the strips it is sent.
  */
 import { parentPort, type MessagePort } from 'node:worker_threads'
-import { fitRatioChannel } from './ratio-fit'
+import { fitRatioChannel } from '../imaging/ratio-fit'
 import type { StripReply, StripRequest } from './strip-protocol'
 import { computeStrip, type EncodedStrip, type StripJob } from './strip-work'
-import { DEFAULT_TONEMAP } from './tonemap'
+import { DEFAULT_TONEMAP } from '../imaging/tonemap'
 
 const port = requirePort()
 

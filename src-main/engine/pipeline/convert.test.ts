@@ -4,14 +4,14 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { imagePipeline, type PixelFn } from '../../test/helpers/images'
+import { imagePipeline, type PixelFn } from '../../../test/helpers/images'
 import { convertFile, fsError, outputPathFor, type ConvertFileOptions } from './convert'
 import { createEngine, type Engine } from './engine'
-import { UnclipError } from './errors'
-import { decodeRadiance } from './radiance'
-import type { ProgressEvent } from './types'
+import { UnclipError } from '../errors'
+import { decodeRadiance } from '../codecs/radiance-decoder'
+import type { ProgressEvent } from '../types'
 
-const FIXTURES = fileURLToPath(new URL('../../test/fixtures/models/', import.meta.url))
+const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/models/', import.meta.url))
 const root = mkdtempSync(path.join(tmpdir(), 'unclip-convert-'))
 let engine: Engine
 let photo: string

@@ -8,12 +8,12 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { decodeSamples } from './decode'
 import type { Engine } from './engine'
-import { throwIfAborted, toUnclipError, UnclipError } from './errors'
-import { FORMATS, isLinearFormat } from './domain/formats'
+import { throwIfAborted, toUnclipError, UnclipError } from '../errors'
+import { FORMATS, isLinearFormat } from '../domain/formats'
 import { predictLowLightStrips } from './lowlight'
-import { createOutputWriter, type OutputWriter } from './outputs'
-import { DEFAULT_TONEMAP, LOW_LIGHT_DISPLAY_TONEMAP } from './tonemap'
-import type { EncodedStrip, StripEncodings } from './strip-work'
+import { createOutputWriter, type OutputWriter } from './writers/output-writer'
+import { DEFAULT_TONEMAP, LOW_LIGHT_DISPLAY_TONEMAP } from '../imaging/tonemap'
+import type { EncodedStrip, StripEncodings } from '../parallel/strip-work'
 import type {
   ConvertOptions,
   ConvertResult,
@@ -23,7 +23,7 @@ import type {
   Stage,
   StageTimings,
   ToneMapSettings
-} from './types'
+} from '../types'
 
 /** Share of a file's progress each stage ends at. */
 const PROGRESS_AT: Partial<Record<Stage, number>> = {

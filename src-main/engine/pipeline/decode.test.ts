@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
-import { gradient, imagePipeline, renderRaw } from '../../test/helpers/images'
+import { gradient, imagePipeline, renderRaw } from '../../../test/helpers/images'
 import { decodeImage, decodeSamples } from './decode'
-import { UnclipError } from './errors'
+import { UnclipError } from '../errors'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'unclip-decode-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -5,8 +5,8 @@
 import { open, stat } from 'node:fs/promises'
 import path from 'node:path'
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp'
-import { UnclipError } from './errors'
-import type { DecodedImage, RgbImage, RgbSamples, SourceMetadata } from './types'
+import { UnclipError } from '../errors'
+import type { DecodedImage, RgbImage, RgbSamples, SourceMetadata } from '../types'
 
 /** Default pixel limit: larger than any camera's output, small enough that decoding fits in memory. */
 export const DEFAULT_MAX_PIXELS = 200_000_000

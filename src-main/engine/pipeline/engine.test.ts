@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { floatImage, renderRaw, type PixelFn } from '../../test/helpers/images'
+import { floatImage, renderRaw, type PixelFn } from '../../../test/helpers/images'
 import { createEngine, inferenceSize, STRIP_PIXELS, type Engine } from './engine'
-import { UnclipError } from './errors'
-import { srgbDecode } from './tonemap'
-import type { RgbImage } from './types'
+import { UnclipError } from '../errors'
+import { srgbDecode } from '../imaging/tonemap'
+import type { RgbImage } from '../types'
 
-const FIXTURES = fileURLToPath(new URL('../../test/fixtures/models/', import.meta.url))
+const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/models/', import.meta.url))
 let engine: Engine
 beforeAll(async () => {
   engine = await createEngine({ modelsDir: FIXTURES, model: 'unclip-fixture', provider: 'cpu' })

@@ -7,16 +7,16 @@
  * 100 MP photo never needs more than the input plus one strip of float output.
  */
 import type { InferenceSession } from 'onnxruntime-node'
-import { throwIfAborted, UnclipError } from './errors'
-import { applyRatioRows, downscaleArea, type PixelSource } from './guided-upsample'
-import { fitRatioInputs, prepareRatioGuide, withModelOutput } from './ratio-fit'
-import { runModel } from './inference'
-import { defaultModelsDir, selectModel } from './model-registry'
-import { createSession, providersAvailable } from './providers'
-import { createStripPool, type StripPool } from './strip-pool'
-import { DEFAULT_TONEMAP } from './tonemap'
-import type { EncodedStrip, StripEncodings } from './strip-work'
-import type { EngineInfo, ModelCard, ProviderName, RgbImage, RgbSamples } from './types'
+import { throwIfAborted, UnclipError } from '../errors'
+import { applyRatioRows, downscaleArea, type PixelSource } from '../imaging/guided-upsample'
+import { fitRatioInputs, prepareRatioGuide, withModelOutput } from '../imaging/ratio-fit'
+import { runModel } from '../model/inference'
+import { defaultModelsDir, selectModel } from '../model/model-registry'
+import { createSession, providersAvailable } from '../model/providers'
+import { createStripPool, type StripPool } from '../parallel/strip-pool'
+import { DEFAULT_TONEMAP } from '../imaging/tonemap'
+import type { EncodedStrip, StripEncodings } from '../parallel/strip-work'
+import type { EngineInfo, ModelCard, ProviderName, RgbImage, RgbSamples } from '../types'
 
 export interface EngineOptions {
   /** Folder of model cards; `defaultModelsDir()` when omitted. */
@@ -178,7 +178,7 @@ function startStripPool(settings: EngineOptions['stripWorkers']): StripPool | un
 /** The worker entry beside the engine's sources (run through tsx), or beside the bundle it was built into. */
 function defaultStripWorkerEntry(): URL {
   // A name in a variable, so bundlers leave this URL alone instead of emitting it as an asset.
-  const name = import.meta.url.endsWith('.ts') ? 'strip-worker-entry.mjs' : 'strip-worker.js'
+  const name = import.meta.url.endsWith('.ts') ? '../parallel/strip-worker-entry.mjs' : 'strip-worker.js'
   return new URL(name, import.meta.url)
 }
 

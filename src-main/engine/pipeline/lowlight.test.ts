@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { convertFile } from './convert'
-import { isLinearFormat } from './domain/formats'
-import { LOW_LIGHT_DISPLAY_TONEMAP } from './tonemap'
+import { isLinearFormat } from '../domain/formats'
+import { LOW_LIGHT_DISPLAY_TONEMAP } from '../imaging/tonemap'
 import { createEngine, type Engine } from './engine'
 import {
   compressHighlight,
@@ -17,10 +17,10 @@ import {
   processLowLight,
   whitePointOf
 } from './lowlight'
-import { estimateNoise, guidedFilter } from './lowlight-denoise'
-import { decodeRadiance } from './radiance'
-import { luminance, srgbEncode, toneMapImage } from './tonemap'
-import type { RgbImage } from './types'
+import { estimateNoise, guidedFilter } from '../imaging/denoise'
+import { decodeRadiance } from '../codecs/radiance-decoder'
+import { luminance, srgbEncode, toneMapImage } from '../imaging/tonemap'
+import type { RgbImage } from '../types'
 
 /** Deterministic standard normal draws (xorshift + Box–Muller), so the noise tests never flake. */
 function gaussian(seed: number): () => number {
@@ -161,7 +161,7 @@ describe('processLowLight', () => {
 })
 
 describe('convertFile in low-light mode', () => {
-  const FIXTURES = fileURLToPath(new URL('../../test/fixtures/models/', import.meta.url))
+  const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/models/', import.meta.url))
   const root = mkdtempSync(path.join(tmpdir(), 'unclip-lowlight-'))
   let engine: Engine
   const photo = path.join(root, 'dark.jpg')

@@ -27,12 +27,12 @@
  * Memory: the whole prediction is held as floats (12 bytes a pixel) plus about three times that
  * while processing, unlike HDR mode's strips.
  */
-import { throwIfAborted } from './errors'
+import { throwIfAborted } from '../errors'
 import type { Engine, PredictOptions, PredictTimings } from './engine'
-import type { PixelSource } from './guided-upsample'
-import { estimateNoise, guidedFilter, type Plane } from './lowlight-denoise'
-import { luminance, srgbDecode, srgbEncode } from './tonemap'
-import type { RgbImage } from './types'
+import type { PixelSource } from '../imaging/guided-upsample'
+import { estimateNoise, guidedFilter, type Plane } from '../imaging/denoise'
+import { luminance, srgbDecode, srgbEncode } from '../imaging/tonemap'
+import type { RgbImage } from '../types'
 
 /** Mean clipped linear luminance a well-exposed photo has (Reinhard's middle-grey key). */
 export const LOW_LIGHT_KEY = 0.18

@@ -1,4 +1,4 @@
-import { TONE_OPERATOR_INDEX } from '../../../src-main/engine/tonemap'
+import { TONE_OPERATOR_INDEX } from '../../../src-main/engine/imaging/tonemap'
 import type { ToneMapSettings } from '../../../src-main/engine/types'
 import type { View } from '../lib/zoom'
 import { FRAGMENT_SHADER, VERTEX_SHADER } from './shaders'

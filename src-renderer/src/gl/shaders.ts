@@ -1,5 +1,5 @@
 import { CLIP_THRESHOLD } from '../../../src-main/engine/domain/clip'
-import { TONEMAP_GLSL } from '../../../src-main/engine/tonemap'
+import { TONEMAP_GLSL } from '../../../src-main/engine/imaging/tonemap'
 
 export const VERTEX_SHADER = `#version 300 es
 // One triangle covering the viewport; the fragment shader does all the geometry.

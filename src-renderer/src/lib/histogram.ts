@@ -1,4 +1,4 @@
-import { luminance, srgbDecode } from '../../../src-main/engine/tonemap'
+import { luminance, srgbDecode } from '../../../src-main/engine/imaging/tonemap'
 
 /** Log2-luminance range the histogram spans, in stops relative to the input's white (1.0). */
 export interface HistogramRange {

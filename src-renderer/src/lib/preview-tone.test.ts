@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LOW_LIGHT_DISPLAY_TONEMAP } from '../../../src-main/engine/tonemap'
+import { LOW_LIGHT_DISPLAY_TONEMAP } from '../../../src-main/engine/imaging/tonemap'
 import type { ConvertedImage } from '../../../src-preload/contract'
 import { LOW_LIGHT_PREVIEW_TONEMAP, previewTone } from './preview-tone'
 

@@ -1,4 +1,4 @@
-import { LOW_LIGHT_DISPLAY_TONEMAP } from '../../../src-main/engine/tonemap'
+import { LOW_LIGHT_DISPLAY_TONEMAP } from '../../../src-main/engine/imaging/tonemap'
 import type { ConvertedImage, ToneMapSettings } from '../../../src-preload/contract'
 
 /**

@@ -1,4 +1,4 @@
-import { DEFAULT_TONEMAP } from '../../../src-main/engine/tonemap'
+import { DEFAULT_TONEMAP } from '../../../src-main/engine/imaging/tonemap'
 import type { Api, ToneMapSettings } from '../../../src-preload/contract'
 import { TONE_LIMITS, type ToneLimit } from '../../../src-main/engine/domain/tone-limits'
 import type { ToneOperator } from '../../../src-main/engine/types'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { srgbDecode } from '../tonemap'
+import { srgbDecode } from '../../imaging/tonemap'
 import { computeGainMap, GAIN_MAP_OFFSET } from './gain-map'
 
 /** `width×height` image whose left half is `left` and right half `right` (grey, linear). */

@@ -17,9 +17,9 @@
  * Downscaling averages `log_gain` over `scale × scale` blocks (before normalising), which is what
  * a bilinear upsample in the decoder interpolates between.
  */
-import { UnclipError } from '../errors'
-import { luminance, srgbDecode } from '../tonemap'
-import type { RgbImage } from '../types'
+import { UnclipError } from '../../errors'
+import { luminance, srgbDecode } from '../../imaging/tonemap'
+import type { RgbImage } from '../../types'
 
 /** Offsets the Ultra HDR reference encoder uses; they keep black pixels' gain finite. */
 export const GAIN_MAP_OFFSET = 1 / 64

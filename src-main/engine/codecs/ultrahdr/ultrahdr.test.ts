@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
-import { decodeGainMapJpeg, parseIsoGainMap, readSegments } from '../../../test/helpers/gainmap-decoder'
+import { decodeGainMapJpeg, parseIsoGainMap, readSegments } from '../../../../test/helpers/gainmap-decoder'
 import { prepareExif } from '../exif'
-import { DEFAULT_TONEMAP, luminance, toneMapImage } from '../tonemap'
-import type { RgbImage } from '../types'
+import { DEFAULT_TONEMAP, luminance, toneMapImage } from '../../imaging/tonemap'
+import type { RgbImage } from '../../types'
 import { encodeUltraHdr } from './ultrahdr'
-import { hasTool } from '../../../test/helpers/tools'
+import { hasTool } from '../../../../test/helpers/tools'
 
 /** exiftool is the independent reader of the MPF index and hdrgm XMP; CI installs libimage-exiftool-perl. */
 const hasExiftool = hasTool('exiftool', ['-ver'])

@@ -10,10 +10,10 @@
  */
 import { encodeJPEGMetadata } from '@monogrid/gainmap-js/libultrahdr'
 import sharp from 'sharp'
-import { UnclipError } from '../errors'
+import { UnclipError } from '../../errors'
 import { insertExifIntoJpeg } from '../exif'
-import { DEFAULT_TONEMAP, toneMapImage } from '../tonemap'
-import type { RgbImage } from '../types'
+import { DEFAULT_TONEMAP, toneMapImage } from '../../imaging/tonemap'
+import type { RgbImage } from '../../types'
 import { computeGainMap } from './gain-map'
 
 /** Options for `encodeUltraHdr`. */

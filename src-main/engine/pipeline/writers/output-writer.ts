@@ -6,16 +6,16 @@
  */
 import { open, type FileHandle } from 'node:fs/promises'
 import sharp from 'sharp'
-import { insertExifIntoJpeg, insertExifIntoPng, prepareExif } from './exif'
-import { createFullImageWriter } from './full-image-outputs'
-import { addTime, TempFileWriter, type OutputWriter, type WriterContext } from './output-file'
-import { createPngEncoder, srgbIccProfile, type PngEncoder } from './png-encoder'
-import { createRadianceEncoder, type RadianceEncoder } from './radiance'
-import type { EncodedStrip } from './strip-work'
-import { toneMapImage } from './tonemap'
-import type { OutputFormat, RgbImage } from './types'
+import { insertExifIntoJpeg, insertExifIntoPng, prepareExif } from '../../codecs/exif'
+import { createFullImageWriter } from './whole-image-writers'
+import { addTime, TempFileWriter, type OutputWriter, type WriterContext } from './temp-file-writer'
+import { createPngEncoder, srgbIccProfile, type PngEncoder } from '../../codecs/png-encoder'
+import { createRadianceEncoder, type RadianceEncoder } from '../../codecs/radiance-encoder'
+import type { EncodedStrip } from '../../parallel/strip-work'
+import { toneMapImage } from '../../imaging/tonemap'
+import type { OutputFormat, RgbImage } from '../../types'
 
-export { tempPathFor, type OutputWriter, type WriterContext } from './output-file'
+export { tempPathFor, type OutputWriter, type WriterContext } from './temp-file-writer'
 
 /** JPEG quality of the plain `jpg` output, the same as the Ultra HDR base image's. */
 export const JPEG_QUALITY = 95

@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { link, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { UnclipError } from './errors'
-import type { EncodedStrip } from './strip-work'
-import type { OutputFormat, RgbImage, StageTimings, ToneMapSettings } from './types'
+import { UnclipError } from '../../errors'
+import type { EncodedStrip } from '../../parallel/strip-work'
+import type { OutputFormat, RgbImage, StageTimings, ToneMapSettings } from '../../types'
 
 /** One output file being produced. */
 export interface OutputWriter {

@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { decodeGainMapJpeg } from '../../test/helpers/gainmap-decoder'
-import { UnclipError } from './errors'
-import { encodeExr } from './exr'
-import { createOutputWriter, type WriterContext } from './outputs'
-import { DEFAULT_TONEMAP } from './tonemap'
-import type { RgbImage } from './types'
+import { decodeGainMapJpeg } from '../../../../test/helpers/gainmap-decoder'
+import { UnclipError } from '../../errors'
+import { encodeExr } from '../../codecs/exr-encoder'
+import { createOutputWriter, type WriterContext } from './output-writer'
+import { DEFAULT_TONEMAP } from '../../imaging/tonemap'
+import type { RgbImage } from '../../types'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'unclip-full-image-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

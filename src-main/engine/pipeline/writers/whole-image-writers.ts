@@ -9,15 +9,15 @@
  * formats stream and stay within a few bytes a pixel, so images above `MAX_FULL_IMAGE_PIXELS`
  * are refused for these two only.
  */
-import { FORMATS, MAX_FULL_IMAGE_PIXELS } from './domain/formats'
-import { UnclipError } from './errors'
-import { prepareExif } from './exif'
-import { encodeExr } from './exr'
-import { exrAttributesFromExif } from './exr-metadata'
-import { addTime, TempFileWriter, type OutputWriter, type WriterContext } from './output-file'
-import { toneMapImage } from './tonemap'
-import type { RgbImage } from './types'
-import { encodeUltraHdr } from './ultrahdr/ultrahdr'
+import { FORMATS, MAX_FULL_IMAGE_PIXELS } from '../../domain/formats'
+import { UnclipError } from '../../errors'
+import { prepareExif } from '../../codecs/exif'
+import { encodeExr } from '../../codecs/exr-encoder'
+import { exrAttributesFromExif } from '../../codecs/exr-metadata'
+import { addTime, TempFileWriter, type OutputWriter, type WriterContext } from './temp-file-writer'
+import { toneMapImage } from '../../imaging/tonemap'
+import type { RgbImage } from '../../types'
+import { encodeUltraHdr } from '../../codecs/ultrahdr/ultrahdr'
 
 /** One buffer per writer context, so EXR and Ultra HDR of the same conversion share it. */
 const buffers = new WeakMap<WriterContext, FullImage>()
