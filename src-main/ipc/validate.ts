@@ -60,9 +60,18 @@ export function finiteNumber(value: unknown, name: string): number {
 
 /** An integer in [min, max]. */
 export function integerBetween(min: number, max: number): Check<number> {
+  return between(min, max, 'integer', Number.isInteger)
+}
+
+/** A finite number in [min, max]. */
+export function numberBetween(min: number, max: number): Check<number> {
+  return between(min, max, 'number', Number.isFinite)
+}
+
+function between(min: number, max: number, kind: string, accepts: (value: number) => boolean): Check<number> {
   return (value, name) => {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw invalidArgument(name, `integer between ${min} and ${max}`, value)
+    if (typeof value !== 'number' || !accepts(value) || value < min || value > max) {
+      throw invalidArgument(name, `${kind} between ${min} and ${max}`, value)
     }
     return value
   }
@@ -129,16 +138,6 @@ export function outputFormats(value: unknown, name: string): OutputFormat[] {
   const formats = arrayOf(outputFormat, { min: 1, max: OUTPUT_FORMATS.length })(value, name)
   if (new Set(formats).size !== formats.length) throw invalidArgument(name, 'distinct output formats', value)
   return formats
-}
-
-/** A finite number in [min, max]. */
-export function numberBetween(min: number, max: number): Check<number> {
-  return (value, name) => {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-      throw invalidArgument(name, `number between ${min} and ${max}`, value)
-    }
-    return value
-  }
 }
 
 export const exposureEv = numberBetween(TONE_LIMITS.exposureEv.min, TONE_LIMITS.exposureEv.max)
