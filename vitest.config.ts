@@ -6,6 +6,8 @@ export default defineConfig({
   plugins: [svelte()],
   test: {
     include: ['src-main/**/*.test.ts', 'test/**/*.test.ts', 'src-renderer/**/*.test.ts', 'e2e/**/*.e2e.ts'],
+    // Tests spawn the compiled CLI (bin/unclip.js runs out/cli/), built here from the current sources.
+    globalSetup: ['test/build-cli.setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // The machine has two cores; onnxruntime and sharp already use both.
