@@ -1,12 +1,12 @@
 /**
  * User settings persisted as JSON (in Electron's userData folder; the path is passed in, so this
  * module is plain Node). Loads leniently — a corrupt file gives defaults, a bad field gives that
- * field's default — and writes atomically (temp file + rename) so a crash never leaves half a file.
+ * field's default — and writes through `writeFileAtomically`, so a crash never leaves half a file.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import { MAX_RECENT_FOLDERS, type Settings, type SettingsPatch } from '../src-preload/contract'
 import { DEFAULT_TONEMAP } from './engine/imaging/tonemap'
+import { writeFileAtomically } from './engine/pipeline/writers/file-commit'
 import {
   absolutePath,
   arrayOf,
@@ -147,12 +147,8 @@ export async function openSettingsStore(filePath: string): Promise<SettingsStore
   let current = parseSettings(text)
   let writing: Promise<void> = Promise.resolve()
 
-  const persist = async (settings: Settings): Promise<void> => {
-    await mkdir(dirname(filePath), { recursive: true })
-    const temp = `${filePath}.${process.pid}.tmp`
-    await writeFile(temp, serializeSettings(settings), 'utf8')
-    await rename(temp, filePath)
-  }
+  const persist = (settings: Settings): Promise<void> =>
+    writeFileAtomically(filePath, serializeSettings(settings), { overwrite: true })
 
   return {
     get: () => structuredClone(current),

@@ -4,6 +4,7 @@ import { parseCommand, UsageError, type Command } from './args'
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './exit-codes'
 import { CONVERT_HELP, INFO_HELP, MAIN_HELP } from './help'
 import type { CliIo } from './io'
+import { printable, terminalJson } from './printable'
 
 /**
  * The `unclip` command line. Errors become one friendly line on stderr (`unclip: File not found: /x.jpg`);
@@ -22,16 +23,16 @@ export async function main(
     command = parseCommand(argv)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    io.stderr.write(`unclip: ${error.message}\nRun 'unclip --help' for usage.\n`)
+    io.stderr.write(`unclip: ${printable(error.message)}\nRun 'unclip --help' for usage.\n`)
     return EXIT_USAGE
   }
   try {
     return await run(command, io)
   } catch (thrown) {
     const error = toUnclipError(thrown)
-    io.stderr.write(`unclip: ${error.message}\n`)
+    io.stderr.write(`unclip: ${printable(error.message)}\n`)
     if (command.name === 'convert' && command.args.json)
-      io.stdout.write(`${JSON.stringify({ type: 'error', ...error.toJSON() })}\n`)
+      io.stdout.write(`${terminalJson({ type: 'error', ...error.toJSON() })}\n`)
     if (error.code === 'CANCELLED') return EXIT_INTERRUPTED
     return error.code === 'INVALID_ARGUMENT' ? EXIT_USAGE : EXIT_FAILED
   }

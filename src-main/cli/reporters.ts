@@ -1,9 +1,12 @@
-import type { BatchResult, ProgressEvent } from '../engine/types'
+import type { BatchResult, BatchWarning, ProgressEvent } from '../engine/types'
+import { printable, terminalJson } from './printable'
 import { isFinal, ProgressBar } from './progress-bar'
 
 /** Where `unclip convert` sends progress and its summary; one implementation per output style. */
 export interface Reporter {
   progress(event: ProgressEvent): void
+  /** A folder or file skipped because it could not be read. */
+  warning(warning: BatchWarning): void
   summary(result: BatchResult): void
 }
 
@@ -16,16 +19,23 @@ export function createReporter(json: boolean, stdout: NodeJS.WriteStream, stderr
   return stderr.isTTY ? new TtyReporter(stderr) : new PlainReporter(stderr)
 }
 
-/** One JSON object per line: `{"type":"progress",...event}` and finally `{"type":"summary",...result}`. */
+/**
+ * One JSON object per line: `{"type":"progress",...event}`, `{"type":"warning",file,message}`, and
+ * finally `{"type":"summary",...result}`. Every name printed to a terminal is escaped (`printable.ts`).
+ */
 class JsonReporter implements Reporter {
   constructor(private readonly out: NodeJS.WritableStream) {}
 
   progress(event: ProgressEvent): void {
-    this.out.write(`${JSON.stringify({ type: 'progress', ...event })}\n`)
+    this.out.write(`${terminalJson({ type: 'progress', ...event })}\n`)
+  }
+
+  warning(warning: BatchWarning): void {
+    this.out.write(`${terminalJson({ type: 'warning', ...warning })}\n`)
   }
 
   summary(result: BatchResult): void {
-    this.out.write(`${JSON.stringify({ type: 'summary', ...result })}\n`)
+    this.out.write(`${terminalJson({ type: 'summary', ...result })}\n`)
   }
 }
 
@@ -38,7 +48,11 @@ class PlainReporter implements Reporter {
     const key = `${event.index}:${event.stage}`
     if (key === this.lastKey) return
     this.lastKey = key
-    this.out.write(`${counter(event)} ${event.stage.padEnd(9)} ${event.file}\n`)
+    this.out.write(`${counter(event)} ${event.stage.padEnd(9)} ${printable(event.file)}\n`)
+  }
+
+  warning(warning: BatchWarning): void {
+    this.out.write(`${warningLine(warning)}\n`)
   }
 
   summary(result: BatchResult): void {
@@ -54,8 +68,12 @@ class TtyReporter implements Reporter {
   }
 
   progress(event: ProgressEvent): void {
-    if (isFinal(event)) this.bar.log(`${counter(event)} ${event.stage.padEnd(9)} ${event.file}`)
-    else this.bar.update(event)
+    if (isFinal(event)) this.bar.log(`${counter(event)} ${event.stage.padEnd(9)} ${printable(event.file)}`)
+    else this.bar.update({ ...event, file: printable(event.file) })
+  }
+
+  warning(warning: BatchWarning): void {
+    this.bar.log(warningLine(warning))
   }
 
   summary(result: BatchResult): void {
@@ -77,7 +95,13 @@ export function summaryLines(result: BatchResult): string[] {
       ? `Cancelled: ${converted.length} converted before stopping, ${failed.length} failed, ${skipped.length} skipped.`
       : `Converted ${converted.length} of ${total}: ${failed.length} failed, ${skipped.length} skipped.`
   ]
-  for (const failure of failed) lines.push(`  failed  ${failure.input}: ${failure.error.message}`)
-  for (const input of skipped) lines.push(`  skipped ${input}: outputs already exist (--overwrite replaces them)`)
+  for (const failure of failed) lines.push(`  failed  ${printable(failure.input)}: ${printable(failure.error.message)}`)
+  for (const input of skipped)
+    lines.push(`  skipped ${printable(input)}: outputs already exist (--overwrite replaces them)`)
+  for (const warning of result.warnings ?? []) lines.push(`  ${warningLine(warning)}`)
   return lines
+}
+
+function warningLine(warning: BatchWarning): string {
+  return `skipped ${printable(warning.file)}: ${printable(warning.message)}`
 }

@@ -1,14 +1,15 @@
 /**
  * Writes files from a prediction already in memory: the export formats (through the engine's
  * own output writers, so EXIF, ICC and naming match the batch) and the 16-bit TIFF of Save and
- * return. Files appear only complete: temporary name beside the target, then rename.
+ * return. Files appear only complete (`file-commit.ts`).
  */
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { access } from 'node:fs/promises'
 import { basename, dirname, extname, join } from 'node:path'
 import sharp from 'sharp'
-import { fsError, outputPathFor } from '../engine/pipeline/convert'
-import { UnclipError, toUnclipError } from '../engine/errors'
-import { createOutputWriter, tempPathFor, type OutputWriter } from '../engine/pipeline/writers/output-writer'
+import { outputPathFor } from '../engine/pipeline/convert'
+import { UnclipError } from '../engine/errors'
+import type { ProtectedFiles } from '../engine/pipeline/writers/file-commit'
+import { writeOutputs, writeStep, type OutputTarget } from '../engine/pipeline/writers/write-outputs'
 import { toneMapImage } from '../engine/imaging/tonemap'
 import type { OutputFormat, RgbImage, ToneMapSettings } from '../engine/types'
 import { imageFor, toneFor, type Prediction } from './prediction'
@@ -28,20 +29,20 @@ export async function refuseExisting(target: string): Promise<void> {
 }
 
 /** Output paths for one input, as the batch names them. */
-export function exportTargets(outputBase: string, formats: OutputFormat[]): { format: OutputFormat; path: string }[] {
+export function exportTargets(outputBase: string, formats: OutputFormat[]): OutputTarget[] {
   return formats.map((format) => ({ format, path: outputPathFor(outputBase, format) }))
 }
 
 /**
- * Writes every export format of `prediction`, each fed the image `convertFile` would feed it; all
- * files or none.
- * @param options `tonemap` applies in HDR mode only.
+ * Writes every export format of `prediction`, each fed the image `convertFile` would feed it, through
+ * the same writer lifecycle as the batch: all files or none.
+ * @param options `tonemap` applies in HDR mode only; `protect` holds the files never to replace.
  * @throws {UnclipError} OUTPUT_EXISTS (without `overwrite`), OUTPUT_NOT_WRITABLE, DISK_FULL.
  */
 export async function writeExports(
   prediction: Prediction,
-  targets: { format: OutputFormat; path: string }[],
-  options: { tonemap: ToneMapSettings; exif?: Buffer; overwrite: boolean }
+  targets: OutputTarget[],
+  options: { tonemap: ToneMapSettings; exif?: Buffer; overwrite: boolean; protect?: ProtectedFiles }
 ): Promise<string[]> {
   if (!options.overwrite) for (const { path } of targets) await refuseExisting(path)
   const { width, height } = prediction.linear
@@ -51,33 +52,12 @@ export async function writeExports(
     tonemap: toneFor(prediction, options.tonemap),
     exif: options.exif,
     overwrite: options.overwrite,
+    protect: options.protect,
     timings: {}
   }
-  const writers: OutputWriter[] = []
-  try {
-    for (const { format, path } of targets) {
-      await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
-        throw fsError(error, dirname(path), path)
-      })
-      const writer = createOutputWriter(format, path, context)
-      writers.push(writer)
-      await mapped(writer, () => writer.add(imageFor(prediction, format)))
-      await mapped(writer, () => writer.finish())
-    }
-    for (const writer of writers) await mapped(writer, () => writer.commit())
-    return targets.map((target) => target.path)
-  } catch (error) {
-    await Promise.all(writers.map((writer) => writer.discard().catch(() => undefined)))
-    throw toUnclipError(error)
-  }
-}
-
-async function mapped(writer: OutputWriter, step: () => Promise<void>): Promise<void> {
-  try {
-    await step()
-  } catch (error) {
-    throw fsError(error, dirname(writer.finalPath), writer.finalPath)
-  }
+  return writeOutputs(targets, context, async (writers) => {
+    for (const writer of writers) await writeStep(writer, () => writer.add(imageFor(prediction, writer.format)))
+  })
 }
 
 /** 16-bit tone-mapped TIFF with an sRGB profile, LZW-compressed. */
@@ -88,21 +68,6 @@ export async function encodeTiff16(hdr: RgbImage, tonemap: ToneMapSettings): Pro
     .withIccProfile('srgb')
     .tiff({ compression: 'lzw', predictor: 'horizontal' })
     .toBuffer()
-}
-
-/**
- * Writes `bytes` to `target` (replacing it) via a temporary file and rename.
- * @throws {UnclipError} OUTPUT_NOT_WRITABLE, DISK_FULL.
- */
-export async function replaceFile(target: string, bytes: Buffer): Promise<void> {
-  const temp = tempPathFor(target)
-  try {
-    await writeFile(temp, bytes)
-    await rename(temp, target)
-  } catch (error) {
-    await rm(temp, { force: true })
-    throw toUnclipError(fsError(error, dirname(target), target))
-  }
 }
 
 /** `<folder>/<name>-unclip.tif` beside the original. */

@@ -3,11 +3,13 @@
  * current image's prediction in each mode (so export does not recompute), and tracks cancellable jobs.
  * Plain Node — used by tests, the e2e bridge and the utility-process worker.
  */
+import { stat } from 'node:fs/promises'
 import { PREVIEW_MAX_SIDE, type ConvertedImage, type OpenedImage } from '../../src-preload/contract'
 import { assertModeAvailable, convertBatch, planBatch } from '../engine/batch/batch'
 import { decodeImage } from '../engine/pipeline/decode'
 import { createEngine, type Engine, type EngineOptions } from '../engine/pipeline/engine'
 import { UnclipError } from '../engine/errors'
+import { ProtectedFiles, writeFileAtomically } from '../engine/pipeline/writers/file-commit'
 import type { DecodedImage, Mode } from '../engine/types'
 import { createJobRegistry } from './jobs'
 import {
@@ -15,7 +17,6 @@ import {
   encodeTiff16,
   exportTargets,
   refuseExisting,
-  replaceFile,
   saveAndReturnPath,
   writeExports
 } from './export-writer'
@@ -43,6 +44,8 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
   let engine: Promise<Engine> | undefined
   const jobs = createJobRegistry()
   const cache = new Map<string, CachedImage>()
+  /** Files this host wrote (by identity): the only existing files a later save may replace unasked. */
+  const written = new ProtectedFiles()
 
   const loadEngine = (): Promise<Engine> => {
     engine ??= createEngine(engineOptions).catch((error: unknown) => {
@@ -142,20 +145,39 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       if (!overwrite) for (const target of targets) await refuseExisting(target.path)
       const prediction = await predicted(path, mode)
       const exif = cache.get(path)?.decoded.metadata.exif
-      return { outputs: await writeExports(prediction, targets, { tonemap, exif, overwrite }) }
+      // The photo itself is never an output, whatever path reaches it (planBatch already names
+      // around it and the photos beside it; this holds even if the folder changes meanwhile).
+      const protect = new ProtectedFiles()
+      await protect.add(path)
+      const outputs = await writeExports(prediction, targets, { tonemap, exif, overwrite, protect })
+      for (const output of outputs) await written.add(output)
+      return { outputs }
     },
 
-    async saveAndReturn({ path, tonemap, mode, confirmReplace }) {
+    async saveAndReturn({ path, tonemap, mode, confirmReplace, replaceConfirmed }) {
       if (confirmReplace && !canReplaceOriginal(path)) {
         throw new UnclipError(
           'INVALID_ARGUMENT',
           `Only TIFF originals can be replaced; ${path} is kept and nothing was written.`
         )
       }
+      // Only the main process, after asking the user in a native dialog, may replace an existing file.
+      if (confirmReplace && !replaceConfirmed)
+        throw new UnclipError(
+          'INVALID_ARGUMENT',
+          `Replacing ${path} needs the user's confirmation; nothing was written.`
+        )
       const prediction = await predicted(path, mode)
       const output = confirmReplace ? path : saveAndReturnPath(path)
-      // The -unclip.tif is this feature's own output: saving again updates it.
-      await replaceFile(output, await encodeTiff16(displayImage(prediction), toneFor(prediction, tonemap)))
+      // This feature's own -unclip.tif (written by this host) is updated by saving again; any other
+      // existing file there is replaced only when the user confirmed it.
+      const ours = await stat(output).then(
+        (stats) => written.has(stats),
+        () => false
+      )
+      const bytes = await encodeTiff16(displayImage(prediction), toneFor(prediction, tonemap))
+      await writeFileAtomically(output, bytes, { overwrite: ours || replaceConfirmed === true })
+      await written.add(output)
       return { output }
     },
 

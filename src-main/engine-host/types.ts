@@ -25,7 +25,11 @@ export interface EngineHostOptions {
 
 export type ProgressListener = (event: ProgressEvent) => void
 
-export type SaveAndReturnRequest = RequestOf<'plugin:saveAndReturn'>
+/**
+ * The renderer's request plus what only the main process may add: `replaceConfirmed` when the user
+ * agreed, in a native dialog, to replace an existing file (the original, or an -unclip.tif).
+ */
+export type SaveAndReturnRequest = RequestOf<'plugin:saveAndReturn'> & { replaceConfirmed?: boolean }
 
 /**
  * Everything the IPC handlers ask of the engine. Methods throw coded errors (`UnclipError`,

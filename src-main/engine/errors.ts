@@ -1,3 +1,4 @@
+import { errnoCode, fsReason } from './fs-errors'
 import type { ErrorCode } from './types'
 
 /**
@@ -24,9 +25,18 @@ export function isUnclipError(error: unknown, code?: ErrorCode): error is Unclip
   return error instanceof UnclipError && (code === undefined || error.code === code)
 }
 
-/** Wraps anything thrown into an UnclipError, keeping coded errors as they are. */
+/**
+ * Wraps anything thrown into an UnclipError, keeping coded errors as they are. A file-system error
+ * that no caller put in context still becomes a sentence naming its file, never "Unexpected error".
+ */
 export function toUnclipError(error: unknown): UnclipError {
   if (error instanceof UnclipError) return error
+  const code = errnoCode(error)
+  const file = (error as NodeJS.ErrnoException | undefined)?.path
+  if (code && file) {
+    const errorCode: ErrorCode = code === 'ENOSPC' || code === 'EDQUOT' ? 'DISK_FULL' : 'NOT_READABLE'
+    return new UnclipError(errorCode, `Cannot use ${file}: ${fsReason(error)}`, { cause: error })
+  }
   const message = error instanceof Error ? error.message : String(error)
   return new UnclipError('INTERNAL', `Unexpected error: ${message}`, { cause: error })
 }

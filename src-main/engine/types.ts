@@ -70,6 +70,10 @@ export interface ProgressEvent {
   file: string
   stage: Stage
   fraction: number
+  /** On `done`: the files written, so a record of the batch survives a crash of whoever ran it. */
+  outputs?: string[]
+  /** On `failed`: why. */
+  error?: { code: ErrorCode; message: string }
 }
 
 /** Options shared by single-file and batch conversion. */
@@ -116,6 +120,16 @@ export interface BatchOptions extends ConvertOptions {
   recursive: boolean
   /** Explicit output folder; default is `unclip/` inside each input folder. */
   outDirExplicit?: boolean
+  /** Index in the plan to start at: a batch resumed after its engine crashed skips what it did. */
+  startAt?: number
+  /** Receives each folder or file the plan skipped because it could not be read. */
+  onWarning?: (warning: BatchWarning) => void
+}
+
+/** A folder or file a batch skipped, with the plain sentence saying why. */
+export interface BatchWarning {
+  file: string
+  message: string
 }
 
 export interface BatchResult {
@@ -124,6 +138,8 @@ export interface BatchResult {
   /** Inputs skipped because their outputs already exist and `overwrite` is off. */
   skipped: string[]
   cancelled: boolean
+  /** Folders and files skipped because they could not be read (absent when there were none). */
+  warnings?: BatchWarning[]
 }
 
 /** Why an execution provider was (not) chosen. */
@@ -147,6 +163,7 @@ export interface EngineInfo {
 export type ErrorCode =
   | 'FILE_NOT_FOUND'
   | 'NOT_AN_IMAGE'
+  | 'NOT_READABLE'
   | 'CORRUPT_IMAGE'
   | 'UNSUPPORTED_FORMAT'
   | 'TOO_LARGE'

@@ -27,6 +27,7 @@ export function toAppError(error: unknown): AppError {
 const CODES: ReadonlySet<AppErrorCode> = new Set<AppErrorCode>([
   'FILE_NOT_FOUND',
   'NOT_AN_IMAGE',
+  'NOT_READABLE',
   'CORRUPT_IMAGE',
   'UNSUPPORTED_FORMAT',
   'TOO_LARGE',

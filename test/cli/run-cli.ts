@@ -1,5 +1,5 @@
 /** Runs the real `bin/unclip.js` in a child process, as a user's shell would. */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 export const BIN = fileURLToPath(new URL('../../bin/unclip.js', import.meta.url))
@@ -44,4 +44,25 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as Record<string, unknown>)
+}
+
+/**
+ * How to run the CLI so that file permissions bind it: as root they do not, so root runs it with
+ * the permission-override capabilities dropped (util-linux `setpriv`). Undefined (with the reason)
+ * where neither works.
+ */
+export function unprivileged(): { command: string[] } | { skip: string } {
+  if (process.getuid?.() !== 0) return { command: [process.execPath, BIN] }
+  const drop = ['/usr/bin/setpriv', '--bounding-set=-dac_override,-dac_read_search']
+  const probe = spawnSync(drop[0], [...drop.slice(1), 'true'])
+  if (probe.status !== 0) return { skip: 'running as root and cannot drop CAP_DAC_OVERRIDE with setpriv here' }
+  return { command: [...drop, process.execPath, BIN] }
+}
+
+/** Starts `unclip <args>` through `command` (from `unprivileged`). */
+export function startCliWith(command: string[], args: string[], cwd: string): ChildProcessWithoutNullStreams {
+  const child = spawn(command[0], [...command.slice(1), ...args], { cwd })
+  child.stdout.setEncoding('utf8')
+  child.stderr.setEncoding('utf8')
+  return child
 }

@@ -1,8 +1,9 @@
+import { constants } from 'node:os'
 import { resolve } from 'node:path'
 import { assertModeAvailable, convertPlanned, planBatch } from '../../engine/batch/batch'
 import { createEngine } from '../../engine/pipeline/engine'
 import { UnclipError } from '../../engine/errors'
-import type { BatchResult } from '../../engine/types'
+import type { BatchResult, BatchWarning } from '../../engine/types'
 import type { ConvertArgs } from '../args'
 import type { CliIo } from '../io'
 import { createReporter } from '../reporters'
@@ -12,10 +13,12 @@ import { engineOptions } from './engine-options'
 /**
  * `unclip convert`: runs one batch and reports it.
  *
- * The first SIGINT cancels the batch (the current file stops at its next strip and its temp files
- * are removed) and exits 130; a second SIGINT exits at once for a user who will not wait.
+ * The first SIGINT, SIGTERM or SIGHUP (Ctrl+C, `kill`, a closed terminal) cancels the batch: the
+ * current file stops at its next strip and its temporary files are removed; the exit status is
+ * 128 + the signal's number (130 for SIGINT). A second signal exits at once for a user who will not
+ * wait; the temporary files registered so far are still removed on the way out.
  *
- * @returns 0 when every photo was converted; 1 when any failed or was skipped; 130 when interrupted
+ * @returns 0 when every photo was converted; 1 when any failed or was skipped (unreadable ones too); 128 + signal when interrupted
  * @throws {UnclipError} from planning the batch (missing input, or FILE_NOT_FOUND `No images found in ...`),
  *   an unavailable mode, or loading the engine (missing or corrupt model)
  */
@@ -30,18 +33,27 @@ export async function runConvert(args: ConvertArgs, io: CliIo): Promise<number> 
     overwrite: args.overwrite,
     keepGps: args.keepGps
   }
+  const reporter = createReporter(args.json, io.stdout, io.stderr)
+  const warnings: BatchWarning[] = []
   // Inputs are checked before the model loads: a typo should not wait for (or be hidden by) the model.
-  const plan = await planBatch(args.inputs, options)
+  const plan = await planBatch(args.inputs, {
+    ...options,
+    onWarning: (warning) => {
+      warnings.push(warning)
+      reporter.warning(warning)
+    }
+  })
   if (plan.length === 0) throw new UnclipError('FILE_NOT_FOUND', `No images found in ${args.inputs.join(', ')}`)
   const controller = new AbortController()
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED)
+  let signalled: NodeJS.Signals | undefined
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(exitForSignal(signal))
+    signalled = signal
     controller.abort()
   }
-  process.on('SIGINT', onSigint)
+  for (const signal of CANCEL_SIGNALS) process.on(signal, onSignal)
   try {
     const engine = await createEngine(engineOptions(args))
-    const reporter = createReporter(args.json, io.stdout, io.stderr)
     let result: BatchResult
     try {
       result = await convertPlanned(engine, plan, {
@@ -52,15 +64,28 @@ export async function runConvert(args: ConvertArgs, io: CliIo): Promise<number> 
     } finally {
       await engine.dispose()
     }
+    if (warnings.length > 0) result = { ...result, warnings }
     reporter.summary(result)
-    return exitStatus(result)
+    return result.cancelled && signalled ? exitForSignal(signalled) : exitStatus(result)
   } finally {
-    process.off('SIGINT', onSigint)
+    for (const signal of CANCEL_SIGNALS) process.off(signal, onSignal)
   }
+}
+
+/** Signals that cancel a batch like Ctrl+C: an interrupt, a polite kill, a closed terminal. */
+const CANCEL_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+
+/** The shell's convention: 128 + the signal's number (130 for SIGINT, 143 SIGTERM, 129 SIGHUP). */
+function exitForSignal(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? EXIT_INTERRUPTED : 128 + constants.signals[signal]
 }
 
 function exitStatus(result: BatchResult): number {
   if (result.cancelled) return EXIT_INTERRUPTED
-  const allConverted = result.converted.length > 0 && result.failed.length === 0 && result.skipped.length === 0
+  const allConverted =
+    result.converted.length > 0 &&
+    result.failed.length === 0 &&
+    result.skipped.length === 0 &&
+    (result.warnings ?? []).length === 0
   return allConverted ? EXIT_OK : EXIT_FAILED
 }

@@ -1,10 +1,14 @@
-import { readdir, stat } from 'node:fs/promises'
+import { constants, type Dirent } from 'node:fs'
+import { access, lstat, readdir, realpath, stat } from 'node:fs/promises'
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path'
 import { outputPathFor } from '../pipeline/convert'
 import { OUTPUT_FORMATS } from '../domain/formats'
 import { SUPPORTED_EXTENSIONS } from '../domain/input-extensions'
 import { UnclipError } from '../errors'
-import type { BatchOptions, OutputFormat } from '../types'
+import { readError } from '../fs-errors'
+import type { BatchOptions, BatchWarning, OutputFormat } from '../types'
+
+type Warn = (warning: BatchWarning) => void
 
 /** The folder created inside each input folder (or beside a single file) when no `-o` is given. */
 export const DEFAULT_OUT_DIR_NAME = 'unclip'
@@ -17,7 +21,7 @@ export interface PlannedFile {
   outputBase: string
 }
 
-export type PlanOptions = Pick<BatchOptions, 'outDir' | 'outDirExplicit' | 'recursive' | 'formats'>
+export type PlanOptions = Pick<BatchOptions, 'outDir' | 'outDirExplicit' | 'recursive' | 'formats' | 'onWarning'>
 
 /** One input argument after `stat`, with the output root it maps to. */
 interface Root {
@@ -70,8 +74,13 @@ export function validatePlanOptions(options: PlanOptions): void {
  * The same file reached twice is planned once. Two files whose outputs would land on the same path
  * (`a.jpg` and `a.png`, or two folders sent to one `-o`) are told apart by a `-2`, `-3`... suffix on
  * the later one, in the plan's deterministic order; the comparison ignores case, as macOS and Windows do.
- * An output that would land on one of the batch's inputs (a JPEG exported into its own folder) is
- * suffixed the same way, so even `overwrite` never replaces a source photo.
+ * An output that would land on one of the batch's inputs (a JPEG exported into its own folder), or on
+ * an existing photo beside an input (`b.jpg` when `b.png` is exported as JPEG into its folder), is
+ * suffixed the same way, so even `overwrite` never replaces a source photo. Paths are compared after
+ * resolving symlinks: `link/a.jpg` and `real/a.jpg` are one file.
+ *
+ * Folders and files that cannot be read are skipped and reported to `onWarning` with a sentence
+ * naming them; the rest of the batch goes on.
  *
  * @param inputs - file and folder paths, absolute or relative to the working directory
  * @param options - output folder, recursion and formats (formats decide which output names collide)
@@ -85,32 +94,35 @@ export async function planBatch(inputs: string[], options: PlanOptions): Promise
   }
   validatePlanOptions(options)
 
+  const warn = options.onWarning ?? (() => undefined)
   const roots: Root[] = []
-  for (const input of inputs) roots.push(await statRoot(input, options))
+  for (const input of inputs) {
+    const root = await statRoot(input, options, warn)
+    if (root) roots.push(root)
+  }
   const outRoots = new Set(roots.map((root) => root.outRoot))
   if (options.outDirExplicit) outRoots.add(resolve(options.outDir))
 
   const files: PlannedFile[] = []
   for (const root of roots) {
-    if (root.kind === 'file') {
+    if (root.kind === 'folder') await walk(root.path, root.outRoot, options.recursive, outRoots, files, warn)
+    else if (await readable(root.path, warn))
       files.push({ input: root.path, outputBase: join(root.outRoot, stem(root.path)) })
-    } else {
-      await walk(root.path, root.outRoot, options.recursive, outRoots, files)
-    }
   }
   return disambiguate(dedupe(files), options.formats)
 }
 
-async function statRoot(input: string, options: PlanOptions): Promise<Root> {
+async function statRoot(input: string, options: PlanOptions, warn: Warn): Promise<Root | undefined> {
   const path = resolve(input)
   let kind: Root['kind']
   try {
     kind = (await stat(path)).isDirectory() ? 'folder' : 'file'
   } catch (error) {
-    if (isFsError(error, 'ENOENT') || isFsError(error, 'ENOTDIR')) {
-      throw new UnclipError('FILE_NOT_FOUND', `File not found: ${path}`, { cause: error })
-    }
-    throw error
+    // A typo stops the batch before anything runs; an input that exists but cannot be read is skipped.
+    const unreadable = readError(error, path)
+    if (unreadable.code === 'FILE_NOT_FOUND') throw unreadable
+    warn({ file: path, message: unreadable.message })
+    return undefined
   }
   const defaultRoot = kind === 'folder' ? join(path, DEFAULT_OUT_DIR_NAME) : join(dirname(path), DEFAULT_OUT_DIR_NAME)
   return { path, kind, outRoot: options.outDirExplicit ? resolve(options.outDir) : defaultRoot }
@@ -121,9 +133,16 @@ async function walk(
   outDir: string,
   recursive: boolean,
   skip: Set<string>,
-  into: PlannedFile[]
+  into: PlannedFile[],
+  warn: Warn
 ): Promise<void> {
-  const entries = await readdir(folder, { withFileTypes: true })
+  let entries: Dirent[]
+  try {
+    entries = await readdir(folder, { withFileTypes: true })
+  } catch (error) {
+    warn({ file: folder, message: readError(error, folder).message })
+    return
+  }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   const subfolders: string[] = []
   for (const entry of entries) {
@@ -137,10 +156,10 @@ async function walk(
     // A symlink to a file counts as that file; a dangling one or one to a folder does not.
     if (entry.isSymbolicLink() && !(await isFile(path))) continue
     if (!entry.isFile() && !entry.isSymbolicLink()) continue
-    into.push({ input: path, outputBase: join(outDir, stem(entry.name)) })
+    if (await readable(path, warn)) into.push({ input: path, outputBase: join(outDir, stem(entry.name)) })
   }
   for (const sub of subfolders) {
-    await walk(sub, join(outDir, relative(folder, sub)), recursive, skip, into)
+    await walk(sub, join(outDir, relative(folder, sub)), recursive, skip, into, warn)
   }
 }
 
@@ -153,21 +172,69 @@ function dedupe(files: PlannedFile[]): PlannedFile[] {
   })
 }
 
-function disambiguate(files: PlannedFile[], formats: OutputFormat[]): PlannedFile[] {
-  // Inputs count as taken: `photo.jpg` exported as JPEG into its own folder must not replace itself.
-  const taken = new Set(files.map((file) => file.input.toLowerCase()))
-  return files.map((file) => {
+/**
+ * Gives each file an output base whose targets collide with nothing taken: the inputs, existing
+ * photos in the inputs' folders, and earlier files' targets. Compared by real path (symlinks
+ * resolved) and ignoring case, as macOS and Windows do.
+ */
+async function disambiguate(files: PlannedFile[], formats: OutputFormat[]): Promise<PlannedFile[]> {
+  const real = createRealPaths()
+  const taken = new Set<string>()
+  const sourceDirs = new Set<string>()
+  for (const file of files) {
+    const input = await real.of(file.input)
+    taken.add(input.toLowerCase())
+    sourceDirs.add(dirname(input).toLowerCase())
+  }
+  const isTaken = async (target: string): Promise<boolean> => {
+    const path = await real.of(target)
+    const key = path.toLowerCase()
+    if (taken.has(key)) return true
+    // An existing photo beside an input is a source too, even if this batch does not convert it.
+    return sourceDirs.has(dirname(key)) && SUPPORTED_EXTENSIONS.has(extname(key)) && (await exists(path))
+  }
+  const planned: PlannedFile[] = []
+  for (const file of files) {
     let outputBase = file.outputBase
-    for (let n = 2; targets(outputBase, formats).some((target) => taken.has(target)); n++) {
+    for (let n = 2; await anyAsync(targets(outputBase, formats), isTaken); n++) {
       outputBase = `${file.outputBase}-${n}`
     }
-    for (const target of targets(outputBase, formats)) taken.add(target)
-    return { input: file.input, outputBase }
-  })
+    for (const target of targets(outputBase, formats)) taken.add((await real.of(target)).toLowerCase())
+    planned.push({ input: file.input, outputBase })
+  }
+  return planned
 }
 
 function targets(outputBase: string, formats: OutputFormat[]): string[] {
-  return formats.map((format) => outputPathFor(outputBase, format).toLowerCase())
+  return formats.map((format) => outputPathFor(outputBase, format))
+}
+
+async function anyAsync<T>(items: T[], test: (item: T) => Promise<boolean>): Promise<boolean> {
+  for (const item of items) if (await test(item)) return true
+  return false
+}
+
+/** Real paths, memoised per folder: a path that does not exist yet resolves through its nearest existing folder. */
+function createRealPaths(): { of(path: string): Promise<string> } {
+  const folders = new Map<string, Promise<string>>()
+  const folder = (dir: string): Promise<string> => {
+    let known = folders.get(dir)
+    if (!known) {
+      known = realpath(dir).catch(async () => {
+        const parent = dirname(dir)
+        return parent === dir ? dir : join(await folder(parent), basename(dir))
+      })
+      folders.set(dir, known)
+    }
+    return known
+  }
+  return {
+    async of(path) {
+      // The file itself may be a symlink to a photo elsewhere: that photo is the input.
+      const direct = await realpath(path).catch(() => undefined)
+      return direct ?? join(await folder(dirname(path)), basename(path))
+    }
+  }
 }
 
 function stem(path: string): string {
@@ -183,6 +250,20 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-function isFsError(error: unknown, code: string): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === code
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false
+  )
+}
+
+/** True when the file can be read; otherwise says why to `warn`. */
+async function readable(path: string, warn: Warn): Promise<boolean> {
+  try {
+    await access(path, constants.R_OK)
+    return true
+  } catch (error) {
+    warn({ file: path, message: readError(error, path).message })
+    return false
+  }
 }

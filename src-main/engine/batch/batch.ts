@@ -4,7 +4,8 @@ import { convertFile, outputPathFor } from '../pipeline/convert'
 import type { Engine } from '../pipeline/engine'
 import { toUnclipError, UnclipError } from '../errors'
 import { planBatch, type PlannedFile } from './batch-plan'
-import type { BatchOptions, BatchResult, Mode, ProgressEvent, Stage } from '../types'
+import { ProtectedFiles } from '../pipeline/writers/file-commit'
+import type { BatchOptions, BatchResult, BatchWarning, Mode, ProgressEvent, Stage } from '../types'
 
 export { planBatch, type PlannedFile } from './batch-plan'
 
@@ -22,6 +23,10 @@ const FINAL_STAGES: ReadonlySet<Stage> = new Set(['done', 'failed', 'skipped'])
  *   exactly one final event per photo with stage `done`, `failed` or `skipped` (fraction 1). The
  *   photo being converted when the batch is cancelled gets no final event; the result's
  *   `cancelled` says why the batch ended.
+ * - Nothing is written over an input or an earlier output of the batch, compared by identity
+ *   (device and inode), even with `overwrite` and whatever path spelling reaches it.
+ * - Unreadable folders and files are skipped and listed in `warnings`; `done` events carry the
+ *   outputs and `failed` events the error, so a record survives a crash of the process running it.
  * - Cancel: once `signal` fires, the current conversion stops at its next strip (its temp files are
  *   removed by `convertFile`), no further photo starts, and the result has `cancelled: true`.
  *   Photos finished before the cancel keep their outputs. Cancelling never throws.
@@ -39,7 +44,16 @@ const FINAL_STAGES: ReadonlySet<Stage> = new Set(['done', 'failed', 'skipped'])
  */
 export async function convertBatch(engine: Engine, inputs: string[], options: BatchOptions): Promise<BatchResult> {
   validateBatchOptions(options)
-  return convertPlanned(engine, await planBatch(inputs, options), options)
+  const warnings: BatchWarning[] = []
+  const plan = await planBatch(inputs, {
+    ...options,
+    onWarning: (warning) => {
+      warnings.push(warning)
+      options.onWarning?.(warning)
+    }
+  })
+  const result = await convertPlanned(engine, plan, options)
+  return warnings.length > 0 ? { ...result, warnings } : result
 }
 
 /**
@@ -57,10 +71,14 @@ export async function convertPlanned(engine: Engine, plan: PlannedFile[], option
   const result: BatchResult = { converted: [], failed: [], skipped: [], cancelled: false }
   const { signal, onProgress } = options
   const total = plan.length
-  const emit = (index: number, file: string, stage: Stage, fraction: number): void =>
-    onProgress?.({ index, total, file, stage, fraction })
+  const emit = (index: number, file: string, stage: Stage, fraction: number, more?: Partial<ProgressEvent>): void =>
+    onProgress?.({ index, total, file, stage, fraction, ...more })
+  // Never written over, whatever path reaches them: the inputs, then each photo's outputs.
+  const protect = new ProtectedFiles()
+  for (const file of plan) await protect.add(file.input)
 
   for (const [index, file] of plan.entries()) {
+    if (index < (options.startAt ?? 0)) continue
     if (signal?.aborted) {
       result.cancelled = true
       break
@@ -78,12 +96,13 @@ export async function convertPlanned(engine: Engine, plan: PlannedFile[], option
         outputBase: file.outputBase,
         index,
         total,
+        protect,
         onProgress: (event: ProgressEvent) => {
           if (!FINAL_STAGES.has(event.stage)) onProgress?.(event)
         }
       })
       result.converted.push(converted)
-      emit(index, file.input, 'done', 1)
+      emit(index, file.input, 'done', 1, { outputs: converted.outputs })
     } catch (thrown) {
       const error = toUnclipError(thrown)
       if (error.code === 'CANCELLED') {
@@ -97,7 +116,7 @@ export async function convertPlanned(engine: Engine, plan: PlannedFile[], option
         continue
       }
       result.failed.push({ input: file.input, error: error.toJSON() })
-      emit(index, file.input, 'failed', 1)
+      emit(index, file.input, 'failed', 1, { error: error.toJSON() })
     }
   }
   return result

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { imagePipeline, type PixelFn } from '../../../test/helpers/images'
-import { convertFile, fsError, outputPathFor, type ConvertFileOptions } from './convert'
+import { convertFile, outputPathFor, type ConvertFileOptions } from './convert'
 import { createEngine, type Engine } from './engine'
 import { UnclipError } from '../errors'
 import { decodeRadiance } from '../codecs/radiance-decoder'
@@ -178,22 +178,6 @@ describe('convertFile', () => {
       'OUTPUT_NOT_WRITABLE',
       `Cannot write to ${dir}: a file is in the way of the folder`
     )
-  })
-
-  it('maps permission, read-only and disk-full errors', () => {
-    const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(code), { code })
-    const cases: [string, string, string][] = [
-      ['EACCES', 'OUTPUT_NOT_WRITABLE', 'Cannot write to /out: permission denied'],
-      ['EPERM', 'OUTPUT_NOT_WRITABLE', 'Cannot write to /out: permission denied'],
-      ['EROFS', 'OUTPUT_NOT_WRITABLE', 'Cannot write to /out: read-only file system'],
-      ['ENOSPC', 'DISK_FULL', 'Disk full while writing /out/a.hdr']
-    ]
-    for (const [code, expected, message] of cases) {
-      const mapped = fsError(errno(code), '/out', '/out/a.hdr') as UnclipError
-      expect([mapped.code, mapped.message]).toEqual([expected, message])
-    }
-    const other = errno('EIO')
-    expect(fsError(other, '/out', '/out/a.hdr')).toBe(other)
   })
 
   it('rejects a mode the engine does not offer and empty format lists before doing anything', async () => {

@@ -4,14 +4,13 @@
  * an existing file unless asked, and a failure or cancel leaves no partial output behind.
  */
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
-import path from 'node:path'
 import { decodeSamples } from './decode'
 import type { Engine } from './engine'
 import { throwIfAborted, toUnclipError, UnclipError } from '../errors'
 import { FORMATS, isLinearFormat } from '../domain/formats'
 import { predictLowLightStrips } from './lowlight'
-import { createOutputWriter, type OutputWriter } from './writers/output-writer'
+import type { ProtectedFiles } from './writers/file-commit'
+import { writeOutputs, writeStep } from './writers/write-outputs'
 import { DEFAULT_TONEMAP, LOW_LIGHT_DISPLAY_TONEMAP } from '../imaging/tonemap'
 import type { EncodedStrip, StripEncodings } from '../parallel/strip-work'
 import type {
@@ -40,6 +39,8 @@ export interface ConvertFileOptions extends ConvertOptions {
   /** Position in a batch, for progress events (default 0 of 1). */
   index?: number
   total?: number
+  /** Files never to replace, by identity: the batch's inputs and earlier outputs (`ProtectedFiles`). */
+  protect?: ProtectedFiles
 }
 
 /**
@@ -91,11 +92,10 @@ export async function convertFile(
       fraction
     } satisfies ProgressEvent)
   const timings: StageTimings = {}
-  let writers: OutputWriter[] = []
   try {
     throwIfAborted(signal)
     report('decode', 0)
-    let started = performance.now()
+    const started = performance.now()
     // The model's reduced copy is decoded alongside the full image, not reduced from it afterwards.
     const {
       samples: image,
@@ -108,12 +108,6 @@ export async function convertFile(
     timings.decode = performance.now() - started
     throwIfAborted(signal)
 
-    const dir = path.dirname(options.outputBase)
-    started = performance.now()
-    await mkdir(dir, { recursive: true }).catch((error: unknown) => {
-      throw fsError(error, dir, dir)
-    })
-    timings.write = performance.now() - started
     const context = {
       width: image.width,
       height: image.height,
@@ -121,52 +115,52 @@ export async function convertFile(
       exif: metadata.exif,
       keepGps: options.keepGps ?? false,
       overwrite: options.overwrite,
+      protect: options.protect,
       timings
     }
-    writers = targets.map((t) => createOutputWriter(t.format, t.path, context))
-
-    report('inference', PROGRESS_AT.decode!)
-    // Low-light mode hands display-referred writers its tone-curved picture, linear ones its radiance.
-    const add = async (strip: RgbImage, display: RgbImage = strip, encoded?: EncodedStrip): Promise<void> => {
-      for (const writer of writers)
-        await writeOrMap(writer, () => writer.add(isLinearFormat(writer.format) ? strip : display, encoded))
-    }
-    const predictOptions = {
-      signal,
-      // HDR mode: the strips' Radiance and PNG encodings are made beside the upsampling, on worker threads.
-      encode: lowLight
-        ? undefined
-        : stripEncodings(
-            targets.map((t) => t.format),
-            context.tonemap
-          ),
-      reduced,
-      onProgress: (f: number) =>
-        f <= 0.5
-          ? report('inference', lerp(PROGRESS_AT.decode!, PROGRESS_AT.inference!, f / 0.5))
-          : report('upsample', lerp(PROGRESS_AT.inference!, PROGRESS_AT.upsample!, (f - 0.5) / 0.5))
-    }
-    const predicted = lowLight
-      ? await predictLowLightStrips(engine, image, (linear, display) => add(linear, display), predictOptions)
-      : await engine.predictStrips(image, (strip, _y, encoded) => add(strip, strip, encoded), predictOptions)
-    timings.inference = predicted.inference
-    timings.upsample = predicted.upsample
-    timings.strips = predicted.strips
-    // Encoding done on worker threads is their busy time; the writers add what they did here.
-    if (predicted.rgbe) timings.hdrEncode = (timings.hdrEncode ?? 0) + predicted.rgbe
-    if (predicted.png) timings.pngEncode = (timings.pngEncode ?? 0) + predicted.png
-
-    report('encode', PROGRESS_AT.upsample!)
-    throwIfAborted(signal)
-    // PNG encodes run in sharp's thread pool, so finishing the writers together overlaps them.
-    await Promise.all(writers.map((writer) => writeOrMap(writer, () => writer.finish())))
-    throwIfAborted(signal)
-    report('write', PROGRESS_AT.encode!)
-    for (const writer of writers) await writeOrMap(writer, () => writer.commit())
+    const outputs = await writeOutputs(
+      targets,
+      context,
+      async (writers) => {
+        report('inference', PROGRESS_AT.decode!)
+        // Low-light mode hands display-referred writers its tone-curved picture, linear ones its radiance.
+        const add = async (strip: RgbImage, display: RgbImage = strip, encoded?: EncodedStrip): Promise<void> => {
+          for (const writer of writers)
+            await writeStep(writer, () => writer.add(isLinearFormat(writer.format) ? strip : display, encoded))
+        }
+        const predictOptions = {
+          signal,
+          // HDR mode: the strips' Radiance and PNG encodings are made beside the upsampling, on worker threads.
+          encode: lowLight
+            ? undefined
+            : stripEncodings(
+                targets.map((t) => t.format),
+                context.tonemap
+              ),
+          reduced,
+          onProgress: (f: number) =>
+            f <= 0.5
+              ? report('inference', lerp(PROGRESS_AT.decode!, PROGRESS_AT.inference!, f / 0.5))
+              : report('upsample', lerp(PROGRESS_AT.inference!, PROGRESS_AT.upsample!, (f - 0.5) / 0.5))
+        }
+        const predicted = lowLight
+          ? await predictLowLightStrips(engine, image, (linear, display) => add(linear, display), predictOptions)
+          : await engine.predictStrips(image, (strip, _y, encoded) => add(strip, strip, encoded), predictOptions)
+        timings.inference = predicted.inference
+        timings.upsample = predicted.upsample
+        timings.strips = predicted.strips
+        // Encoding done on worker threads is their busy time; the writers add what they did here.
+        if (predicted.rgbe) timings.hdrEncode = (timings.hdrEncode ?? 0) + predicted.rgbe
+        if (predicted.png) timings.pngEncode = (timings.pngEncode ?? 0) + predicted.png
+      },
+      {
+        signal,
+        onStage: (stage) => report(stage, stage === 'encode' ? PROGRESS_AT.upsample! : PROGRESS_AT.encode!)
+      }
+    )
     report('done', 1)
-    return { input: inputPath, outputs: targets.map((t) => t.path), timings }
+    return { input: inputPath, outputs, timings }
   } catch (error) {
-    await Promise.all(writers.map((w) => w.discard().catch(() => undefined)))
     throw toUnclipError(error)
   }
 }
@@ -194,39 +188,4 @@ function stripEncodings(formats: OutputFormat[], tonemap: ToneMapSettings): Stri
 
 function lerp(a: number, b: number, t: number): number {
   return a + (b - a) * t
-}
-
-async function writeOrMap(writer: OutputWriter, step: () => Promise<void>): Promise<void> {
-  try {
-    await step()
-  } catch (error) {
-    throw fsError(error, path.dirname(writer.finalPath), writer.finalPath)
-  }
-}
-
-/**
- * Turns a file-system error into the coded error a photographer can act on.
- * @param error What fs threw (other errors pass through unchanged).
- * @param dir Output folder, named for permission problems.
- * @param file Output file, named for a full disk.
- * @returns The error to throw.
- */
-export function fsError(error: unknown, dir: string, file: string): unknown {
-  switch ((error as NodeJS.ErrnoException | undefined)?.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return new UnclipError('OUTPUT_NOT_WRITABLE', `Cannot write to ${dir}: permission denied`, { cause: error })
-    case 'EROFS':
-      return new UnclipError('OUTPUT_NOT_WRITABLE', `Cannot write to ${dir}: read-only file system`, { cause: error })
-    case 'ENOTDIR':
-    case 'EEXIST':
-      return new UnclipError('OUTPUT_NOT_WRITABLE', `Cannot write to ${dir}: a file is in the way of the folder`, {
-        cause: error
-      })
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return new UnclipError('DISK_FULL', `Disk full while writing ${file}`, { cause: error })
-    default:
-      return error
-  }
 }

@@ -2,10 +2,12 @@
  * Reads a photo into sRGB floats: orientation applied, embedded ICC profile converted to sRGB,
  * grey/CMYK/palette made RGB, alpha flattened, first frame of animations and multi-page files.
  */
-import { open, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, open, stat } from 'node:fs/promises'
 import path from 'node:path'
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp'
 import { UnclipError } from '../errors'
+import { readError } from '../fs-errors'
 import type { DecodedImage, RgbImage, RgbSamples, SourceMetadata } from '../types'
 
 /** Default pixel limit: larger than any camera's output, small enough that decoding fits in memory. */
@@ -201,12 +203,10 @@ async function assertReadableFile(filePath: string): Promise<void> {
     const info = await stat(filePath)
     if (!info.isFile())
       throw new UnclipError('NOT_AN_IMAGE', `Not an image, or a format Unclip cannot read: ${filePath}`)
+    // Permission problems are told as such, not as "not an image" from the decoder.
+    await access(filePath, constants.R_OK)
   } catch (error) {
-    if (error instanceof UnclipError) throw error
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR')
-      throw new UnclipError('FILE_NOT_FOUND', `File not found: ${filePath}`, { cause: error })
-    throw new UnclipError('NOT_AN_IMAGE', `Cannot read ${filePath}: ${(error as Error).message}`, { cause: error })
+    throw readError(error, filePath)
   }
 }
 

@@ -15,7 +15,7 @@ import type { EncodedStrip } from '../../parallel/strip-work'
 import { toneMapImage } from '../../imaging/tonemap'
 import type { OutputFormat, RgbImage } from '../../types'
 
-export { tempPathFor, type OutputWriter, type WriterContext } from './temp-file-writer'
+export type { OutputWriter, WriterContext } from './temp-file-writer'
 
 /** JPEG quality of the plain `jpg` output, the same as the Ultra HDR base image's. */
 export const JPEG_QUALITY = 95
@@ -63,7 +63,7 @@ class RadianceWriter extends TempFileWriter implements OutputWriter {
 
   async add(strip: RgbImage, encoded?: EncodedStrip): Promise<void> {
     if (!this.handle) {
-      this.created = true
+      this.claimTemp()
       this.handle = await open(this.tempPath, 'wx')
       await this.handle.write(this.encoder.header)
     }

@@ -1,13 +1,10 @@
 /**
- * What every output writer shares: the writer interface, its context, and the temporary-file
- * discipline (hidden temporary file in the destination folder, renamed into place only by
- * `commit`, so a failure or cancel never leaves a partial output).
+ * What every output writer shares: the writer interface, its context, and its temporary file
+ * (`file-commit.ts`: registered before its first byte, committed with the photo's other outputs,
+ * so a failure or cancel never leaves a partial output).
  */
-import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { link, rename, rm, writeFile } from 'node:fs/promises'
-import path from 'node:path'
-import { UnclipError } from '../../errors'
+import { writeFile } from 'node:fs/promises'
+import { commitFiles, registerTemp, removeTemp, tempPathFor, type ProtectedFiles } from './file-commit'
 import type { EncodedStrip } from '../../parallel/strip-work'
 import type { OutputFormat, RgbImage, StageTimings, ToneMapSettings } from '../../types'
 
@@ -24,7 +21,7 @@ export interface OutputWriter {
   add(strip: RgbImage, encoded?: EncodedStrip): Promise<void>
   /** Completes the temporary file. */
   finish(): Promise<void>
-  /** Moves the completed temporary file onto `finalPath`. */
+  /** Moves the completed temporary file onto `finalPath` (alone; a photo's outputs go through `commitFiles` together). */
   commit(): Promise<void>
   /** Closes and deletes the temporary file; safe to call at any point, more than once. */
   discard(): Promise<void>
@@ -44,20 +41,10 @@ export interface WriterContext {
   keepGps?: boolean
   /** Replace an existing file at `finalPath`; otherwise `commit` never replaces one, even one that appeared during the conversion. */
   overwrite?: boolean
+  /** Files this run must never replace, by identity (its inputs and earlier outputs). */
+  protect?: ProtectedFiles
   /** Stage timings, added to by every writer. */
   timings: StageTimings
-}
-
-/**
- * Temporary name for `finalPath`: hidden, in the same folder (so the rename is atomic), unique
- * per process and call.
- * @returns Absolute temporary path.
- */
-export function tempPathFor(finalPath: string): string {
-  return path.join(
-    path.dirname(finalPath),
-    `.${path.basename(finalPath)}.unclip-tmp-${process.pid}-${randomBytes(4).toString('hex')}`
-  )
 }
 
 /** Adds the time since `started` to one stage. */
@@ -65,10 +52,9 @@ export function addTime(timings: StageTimings, stage: keyof StageTimings, starte
   timings[stage] = (timings[stage] ?? 0) + (performance.now() - started)
 }
 
-/** Owns the temporary file: `commit` renames it into place, `discard` removes it. */
+/** Owns the temporary file: `commit` moves it into place, `discard` removes it. */
 export abstract class TempFileWriter {
   readonly tempPath: string
-  protected created = false
 
   constructor(
     readonly finalPath: string,
@@ -79,48 +65,27 @@ export abstract class TempFileWriter {
 
   async commit(): Promise<void> {
     const started = performance.now()
-    if (this.context.overwrite) await rename(this.tempPath, this.finalPath)
-    else await this.commitWithoutReplacing()
-    this.created = false
+    await commitFiles([this], this.context)
     addTime(this.context.timings, 'write', started)
-  }
-
-  /**
-   * A hard link fails atomically if the target exists, so a file that appeared after the
-   * up-front check (another app, a second batch) is never replaced. File systems without hard
-   * links (FAT, some network shares) fall back to check-then-rename.
-   */
-  private async commitWithoutReplacing(): Promise<void> {
-    try {
-      await link(this.tempPath, this.finalPath)
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      if (code === 'EEXIST') throw outputExists(this.finalPath)
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EXDEV') throw error
-      if (existsSync(this.finalPath)) throw outputExists(this.finalPath)
-      await rename(this.tempPath, this.finalPath)
-      return
-    }
-    await rm(this.tempPath, { force: true })
   }
 
   async discard(): Promise<void> {
     await this.close()
-    if (this.created) await rm(this.tempPath, { force: true })
-    this.created = false
+    await removeTemp(this.tempPath)
+  }
+
+  /** Call before the temporary file's first byte is written (see `registerTemp`). */
+  protected claimTemp(): void {
+    registerTemp(this.tempPath)
   }
 
   /** Writes a whole encoded file to the temporary path (for formats encoded in memory at `finish`). */
   protected async writeTemp(bytes: Buffer): Promise<void> {
     const started = performance.now()
-    this.created = true
+    this.claimTemp()
     await writeFile(this.tempPath, bytes, { flag: 'wx' })
     addTime(this.context.timings, 'write', started)
   }
 
   protected async close(): Promise<void> {}
-}
-
-function outputExists(file: string): UnclipError {
-  return new UnclipError('OUTPUT_EXISTS', `Output already exists: ${file} (use --overwrite to replace it)`)
 }

@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process'
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  commitFiles,
+  ProtectedFiles,
+  registeredTemps,
+  removeStaleTemps,
+  tempPathFor,
+  writeFileAtomically
+} from './file-commit'
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'unclip-commit-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function pending(name: string, content: string): Promise<{ tempPath: string; finalPath: string }> {
+  const finalPath = join(dir, name)
+  const tempPath = tempPathFor(finalPath)
+  await writeFile(tempPath, content)
+  return { tempPath, finalPath }
+}
+
+describe('commitFiles', () => {
+  it('puts every replaced file back when a later one fails', async () => {
+    await writeFile(join(dir, 'a.hdr'), 'old hdr')
+    const hdr = await pending('a.hdr', 'new hdr')
+    const png = { tempPath: join(dir, '.a.png.unclip-tmp-1-gone'), finalPath: join(dir, 'a.png') }
+    await expect(commitFiles([hdr, png], { overwrite: true })).rejects.toThrow(`Cannot write ${png.finalPath}`)
+    expect(await readFile(join(dir, 'a.hdr'), 'utf8')).toBe('old hdr')
+    expect((await readdir(dir)).filter((name) => !name.startsWith(`.a.hdr.unclip-tmp-${process.pid}`))).toEqual([
+      'a.hdr'
+    ])
+  })
+
+  it('never replaces a protected file, whatever path reaches it', async () => {
+    await mkdir(join(dir, 'real'))
+    await writeFile(join(dir, 'real', 'a.jpg'), 'the original')
+    await symlink(join(dir, 'real'), join(dir, 'link'))
+    const protect = new ProtectedFiles()
+    await protect.add(join(dir, 'link', 'a.jpg'))
+    const output = { tempPath: tempPathFor(join(dir, 'real', 'a.jpg')), finalPath: join(dir, 'real', 'a.jpg') }
+    await writeFile(output.tempPath, 'an output')
+    await expect(commitFiles([output], { overwrite: true, protect })).rejects.toThrow(
+      `Will not replace ${output.finalPath}: it is one of this run's own photos or outputs, whatever path reaches it`
+    )
+    expect(await readFile(join(dir, 'real', 'a.jpg'), 'utf8')).toBe('the original')
+  })
+
+  it('refuses an existing target without overwrite, and adds what it wrote to the protected files', async () => {
+    await writeFile(join(dir, 'a.png'), 'theirs')
+    const protect = new ProtectedFiles()
+    await expect(commitFiles([await pending('a.png', 'ours')], { protect })).rejects.toThrow(
+      `Output already exists: ${join(dir, 'a.png')} (use --overwrite to replace it)`
+    )
+    await writeFileAtomically(join(dir, 'b.png'), 'ours', { protect })
+    await expect(writeFileAtomically(join(dir, 'b.png'), 'again', { overwrite: true, protect })).rejects.toThrow(
+      'Will not replace'
+    )
+    expect(registeredTemps().filter((temp) => temp.startsWith(dir))).toEqual([])
+  })
+})
+
+describe('removeStaleTemps', () => {
+  it("removes dead processes' temporary files only", async () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid
+    const names = [
+      `.a.hdr.unclip-tmp-${dead}-0011aabb`,
+      `.a.hdr.unclip-tmp-${process.pid}-0011aabb`,
+      `.a.hdr.unclip-tmp-1-0011aabb`,
+      'a.hdr.unclip-tmp-x',
+      'photo.jpg'
+    ]
+    for (const name of names) await writeFile(join(dir, name), '')
+    expect(await removeStaleTemps(dir)).toEqual([join(dir, names[0])])
+    expect((await readdir(dir)).sort()).toEqual(names.slice(1).sort())
+  })
+})
