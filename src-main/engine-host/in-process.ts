@@ -191,6 +191,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
           overwrite: request.overwrite,
           recursive: request.recursive,
           tonemap: request.tonemap,
+          startAt: request.startAt,
           signal,
           onProgress
         })

@@ -17,6 +17,8 @@ export type FromWorker =
   | { kind: 'result'; id: number; ok: true; value: unknown }
   | { kind: 'result'; id: number; ok: false; error: AppError }
   | { kind: 'progress'; jobId: string; event: ProgressEvent }
+  /** Sent every `HEARTBEAT_MS` while the worker's event loop runs (see the host's stall check). */
+  | { kind: 'heartbeat' }
 
 /**
  * Runs one call on `host`. Progress of `convertImage` and `startBatch` is reported through `progress`

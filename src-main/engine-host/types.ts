@@ -51,7 +51,11 @@ export interface EngineHost {
   /** Writes the 16-bit tone-mapped TIFF for editor round trips. */
   saveAndReturn(request: SaveAndReturnRequest): Promise<ResponseOf<'plugin:saveAndReturn'>>
   /** Converts files and folders; per-file failures are in the result. */
-  startBatch(jobId: string, request: Omit<BatchRequest, 'jobId'>, onProgress: ProgressListener): Promise<BatchResult>
+  startBatch(
+    jobId: string,
+    request: Omit<BatchRequest, 'jobId'> & { startAt?: number },
+    onProgress: ProgressListener
+  ): Promise<BatchResult>
   /** Aborts a running job; false when no job has that id. */
   cancel(jobId: string): boolean
   /** Changes the provider; the engine reloads on next use. */

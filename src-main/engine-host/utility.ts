@@ -1,7 +1,12 @@
 /**
  * The app's engine host: the in-process host running in an Electron utility process, so decoding,
  * inference and encoding never block the main process. A crashed worker fails the calls in flight
- * with `ENGINE_CRASHED` and is restarted on the next call.
+ * with `ENGINE_CRASHED` and is restarted on the next call. A worker that stops answering (no
+ * heartbeat, progress or result for `stallTimeoutMs`) is killed and handled like a crash.
+ *
+ * A batch survives its worker: `done` and `failed` events carry each photo's outcome, so when the
+ * worker dies the photos already finished stay in the result, the photo being converted is listed
+ * as failed with the reason, and the batch goes on in a fresh worker from the next photo.
  *
  * The process is started through an injected `ForkWorker` rather than by importing electron here:
  * outside Electron the `electron` package has no `utilityProcess` export (it is the binary's path,
@@ -11,7 +16,13 @@
  */
 import { ShellError } from '../ipc/app-error'
 import type { FromWorker, ToWorker, WorkerMethod } from './protocol'
+import type { BatchResult, ProgressEvent } from '../engine/types'
 import type { EngineHost, EngineHostOptions, ProgressListener } from './types'
+
+/** The worker answers at least this often (`HEARTBEAT_MS` in worker.ts) while it is alive. */
+const DEFAULT_STALL_TIMEOUT_MS = 60_000
+/** A batch whose worker keeps dying gives up after this many restarts in a row. */
+const MAX_BATCH_RESTARTS = 3
 
 /** The part of Electron's `UtilityProcess` this host uses. */
 export interface WorkerProcess {
@@ -36,17 +47,45 @@ interface Pending {
  * @param fork - starts a worker; called again after a crash (the app: `utilityProcess.fork`)
  * @example createUtilityEngineHost(paths.engineWorker, { modelsDir }, (path, args) => utilityProcess.fork(path, args))
  */
-export function createUtilityEngineHost(workerPath: string, options: EngineHostOptions, fork: ForkWorker): EngineHost {
+export function createUtilityEngineHost(
+  workerPath: string,
+  options: EngineHostOptions,
+  fork: ForkWorker,
+  liveness: { stallTimeoutMs?: number } = {}
+): EngineHost {
+  const stallTimeoutMs = liveness.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
   let hostOptions = { ...options }
   let child: WorkerProcess | undefined
   let nextId = 1
   let disposing = false
+  /** Set when this host killed a worker that stopped answering. */
+  let stalled = false
+  let lastHeard = Date.now()
+  let watchdog: ReturnType<typeof setInterval> | undefined
   const pending = new Map<number, Pending>()
   const listeners = new Map<string, ProgressListener>()
 
+  /** Kills the current worker once it has been silent for `stallTimeoutMs` with calls waiting on it. */
+  const watch = (): void => {
+    if (watchdog) return
+    watchdog = setInterval(
+      () => {
+        if (!child || pending.size === 0 || stalled || Date.now() - lastHeard < stallTimeoutMs) return
+        stalled = true
+        child.kill()
+      },
+      Math.min(1000, stallTimeoutMs / 4)
+    )
+    watchdog.unref?.()
+  }
+
   const spawn = (): WorkerProcess => {
     const worker = fork(workerPath, [JSON.stringify(hostOptions)])
+    lastHeard = Date.now()
+    watch()
     worker.on('message', (message) => {
+      if (child === worker) lastHeard = Date.now()
+      if (message.kind === 'heartbeat') return
       if (message.kind === 'progress') {
         listeners.get(message.jobId)?.(message.event)
         return
@@ -61,19 +100,29 @@ export function createUtilityEngineHost(workerPath: string, options: EngineHostO
       if (child === worker) child = undefined
       // Calls still running when the host is shut down are cancelled, not reported as a crash.
       const shutDown = disposing
+      const hung = stalled
       disposing = false
+      stalled = false
       const error = shutDown
         ? new ShellError('CANCELLED', 'Cancelled: the engine was shut down.')
-        : new ShellError('ENGINE_CRASHED', `The engine stopped unexpectedly (exit code ${code}); try again.`)
+        : hung
+          ? new ShellError(
+              'ENGINE_CRASHED',
+              `The engine stopped answering for ${Math.round(stallTimeoutMs / 1000)} s and was restarted; try again.`
+            )
+          : new ShellError('ENGINE_CRASHED', `The engine stopped unexpectedly (exit code ${code}); try again.`)
       for (const call of pending.values()) call.reject(error)
       pending.clear()
-      listeners.clear()
     })
     return worker
   }
 
   const call = <T>(method: WorkerMethod, ...args: unknown[]): Promise<T> => {
-    child ??= spawn()
+    if (!child) {
+      child = spawn()
+      // A worker started by this call must not look stalled for the time the last one was silent.
+      lastHeard = Date.now()
+    }
     const worker = child
     const id = nextId++
     return new Promise<T>((resolve, reject) => {
@@ -89,13 +138,67 @@ export function createUtilityEngineHost(workerPath: string, options: EngineHostO
     return run().finally(() => listeners.delete(jobId))
   }
 
+  /**
+   * Runs a batch in the worker, keeping each photo's outcome from its final progress event; if the
+   * worker dies, the photo it was on is failed with the reason and the batch resumes after it.
+   */
+  const resumableBatch = async (
+    jobId: string,
+    request: Parameters<EngineHost['startBatch']>[1],
+    onProgress: ProgressListener
+  ): Promise<BatchResult> => {
+    const record: BatchResult = { converted: [], failed: [], skipped: [], cancelled: false }
+    let current: ProgressEvent | undefined
+    let finalSeen = -1
+    listeners.set(jobId, (event) => {
+      current = event
+      if (event.stage === 'done')
+        record.converted.push({ input: event.file, outputs: event.outputs ?? [], timings: {} })
+      if (event.stage === 'failed' && event.error) record.failed.push({ input: event.file, error: event.error })
+      if (event.stage === 'skipped') record.skipped.push(event.file)
+      if (event.stage === 'done' || event.stage === 'failed' || event.stage === 'skipped') finalSeen = event.index
+      onProgress(event)
+    })
+    let startAt = request.startAt ?? 0
+    for (let restarts = 0; ; restarts++) {
+      try {
+        const rest = await call<BatchResult>('startBatch', jobId, { ...request, startAt })
+        // The worker's own result has the timings; the record only what came before a crash.
+        return restarts === 0 ? rest : mergeResults(record, rest)
+      } catch (error) {
+        const crash = error instanceof ShellError && error.code === 'ENGINE_CRASHED'
+        if (!crash || !current || restarts >= MAX_BATCH_RESTARTS) throw error
+        const lost = current.index > finalSeen ? current : undefined
+        if (lost) {
+          const failure = {
+            code: 'ENGINE_CRASHED' as const,
+            message: `${error.message.replace(/; try again\.$/, '')} while converting ${lost.file}; the batch went on with the next photo.`
+          }
+          record.failed.push({ input: lost.file, error: failure })
+          onProgress({
+            index: lost.index,
+            total: lost.total,
+            file: lost.file,
+            stage: 'failed',
+            fraction: 1,
+            error: failure
+          })
+          finalSeen = lost.index
+        }
+        if (finalSeen + 1 >= current.total) return record
+        startAt = finalSeen + 1
+      }
+    }
+  }
+
   return {
     info: () => call('info'),
     openImage: (path) => call('openImage', path),
     convertImage: (jobId, request, onProgress) => job(jobId, onProgress, () => call('convertImage', jobId, request)),
     exportImage: (request) => call('exportImage', request),
     saveAndReturn: (request) => call('saveAndReturn', request),
-    startBatch: (jobId, request, onProgress) => job(jobId, onProgress, () => call('startBatch', jobId, request)),
+    startBatch: (jobId, request, onProgress) =>
+      job(jobId, onProgress, () => resumableBatch(jobId, request, onProgress)),
     cancel(jobId) {
       if (!listeners.has(jobId) || !child) return false
       child.postMessage({ kind: 'cancel', jobId } satisfies ToWorker)
@@ -107,10 +210,24 @@ export function createUtilityEngineHost(workerPath: string, options: EngineHostO
     },
     async dispose() {
       disposing = true
+      if (watchdog) clearInterval(watchdog)
+      watchdog = undefined
       const worker = child
       if (!worker) return
       await Promise.race([call('dispose'), new Promise((resolve) => setTimeout(resolve, 2000))]).catch(() => undefined)
       worker.kill()
     }
+  }
+}
+
+/** The record of photos finished before the crash, then the resumed worker's own result. */
+function mergeResults(record: BatchResult, rest: BatchResult): BatchResult {
+  const resumed = new Set([...rest.converted.map((c) => c.input), ...rest.failed.map((f) => f.input), ...rest.skipped])
+  return {
+    converted: [...record.converted.filter((c) => !resumed.has(c.input)), ...rest.converted],
+    failed: [...record.failed.filter((f) => !resumed.has(f.input)), ...rest.failed],
+    skipped: [...record.skipped.filter((input) => !resumed.has(input)), ...rest.skipped],
+    cancelled: rest.cancelled,
+    ...(rest.warnings ? { warnings: rest.warnings } : {})
   }
 }

@@ -12,6 +12,10 @@ const port = process.parentPort
 const host = createInProcessEngineHost(JSON.parse(process.argv[2] ?? '{}') as EngineHostOptions)
 const send = (message: FromWorker): void => port.postMessage(message)
 
+/** How often the worker says it is alive; the host kills one silent for much longer (utility.ts). */
+const HEARTBEAT_MS = 1000
+setInterval(() => send({ kind: 'heartbeat' }), HEARTBEAT_MS)
+
 port.on('message', ({ data }) => {
   const message = data as ToWorker
   if (message.kind === 'cancel') {

@@ -177,6 +177,8 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT'
   | 'CANCELLED'
   | 'INTERNAL'
+  /** The process running the engine died or stopped answering (the app's engine host). */
+  | 'ENGINE_CRASHED'
 
 /**
  * `models/<name>.json`, the model card the engine reads beside `models/<name>.onnx`.

@@ -202,6 +202,46 @@ describe('utility engine host with the real worker in a child process', () => {
     expect(children).toHaveLength(2)
   })
 
+  it('a worker crash mid-batch keeps the finished photos, fails the one in flight and goes on in a new worker', async () => {
+    const crashOut = join(dir, 'crash-out')
+    const before = children.length
+    let killed = false
+    const progress: ProgressEvent[] = []
+    const result = await host.startBatch(
+      'b-crash',
+      {
+        inputs: [batchDir],
+        formats: ['hdr'],
+        outDir: crashOut,
+        recursive: false,
+        overwrite: false,
+        mode: 'hdr',
+        tonemap: TONEMAP
+      },
+      (event) => {
+        progress.push(event)
+        if (!killed && event.index === 2 && event.stage === 'inference') {
+          killed = true
+          children.at(-1)!.kill('SIGKILL')
+        }
+      }
+    )
+    const photoAt = (i: number): string => join(batchDir, `photo-${i}.jpg`)
+    expect(children.length).toBe(before + 1)
+    expect(result.converted.map((c) => c.input)).toEqual([0, 1, 3, 4, 5].map(photoAt))
+    expect(result.failed).toEqual([
+      {
+        input: photoAt(2),
+        error: {
+          code: 'ENGINE_CRASHED',
+          message: `The engine stopped unexpectedly (exit code 137) while converting ${photoAt(2)}; the batch went on with the next photo.`
+        }
+      }
+    ])
+    expect(progress.filter((e) => e.stage === 'failed').map((e) => e.index)).toEqual([2])
+    expect(await filesUnder(crashOut)).toEqual([0, 1, 3, 4, 5].map((i) => `photo-${i}.hdr`))
+  })
+
   it('dispose() ends the worker and settles the call in flight as cancelled', async () => {
     const worker = children.at(-1)!
     const exited = once(worker, 'exit')
@@ -213,6 +253,32 @@ describe('utility engine host with the real worker in a child process', () => {
     await exited
     await expect(converting).rejects.toMatchObject({ code: 'CANCELLED' })
     expect(worker.exitCode !== null || worker.signalCode !== null).toBe(true)
-    expect(children).toHaveLength(2)
+    expect(children.at(-1)).toBe(worker)
+  })
+})
+
+describe('a worker that stops answering', () => {
+  it('is detected by its missing heartbeat, killed and restarted, and the caller is told', async () => {
+    const started: ChildProcess[] = []
+    // A stopped process (SIGSTOP, our stand-in for a hung one) only dies of SIGKILL.
+    const killingFork: ForkWorker = (workerPath, args) => {
+      const worker = adapterFork(workerPath, args)
+      started.push(children.at(-1)!)
+      return { ...worker, on: worker.on, kill: () => children.at(-1)!.kill('SIGKILL') }
+    }
+    const watched = createUtilityEngineHost(SHIM, OPTIONS, killingFork, { stallTimeoutMs: 3000 })
+    try {
+      await watched.info()
+      started[0].kill('SIGSTOP')
+      await expect(watched.openImage(photo)).rejects.toMatchObject({
+        code: 'ENGINE_CRASHED',
+        message: 'The engine stopped answering for 3 s and was restarted; try again.'
+      })
+      expect(started[0].signalCode).toBe('SIGKILL')
+      expect((await watched.openImage(photo)).width).toBe(96)
+      expect(started).toHaveLength(2)
+    } finally {
+      await watched.dispose()
+    }
   })
 })
