@@ -3,6 +3,8 @@
  * utility process, files opened with the app.
  */
 import { app, BrowserWindow, dialog, session, shell, utilityProcess } from 'electron'
+import { statSync } from 'node:fs'
+import { basename } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { MenuCommand } from '../src-preload/contract'
 import { filesFromArgv } from './open-with-args'
@@ -10,6 +12,7 @@ import { createUtilityEngineHost } from './engine-host/utility'
 import { emitTo, registerGateway, type GatewayTarget } from './ipc/gateway'
 import { createHandlers, type Dialogs } from './ipc/handlers'
 import { createPathGuard } from './ipc/path-guard'
+import { regrantSavedFolders } from './ipc/saved-folders'
 import { installMenu } from './menu'
 import { appPaths } from './paths'
 import { INPUT_EXTENSIONS } from './engine/domain/input-extensions'
@@ -36,7 +39,13 @@ async function main(): Promise<void> {
   /** Files opened with the app: granted, then delivered now or queued until the renderer asks. */
   const openWith = (paths: string[]): void => {
     if (paths.length === 0) return
-    for (const path of paths) guard.grant(path, 'tree')
+    for (const path of paths) {
+      try {
+        guard.grant(path, statSync(path).isDirectory() ? 'tree' : 'file')
+      } catch {
+        // A root or the home folder itself is not opened as a whole.
+      }
+    }
     if (window && !window.webContents.isLoading()) emit('app:openFiles', { paths })
     else pending.push(...paths)
     if (window?.isMinimized()) window.restore()
@@ -56,9 +65,8 @@ async function main(): Promise<void> {
 
   const settings = await openSettingsStore(paths.settingsFile)
   const stored = settings.get()
-  // Folders the user chose in earlier sessions (only user-chosen paths are ever stored).
-  for (const folder of [stored.lastFolder, stored.export.outDir, ...stored.recentFolders])
-    if (folder) guard.grant(folder, 'tree')
+  // Folders the user chose in earlier sessions, while they still exist.
+  await regrantSavedFolders(guard, stored)
 
   const host = createUtilityEngineHost(
     paths.engineWorker,
@@ -82,6 +90,18 @@ async function main(): Promise<void> {
     async openFolder() {
       const picked = window ? await dialog.showOpenDialog(window, { properties: ['openDirectory'] }) : undefined
       return picked && !picked.canceled ? (picked.filePaths[0] ?? null) : null
+    },
+    async confirmReplace(file) {
+      if (!window) return false
+      const answer = await dialog.showMessageBox(window, {
+        type: 'warning',
+        buttons: ['Cancel', 'Replace'],
+        defaultId: 0,
+        cancelId: 0,
+        message: `Replace ${basename(file)}?`,
+        detail: `${file} already exists. Replacing it cannot be undone.`
+      })
+      return answer.response === 1
     },
     async chooseOutputFolder() {
       const picked = window

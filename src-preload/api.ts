@@ -17,6 +17,12 @@ export interface ApiOptions {
    * Electron: `webUtils.getPathForFile`.
    */
   pathForFile(file: DroppedFile): string
+  /**
+   * True when `path` came from the user's latest real (trusted) drop on the window; the preload
+   * records those itself, so a page script cannot get a grant for a path the user did not drop.
+   * Absent (the e2e bridge): every path with a File is accepted.
+   */
+  droppedByUser?(path: string): boolean
 }
 
 /**
@@ -53,7 +59,9 @@ export function createApi(transport: Transport, options: ApiOptions): Api {
     grantDroppedFiles: (files) => {
       // Paths come from the File objects only, never from the renderer's strings: a page script
       // cannot forge a File backed by an arbitrary on-disk path.
-      const paths = Array.from(files, (file) => options.pathForFile(file)).filter((path) => path !== '')
+      const paths = Array.from(files, (file) => options.pathForFile(file)).filter(
+        (path) => path !== '' && (options.droppedByUser?.(path) ?? true)
+      )
       return call('paths:grant', { paths })
     },
     listFolder: (folder, opts) => call('folder:list', { folder, recursive: opts?.recursive }),

@@ -38,13 +38,13 @@ export interface BrowserAppOptions {
  * handlers over the real in-process engine. Only the native dialogs are scripted.
  */
 export async function launchBrowserApp(options: BrowserAppOptions): Promise<AppDriver & BrowserExtras> {
-  const answers: Record<keyof Dialogs, (string | string[])[]> = {
+  const answers: Record<Exclude<keyof Dialogs, 'confirmReplace'>, (string | string[])[]> = {
     openFiles: [],
     openFolder: [],
     chooseOutputFolder: []
   }
   const shown: string[] = []
-  const next = <T>(kind: keyof Dialogs, none: T): T => (answers[kind].shift() as T | undefined) ?? none
+  const next = <T>(kind: keyof typeof answers, none: T): T => (answers[kind].shift() as T | undefined) ?? none
 
   const host = createInProcessEngineHost({ modelsDir: options.modelsDir, model: options.model })
   const server = await serveStatic(options.rendererDir)
@@ -73,7 +73,9 @@ export async function launchBrowserApp(options: BrowserAppOptions): Promise<AppD
     dialogs: {
       openFiles: async () => next<string[]>('openFiles', []),
       openFolder: async () => next<string | null>('openFolder', null),
-      chooseOutputFolder: async () => next<string | null>('chooseOutputFolder', null)
+      chooseOutputFolder: async () => next<string | null>('chooseOutputFolder', null),
+      // The walk never replaces a file; a scripted "no" keeps it that way.
+      confirmReplace: async () => false
     },
     settings: await openSettingsStore(options.settingsPath),
     shell: { showItemInFolder: (path) => shown.push(path) },

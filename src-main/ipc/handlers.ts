@@ -17,7 +17,8 @@ import type { EngineHost } from '../engine-host/types'
 import { mergeSettings, type SettingsStore } from '../settings'
 import { ShellError, toAppError } from './app-error'
 import { listImages, thumbnail } from './files'
-import type { PathGuard } from './path-guard'
+import { canReplaceOriginal, saveAndReturnPath } from '../engine-host/export-writer'
+import { isTooBroad, type PathGuard } from './path-guard'
 import {
   absolutePath,
   arrayOf,
@@ -37,6 +38,8 @@ export interface Dialogs {
   openFiles(): Promise<string[]>
   openFolder(): Promise<string | null>
   chooseOutputFolder(): Promise<string | null>
+  /** Asks the user, in a native dialog, whether to replace `file`; true only for an explicit yes. */
+  confirmReplace(file: string): Promise<boolean>
 }
 
 export interface HandlerDeps {
@@ -98,11 +101,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return folder
     },
     async 'paths:grant'(request) {
+      // The preload sends only paths of files the user really dropped (see src-preload/index.ts);
+      // roots, the home folder itself and paths that do not exist are still refused here.
       const dropped = paths(object(request, 'request').paths, 'paths')
       const granted: string[] = []
       for (const path of dropped) {
         const stats = await stat(path).catch(() => undefined)
-        if (!stats) continue
+        if (!stats || (!stats.isFile() && !stats.isDirectory()) || isTooBroad(path)) continue
         guard.grant(path, stats.isDirectory() ? 'tree' : 'file')
         granted.push(path)
       }
@@ -206,12 +211,28 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     async 'plugin:saveAndReturn'(request) {
       const r = object(request, 'request')
       const path = guard.check(absolutePath(r.path, 'path'), 'path')
-      const saved = await host.saveAndReturn({
+      const save = {
         path,
         tonemap: toneMap(r.tonemap, 'tonemap'),
         mode: mode(r.mode, 'mode'),
         confirmReplace: boolean(r.confirmReplace, 'confirmReplace')
-      })
+      }
+      // The renderer may ask to replace a file; only the user, in a native dialog, may agree.
+      const ask = async (file: string): Promise<void> => {
+        if (!(await dialogs.confirmReplace(file)))
+          throw new ShellError('CANCELLED', `Kept ${file}; nothing was written.`)
+      }
+      // (A non-TIFF original is refused by the host without asking.)
+      if (save.confirmReplace && canReplaceOriginal(path)) await ask(path)
+      let saved
+      try {
+        saved = await host.saveAndReturn({ ...save, replaceConfirmed: save.confirmReplace })
+      } catch (error) {
+        // An -unclip.tif this app did not write is somebody's file: replaced only if the user says so.
+        if (save.confirmReplace || toAppError(error).code !== 'OUTPUT_EXISTS') throw error
+        await ask(saveAndReturnPath(path))
+        saved = await host.saveAndReturn({ ...save, replaceConfirmed: true })
+      }
       guard.grant(saved.output, 'file')
       return saved
     }

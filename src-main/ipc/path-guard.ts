@@ -7,14 +7,19 @@
  * followed as the user's own file system choices; the guard is about what the page may ask for, not
  * a sandbox against the user.
  */
-import { resolve, sep } from 'node:path'
+import { homedir } from 'node:os'
+import { dirname, resolve, sep } from 'node:path'
 import { ShellError } from './app-error'
 
 /** `file`: that path only. `tree`: the folder and everything under it. */
 export type GrantScope = 'file' | 'tree'
 
 export interface PathGuard {
-  /** Records a user-chosen path. */
+  /**
+   * Records a user-chosen path (from a dialog, a real drop, the command line).
+   * @throws {ShellError} PATH_NOT_ALLOWED for a file-system root or the home folder itself: a
+   *   whole disk or home is never handed to the page, whatever the user dropped.
+   */
   grant(path: string, scope: GrantScope): void
   /** True when `path` is a granted file or lies in a granted tree. */
   allows(path: string): boolean
@@ -25,8 +30,20 @@ export interface PathGuard {
   check(path: string, name: string): string
 }
 
-/** Builds an empty guard; nothing is allowed until granted. */
-export function createPathGuard(): PathGuard {
+/**
+ * True for paths never granted: a file-system root (`/`, `C:\\`) or the home folder itself.
+ * @param home - the user's home folder (`os.homedir()`)
+ */
+export function isTooBroad(path: string, home: string = homedir()): boolean {
+  const resolved = resolve(path)
+  return dirname(resolved) === resolved || resolved === resolve(home)
+}
+
+/**
+ * Builds an empty guard; nothing is allowed until granted.
+ * @param home - the home folder never granted as a whole (`os.homedir()` by default)
+ */
+export function createPathGuard(home: string = homedir()): PathGuard {
   const files = new Set<string>()
   const trees = new Set<string>()
 
@@ -45,6 +62,11 @@ export function createPathGuard(): PathGuard {
   return {
     grant(path, scope) {
       const resolved = resolve(path)
+      if (isTooBroad(resolved, home))
+        throw new ShellError(
+          'PATH_NOT_ALLOWED',
+          `Unclip does not open ${resolved} as a whole; choose a folder inside it.`
+        )
       if (scope === 'file') files.add(resolved)
       else trees.add(resolved)
     },

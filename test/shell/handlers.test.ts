@@ -46,7 +46,8 @@ beforeAll(async () => {
   const dialogs: Dialogs = {
     openFiles: async () => dialogAnswer.files,
     openFolder: async () => dialogAnswer.folder,
-    chooseOutputFolder: async () => dialogAnswer.folder
+    chooseOutputFolder: async () => dialogAnswer.folder,
+    confirmReplace: async () => false
   }
   handlers = createHandlers({
     host,
