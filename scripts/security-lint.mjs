@@ -24,7 +24,7 @@ const { issues, errors } = await run({
   confidenceSet: 'tentative',
   isRelative: true,
   isVerbose: false,
-  electronVersionOverride: '39.0.0',
+  electronVersionOverride: '45.0.0',
   parserPlugins: []
 })
 

@@ -131,13 +131,15 @@ async function main(): Promise<void> {
       (url) => void shell.openExternal(url)
     )
   )
-  installMenu((command: MenuCommand) => emit('menu:command', { command }))
+  // DevTools only in development: a packaged app has no menu item and no DevTools at all.
+  installMenu((command: MenuCommand) => emit('menu:command', { command }), !paths.isPackaged)
 
   const open = (): void => {
     window = createMainWindow(
       paths.preload,
       settings.get().windowBounds,
       paths.isPackaged ? undefined : paths.icon,
+      !paths.isPackaged,
       (bounds) => {
         void settings.set({ windowBounds: bounds })
       }

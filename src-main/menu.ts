@@ -1,6 +1,6 @@
 /**
  * The native menu. App-specific items send `menu:command` to the renderer, which owns the action;
- * editing, window and dev-tools items use Electron's roles.
+ * editing, window and dev-tools items use Electron's roles. Packaged builds have no DevTools item.
  */
 import { Menu, type MenuItemConstructorOptions } from 'electron'
 import type { MenuCommand } from '../src-preload/contract'
@@ -9,10 +9,12 @@ import type { MenuCommand } from '../src-preload/contract'
  * The menu template (pure, so tests can check shortcuts without Electron running).
  * @param send - delivers a command to the window
  * @param platform - `process.platform`; macOS gets the app menu
+ * @param devTools - offer Toggle Developer Tools (development builds only: `!isPackaged`)
  */
 export function menuTemplate(
   send: (command: MenuCommand) => void,
-  platform: NodeJS.Platform
+  platform: NodeJS.Platform,
+  devTools = false
 ): MenuItemConstructorOptions[] {
   const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
     label,
@@ -47,7 +49,7 @@ export function menuTemplate(
         item('Toggle Before/After', 'toggleBeforeAfter', 'CmdOrCtrl+B'),
         { type: 'separator' },
         { role: 'togglefullscreen' },
-        { role: 'toggleDevTools' }
+        ...(devTools ? [{ role: 'toggleDevTools' } as const] : [])
       ]
     },
     { role: 'windowMenu' }
@@ -55,7 +57,7 @@ export function menuTemplate(
   return isMac ? [{ role: 'appMenu' }, ...template] : template
 }
 
-/** Installs the application menu. */
-export function installMenu(send: (command: MenuCommand) => void): void {
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(send, process.platform)))
+/** Installs the application menu; `devTools` only in development builds. */
+export function installMenu(send: (command: MenuCommand) => void, devTools: boolean): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(send, process.platform, devTools)))
 }

@@ -11,11 +11,14 @@ const DEFAULT_SIZE = { width: 1280, height: 820 }
  * defaults, so a test can assert them and a default change cannot loosen them.
  * @param preload - absolute path of the CommonJS preload
  * @param bounds - restored bounds, or null for the default size
+ * @param devTools - allow DevTools; false in packaged builds (`!isPackaged`), so a shipped app
+ *   offers no console to run code in the page
  */
 export function mainWindowOptions(
   preload: string,
   bounds: WindowBounds | null,
-  icon?: string
+  icon?: string,
+  devTools = false
 ): BrowserWindowConstructorOptions {
   return {
     ...(bounds ? { x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height } : DEFAULT_SIZE),
@@ -39,7 +42,8 @@ export function mainWindowOptions(
       navigateOnDragDrop: false,
       // Middle-click would open links in a new window; the app has no use for it.
       disableBlinkFeatures: 'Auxclick',
-      spellcheck: false
+      spellcheck: false,
+      devTools
     }
   }
 }
@@ -63,13 +67,14 @@ export function createMainWindow(
   preload: string,
   bounds: WindowBounds | null,
   icon: string | undefined,
+  devTools: boolean,
   onClose: (bounds: WindowBounds) => void
 ): BrowserWindow {
   const restored = visibleBounds(
     bounds,
     screen.getAllDisplays().map((display) => display.workArea)
   )
-  const options = mainWindowOptions(preload, restored, icon)
+  const options = mainWindowOptions(preload, restored, icon, devTools)
   const window = new BrowserWindow({
     ...options,
     // Repeated as literals (equal to mainWindowOptions's) so static checkers such as

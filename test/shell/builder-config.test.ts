@@ -15,6 +15,7 @@ interface BuilderConfig {
   win: { target: string[]; icon: string; files: string[] }
   mac: { target: string[]; icon: string; files: string[] }
   fileAssociations: { ext: string[]; role: string }[]
+  electronFuses: Record<string, boolean>
 }
 
 const config = yaml.load(readFileSync('electron-builder.yml', 'utf8')) as BuilderConfig
@@ -64,5 +65,23 @@ describe('electron-builder.yml', () => {
     expect(config.win.target).toEqual(['nsis'])
     expect(config.mac.target).toEqual(['dmg'])
     for (const icon of [config.linux.icon, config.win.icon, config.mac.icon]) expect(existsSync(icon), icon).toBe(true)
+  })
+  it('sets the Electron fuses at packaging: no run-as-node, NODE_OPTIONS or inspect; encrypted cookies; checked asar only', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false
+    })
+    // runAsNode off breaks child_process.fork in the main process: the engine must stay a utility process.
+    expect(readFileSync('src-main/index.ts', 'utf8')).toContain('utilityProcess.fork(')
+    expect(readFileSync('src-main/index.ts', 'utf8')).not.toMatch(/child_process/)
+  })
+  it('pins a supported Electron major (the newest three get security fixes)', () => {
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { devDependencies: Record<string, string> }
+    expect(Number(/\^(\d+)\./.exec(manifest.devDependencies.electron)?.[1])).toBeGreaterThanOrEqual(45)
   })
 })

@@ -109,6 +109,20 @@ describe('menu', () => {
       expect(sent.at(-1)).toBe(command)
     }
   })
+  it('offers DevTools in development builds only', () => {
+    const roles = (devTools: boolean): unknown[] =>
+      menuTemplate(() => undefined, 'linux', devTools).flatMap((menu) =>
+        Array.isArray(menu.submenu) ? menu.submenu.map((item) => item.role) : [menu.role]
+      )
+    expect(roles(false)).not.toContain('toggleDevTools')
+    expect(roles(true)).toContain('toggleDevTools')
+    // Packaged: the main process passes !isPackaged, so false.
+    expect(mainWindowOptions('/p', null, undefined, false).webPreferences?.devTools).toBe(false)
+    expect(mainWindowOptions('/p', null).webPreferences?.devTools).toBe(false)
+    expect(readFileSync('src-main/index.ts', 'utf8')).toContain(
+      "installMenu((command: MenuCommand) => emit('menu:command', { command }), !paths.isPackaged)"
+    )
+  })
   it('adds the app menu on macOS only', () => {
     expect(menuTemplate(() => undefined, 'darwin')[0]).toEqual({ role: 'appMenu' })
     expect(menuTemplate(() => undefined, 'win32')[0]?.label).toBe('File')
