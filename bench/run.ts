@@ -4,10 +4,12 @@
  * For each size: generates a photo-like JPEG (q90), converts it to .hdr + PNG in a fresh child process
  * and reports ms per stage (from ConvertResult.timings), end-to-end ms, peak RSS, and sharp's plain
  * 8-bit decode of the same JPEG as a yardstick. Writes bench/results/bench-<timestamp>.json and
- * bench/results/latest.json. Without a product model in models/, it benchmarks the fixture model
+ * bench/results/latest.json. It also measures how fast Ctrl+C lands: the compiled CLI (`bin/unclip.js`)
+ * converting the largest size gets SIGINT as its strips start, and `cancel` reports the ms until
+ * its summary and until it exits (tests assert the cancel, never its speed). Without a product model in models/, it benchmarks the fixture model
  * and says so: its inference cost is not the product's.
  */
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -37,6 +39,7 @@ if (sizes.some((mp) => !(mp > 0)))
 const { modelsDir, model } = await chooseModel(values['models-dir'], values.model)
 const work = await mkdtemp(join(tmpdir(), 'unclip-bench-'))
 const results: SizeResult[] = []
+let cancel: CancelTiming | undefined
 try {
   for (const megapixels of sizes) {
     const { jpeg, width, height } = await syntheticPhoto(megapixels)
@@ -50,6 +53,7 @@ try {
       jpegBytes: jpeg.length,
       ...(await measureInChild(photo, work, modelsDir, model))
     })
+    if (megapixels === Math.max(...sizes)) cancel = await measureCancel(photo, work, modelsDir, model, megapixels)
     await rm(photo)
   }
 } finally {
@@ -68,7 +72,8 @@ const report = {
   model: results.find((r) => r.info)?.info?.model,
   provider: results.find((r) => r.info)?.info?.provider,
   formats: ['hdr', 'png'],
-  results: results.map(({ info: _info, ...rest }) => rest)
+  results: results.map(({ info: _info, ...rest }) => rest),
+  cancel
 }
 const outDir = join(root, 'bench/results')
 await mkdir(outDir, { recursive: true })
@@ -76,6 +81,10 @@ const json = `${JSON.stringify(report, null, 2)}\n`
 await writeFile(join(outDir, `bench-${report.date.replace(/[:.]/g, '-')}.json`), json)
 await writeFile(join(outDir, 'latest.json'), json)
 process.stdout.write(`${formatTable(report.model, report.provider?.chosen, results)}\n`)
+if (cancel)
+  process.stdout.write(
+    `Cancel (SIGINT at the first strip, ${cancel.megapixels} MP): summary after ${cancel.summaryMs} ms, exit after ${cancel.exitMs} ms\n`
+  )
 process.stdout.write(`Written to ${join(outDir, 'latest.json')}\n`)
 
 /** Uses the product model when there is one; otherwise the fixture, loudly. */
@@ -111,5 +120,49 @@ async function measureInChild(photo: string, outDir: string, modelsDir: string, 
     // A crash (e.g. killed for memory at 100 MP) is a result too; report it instead of aborting the run.
     const message = (error as { stderr?: string }).stderr?.trim().split('\n').pop() ?? String(error)
     return { engineLoadMs: 0, sharpDecodeMs: 0, peakRssMb: 0, error: { code: 'CRASHED', message } }
+  }
+}
+
+interface CancelTiming {
+  megapixels: number
+  /** SIGINT to the summary line: the cancel itself (current strip finished, temp files removed). */
+  summaryMs: number
+  /** SIGINT to process exit: adds onnxruntime's and libvips' thread-pool teardown. */
+  exitMs: number
+}
+
+/** Runs the compiled CLI on `photo`, sends SIGINT as the strips start, and times the way out. */
+async function measureCancel(
+  photo: string,
+  work: string,
+  modelsDir: string,
+  model: string,
+  megapixels: number
+): Promise<CancelTiming | undefined> {
+  const flags = [...(modelsDir ? ['--models-dir', modelsDir] : []), ...(model ? ['--model', model] : [])]
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bin/unclip.js'), 'convert', photo, '-o', join(work, 'cancel'), '--json', ...flags],
+    { stdio: ['ignore', 'pipe', 'ignore'] }
+  )
+  let signalledAt = 0
+  let summaryAt = 0
+  let seen = ''
+  child.stdout.setEncoding('utf8')
+  child.stdout.on('data', (chunk: string) => {
+    seen += chunk
+    if (signalledAt === 0 && seen.includes('"stage":"upsample"')) {
+      signalledAt = performance.now()
+      child.kill('SIGINT')
+    }
+    if (signalledAt > 0 && summaryAt === 0 && seen.includes('"type":"summary"')) summaryAt = performance.now()
+  })
+  await new Promise((resolve) => child.on('close', resolve))
+  const exitedAt = performance.now()
+  if (signalledAt === 0 || summaryAt === 0) return undefined
+  return {
+    megapixels,
+    summaryMs: Math.round(summaryAt - signalledAt),
+    exitMs: Math.round(exitedAt - signalledAt)
   }
 }
