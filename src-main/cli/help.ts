@@ -43,9 +43,10 @@ Existing outputs are never replaced without --overwrite; those photos are report
 Options:
 ${renderOptions({ ...CONVERT_OWN_OPTIONS, ...ENGINE_OPTIONS, ...HELP_OPTION })}
 
-Exit status: 0 when every photo was converted; 1 when any failed or was skipped,
-or nothing could be converted; 2 for a mistake in the command line; 130 when
-interrupted (Ctrl+C), which stops within a second and leaves no partial files.
+Exit status: 0 when every photo was converted; 1 when any failed, was skipped or
+could not be read, or nothing could be converted; 2 for a mistake in the command
+line; 128 + the signal when interrupted (130 for Ctrl+C, 143 SIGTERM, 129 SIGHUP),
+which stops at the next strip and leaves no partial files.
 `
 
 export const INFO_HELP = `Usage: unclip info [options]

@@ -78,3 +78,25 @@ describe('createReporter', () => {
     expect(stderr.text()).toBe('[ 2/12] inference /p/b.jpg\n[ 2/12] done      /p/b.jpg\n')
   })
 })
+
+describe('names on a terminal', () => {
+  it('are printed with control characters escaped, in every reporter and the summary', () => {
+    const file = '/p/a\x1b]0;owned\x07\u202e.jpg'
+    const shown = '/p/a\\x1b]0;owned\\x07\\u202e.jpg'
+    const event = { index: 0, total: 1, file, stage: 'done', fraction: 1 } as const
+    for (const tty of [false, true]) {
+      const err = capture(tty)
+      const reporter = createReporter(false, capture(false), err)
+      reporter.progress(event)
+      reporter.warning({ file, message: `Cannot read ${file}: permission denied` })
+      reporter.summary(result({ skipped: [file] }))
+      // eslint-disable-next-line no-control-regex
+      expect(err.text().replace(/\r\x1b\[2K/g, '')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/)
+      expect(err.text()).toContain(`skipped ${shown}: Cannot read ${shown}: permission denied`)
+    }
+    const out = capture(false)
+    createReporter(true, out, capture(false)).progress({ ...event, file: '/p/\u009b31m.jpg' })
+    expect(out.text()).toContain('\\u009b31m')
+    expect(JSON.parse(out.text()).file).toBe('/p/\u009b31m.jpg')
+  })
+})

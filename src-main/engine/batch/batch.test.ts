@@ -144,29 +144,28 @@ describe('convertBatch', () => {
     expect(await listFiles(join(dir, 'unclip'))).toEqual(['a.hdr', 'a.png', 'd.hdr', 'd.png'])
   })
 
-  it('cancels mid-file within a second, leaving only finished outputs and no temp files', async () => {
+  it('cancels mid-file, leaving only finished outputs and no temp files', async () => {
     await photo('a.jpg', 64, 48)
     await photo('b.jpg', 3000, 2000)
     await photo('c.jpg', 64, 48)
     const controller = new AbortController()
-    let abortedAt = 0
+    let aborted = false
     const result = await convertBatch(
       engine,
       [dir],
       options({
         signal: controller.signal,
         onProgress: (e) => {
-          if (e.index === 1 && e.stage === 'upsample' && abortedAt === 0) {
-            abortedAt = performance.now()
+          if (e.index === 1 && e.stage === 'upsample' && !aborted) {
+            aborted = true
             controller.abort()
           }
         }
       })
     )
-    const latency = performance.now() - abortedAt
 
-    expect(abortedAt).toBeGreaterThan(0)
-    expect(latency).toBeLessThan(1000)
+    // Latency is `npm run bench`'s to measure (cancel), not a test's to assert.
+    expect(aborted).toBe(true)
     expect(result.cancelled).toBe(true)
     expect(result.converted.map((c) => c.input)).toEqual([join(dir, 'a.jpg')])
     expect(result.failed).toEqual([])
