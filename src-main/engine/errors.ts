@@ -1,4 +1,3 @@
-import { errnoCode, fsReason } from './fs-errors'
 import type { ErrorCode } from './types'
 
 /**
@@ -32,8 +31,8 @@ export function isUnclipError(error: unknown, code?: ErrorCode): error is Unclip
 export function toUnclipError(error: unknown): UnclipError {
   if (error instanceof UnclipError) return error
   const code = errnoCode(error)
-  const file = (error as NodeJS.ErrnoException | undefined)?.path
-  if (code && file) {
+  const file = (error as { path?: unknown } | undefined)?.path
+  if (code && typeof file === 'string') {
     const errorCode: ErrorCode = code === 'ENOSPC' || code === 'EDQUOT' ? 'DISK_FULL' : 'NOT_READABLE'
     return new UnclipError(errorCode, `Cannot use ${file}: ${fsReason(error)}`, { cause: error })
   }
@@ -49,4 +48,49 @@ export function cancelledError(): UnclipError {
 /** Throws `cancelledError()` if the signal has fired; call between units of work. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw cancelledError()
+}
+
+/** What went wrong, completing "Cannot read X: …" or "Cannot write X: …". */
+const REASONS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'too many symbolic links (a link that points back at itself?)',
+  ENOENT: 'it does not exist',
+  ENOTDIR: 'a file is in the way of a folder in its path',
+  EISDIR: 'it is a folder',
+  EEXIST: 'a file is in the way',
+  ENAMETOOLONG: 'the name is too long',
+  EROFS: 'read-only file system',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: 'the file is too large for this file system',
+  EMFILE: 'too many files are open',
+  ENFILE: 'too many files are open',
+  EBUSY: 'it is in use',
+  ETXTBSY: 'it is in use',
+  EIO: 'input/output error (a failing or disconnected drive?)',
+  ENXIO: 'the device is not available',
+  ENODEV: 'the device is not available',
+  ESTALE: 'the network share went away',
+  ETIMEDOUT: 'the network share did not answer',
+  EXDEV: 'it is on another drive',
+  EINVAL: 'the name is not valid here'
+}
+
+/** The `errno` code of a Node file-system error, if `error` is one. */
+export function errnoCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined
+}
+
+/**
+ * The reason part of a sentence for a file-system error.
+ * @returns e.g. `permission denied`; the system's own words for codes not in the table.
+ */
+export function fsReason(error: unknown): string {
+  const code = errnoCode(error)
+  if (code && REASONS[code]) return REASONS[code]
+  const message = error instanceof Error ? error.message : String(error)
+  // Node's messages read "EXYZ: description, syscall 'path'"; the description is the useful part.
+  return /^E[A-Z]+: ([^,]+)/.exec(message)?.[1] ?? message
 }
