@@ -6,6 +6,7 @@
 import { PREVIEW_MAX_SIDE, type ConvertedImage, type OpenedImage } from '../../src-preload/contract'
 import { assertModeAvailable, convertBatch, planBatch } from '../engine/batch/batch'
 import { decodeImage } from '../engine/pipeline/decode'
+import { downscaleArea } from '../engine/imaging/resample'
 import { createEngine, type Engine, type EngineOptions } from '../engine/pipeline/engine'
 import { UnclipError } from '../engine/errors'
 import type { DecodedImage, Mode } from '../engine/types'
@@ -20,7 +21,7 @@ import {
   writeExports
 } from './export-writer'
 import { displayImage, predict, toneFor, type Prediction } from './prediction'
-import { clippedFraction, downscale, peak, previewSize } from './preview'
+import { clippedFraction, peak, previewSize } from './preview'
 import type { EngineHost, EngineHostOptions } from './types'
 
 /** Decoded images kept for quick re-open and export; each 24 MP image holds ~290 MB of floats. */
@@ -95,7 +96,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
         height,
         previewWidth: size.width,
         previewHeight: size.height,
-        ldr: downscale(image.image, size.width, size.height),
+        ldr: downscaleArea(image.image, size.width, size.height).data,
         clippedFraction: clippedFraction(image.image),
         metadata: {
           format: image.metadata.format,
@@ -122,7 +123,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
           height: shown.height,
           previewWidth: size.width,
           previewHeight: size.height,
-          hdr: downscale(shown, size.width, size.height),
+          hdr: downscaleArea(shown, size.width, size.height).data,
           peak: peak(shown),
           timings: { inference }
         }

@@ -8,7 +8,8 @@
  */
 import type { InferenceSession } from 'onnxruntime-node'
 import { throwIfAborted, UnclipError } from '../errors'
-import { applyRatioRows, downscaleArea, type PixelSource } from '../imaging/guided-upsample'
+import { applyRatioRows } from '../imaging/guided-upsample'
+import { downscaleArea } from '../imaging/resample'
 import { fitRatioInputs, prepareRatioGuide, withModelOutput } from '../imaging/ratio-fit'
 import { runModel } from '../model/inference'
 import { defaultModelsDir, selectModel } from '../model/model-registry'
@@ -16,7 +17,7 @@ import { createSession, providersAvailable } from '../model/providers'
 import { createStripPool, type StripPool } from '../parallel/strip-pool'
 import { DEFAULT_TONEMAP } from '../imaging/tonemap'
 import type { EncodedStrip, StripEncodings } from '../parallel/strip-work'
-import type { EngineInfo, ModelCard, ProviderName, RgbImage, RgbSamples } from '../types'
+import type { EngineInfo, ModelCard, ProviderName, PixelSource, RgbImage, RgbSamples } from '../types'
 
 export interface EngineOptions {
   /** Folder of model cards; `defaultModelsDir()` when omitted. */
