@@ -138,6 +138,8 @@ describe.skipIf(!CHROMIUM)(
         await page.locator('canvas[data-phase="converted"]').waitFor({ timeout: STEP_TIMEOUT })
         const canvas = page.locator('canvas[data-view]')
         const slider = page.getByRole('slider', { name: 'Before/after divider' })
+        // The previous photo left the divider at 100 %: a new photo starts in the middle.
+        expect(await slider.getAttribute('aria-valuenow')).toBe('50')
         await slider.focus()
         await page.keyboard.press('End')
         await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe('100')

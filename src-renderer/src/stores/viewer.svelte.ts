@@ -56,6 +56,7 @@ export class Viewer {
     this.opened = null
     this.#clearResult()
     this.error = null
+    this.split = 0.5 // each photo starts with the divider in the middle
     this.phase = 'opening'
     const result = await this.#api.openImage(path)
     if (this.path !== path) return
