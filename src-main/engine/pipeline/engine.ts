@@ -17,6 +17,7 @@ import { createSession, providersAvailable } from '../model/providers'
 import { createStripPool, type StripPool } from '../parallel/strip-pool'
 import { DEFAULT_TONEMAP } from '../imaging/tonemap'
 import type { EncodedStrip, StripEncodings } from '../parallel/strip-work'
+import { MODES } from '../domain/modes'
 import type { EngineInfo, ModelCard, ProviderName, PixelSource, RgbImage, RgbSamples } from '../types'
 
 export interface EngineOptions {
@@ -137,7 +138,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     model: { name: card.name, version: card.version, fixture: Boolean(card.fixture) },
     providersAvailable: providersAvailable(),
     provider: report,
-    modes: ['hdr', 'lowlight']
+    modes: [...MODES]
   }
   const pool = startStripPool(options.stripWorkers)
   // Part of loading: the threads' start-up is paid once per engine, not by the first photo.
