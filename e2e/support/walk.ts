@@ -254,5 +254,8 @@ async function dragHandleBackFromTheEdge(page: Page): Promise<void> {
   await page.mouse.down()
   await page.mouse.move(stage.x + stage.width + 200, stage.y + stage.height - 5, { steps: 5 })
   await page.mouse.up()
-  expect(await page.evaluate(() => globalThis.getSelection()?.toString() ?? '')).toBe('')
+  const selected = await page.evaluate(() =>
+    String((globalThis as unknown as { getSelection(): { toString(): string } | null }).getSelection() ?? '')
+  )
+  expect(selected).toBe('')
 }

@@ -13,7 +13,16 @@
  */
 import { UnclipError } from '../errors'
 import { pngChunk, pngChunks, PNG_SIGNATURE } from './png-chunks'
-import { EXIF_HEADER, ifdPointer, openTiff, stripExifHeader, type IfdEntry } from './tiff-ifd'
+import {
+  EXIF_HEADER,
+  ifdPointer,
+  openTiff,
+  stripExifHeader,
+  tiffHeader,
+  writeIfds,
+  type IfdEntry,
+  type IfdToWrite
+} from './tiff-ifd'
 
 /** Largest payload one JPEG APP1 segment holds (65535 minus the 2-byte length). */
 const MAX_APP1_PAYLOAD = 65533
@@ -167,55 +176,22 @@ function rebuild(tiff: Buffer, keepGps: boolean): Buffer | undefined {
   return result.length <= MAX_APP1_PAYLOAD ? result : undefined
 }
 
-/** Lays out header, IFD0, Exif IFD, GPS IFD, each followed by its out-of-line values (word-aligned). */
+/** Header, then IFD0, the Exif IFD and the GPS IFD, each followed by its out-of-line values. */
 function writeTiff(le: boolean, ifd0: IfdEntry[], exifIfd: IfdEntry[], gpsIfd: IfdEntry[]): Buffer {
   const pointerEntry = (tag: number): IfdEntry => ({ tag, type: 4, count: 1, value: Buffer.alloc(4) })
-  const root = [...ifd0]
-  if (exifIfd.length) root.push(pointerEntry(TAG_EXIF_IFD))
-  if (gpsIfd.length) root.push(pointerEntry(TAG_GPS_IFD))
-  const ifds = [root, exifIfd, gpsIfd].filter((ifd) => ifd.length > 0)
-  for (const ifd of ifds) ifd.sort((a, b) => a.tag - b.tag)
-
-  const padded = (n: number): number => n + (n & 1)
-  const sizeOf = (ifd: IfdEntry[]): number =>
-    2 + ifd.length * 12 + 4 + ifd.reduce((sum, e) => sum + (e.value.length > 4 ? padded(e.value.length) : 0), 0)
-  const offsets: number[] = []
-  let total = 8
-  for (const ifd of ifds) {
-    offsets.push(total)
-    total += sizeOf(ifd)
+  const root: IfdToWrite = { entries: [...ifd0], children: new Map() }
+  const ifds = [root]
+  for (const [tag, entries] of [
+    [TAG_EXIF_IFD, exifIfd],
+    [TAG_GPS_IFD, gpsIfd]
+  ] as const) {
+    if (entries.length === 0) continue
+    root.entries.push(pointerEntry(tag))
+    root.children?.set(tag, ifds.length)
+    ifds.push({ entries })
   }
-  const subIfdOffset = new Map<number, number>()
-  if (exifIfd.length) subIfdOffset.set(TAG_EXIF_IFD, offsets[ifds.indexOf(exifIfd)])
-  if (gpsIfd.length) subIfdOffset.set(TAG_GPS_IFD, offsets[ifds.indexOf(gpsIfd)])
-
-  const buf = Buffer.alloc(total)
-  const w16 = (v: number, at: number): number => (le ? buf.writeUInt16LE(v, at) : buf.writeUInt16BE(v, at))
-  const w32 = (v: number, at: number): number => (le ? buf.writeUInt32LE(v, at) : buf.writeUInt32BE(v, at))
-  buf.write(le ? 'II' : 'MM', 0, 'latin1')
-  w16(42, 2)
-  w32(8, 4)
-  ifds.forEach((ifd, n) => {
-    const start = offsets[n]
-    let data = start + 2 + ifd.length * 12 + 4
-    w16(ifd.length, start)
-    ifd.forEach((e, k) => {
-      const at = start + 2 + k * 12
-      w16(e.tag, at)
-      w16(e.type, at + 2)
-      w32(e.count, at + 4)
-      const sub = ifd === root ? subIfdOffset.get(e.tag) : undefined
-      if (sub !== undefined) w32(sub, at + 8)
-      else if (e.value.length <= 4) e.value.copy(buf, at + 8)
-      else {
-        w32(data, at + 8)
-        e.value.copy(buf, data)
-        data += padded(e.value.length)
-      }
-    })
-    // The next-IFD link stays 0: IFD1 (the thumbnail) is not written.
-  })
-  return buf
+  // The next-IFD link stays 0: IFD1 (the thumbnail) is not written.
+  return Buffer.concat([tiffHeader(le, 8), writeIfds(le, ifds, 8)])
 }
 
 function invalid(message: string): UnclipError {

@@ -121,3 +121,69 @@ const VALUE_READERS: Record<number, ValueReader | undefined> = {
   5: (b, at, le) => (le ? b.readUInt32LE(at) / b.readUInt32LE(at + 4) : b.readUInt32BE(at) / b.readUInt32BE(at + 4)),
   10: (b, at, le) => (le ? b.readInt32LE(at) / b.readInt32LE(at + 4) : b.readInt32BE(at) / b.readInt32BE(at + 4))
 }
+
+/**
+ * The 8-byte TIFF header: byte-order mark, 42, and the offset of IFD0.
+ * @param littleEndian `II` when true, `MM` otherwise.
+ */
+export function tiffHeader(littleEndian: boolean, firstIfd: number): Buffer {
+  const header = Buffer.alloc(8)
+  header.write(littleEndian ? 'II' : 'MM', 0, 'latin1')
+  if (littleEndian) {
+    header.writeUInt16LE(42, 2)
+    header.writeUInt32LE(firstIfd, 4)
+  } else {
+    header.writeUInt16BE(42, 2)
+    header.writeUInt32BE(firstIfd, 4)
+  }
+  return header
+}
+
+/** An IFD to lay out: its entries, and which of them point at another IFD of the same layout. */
+export interface IfdToWrite {
+  entries: IfdEntry[]
+  /** Pointer tag (e.g. 0x8769, the Exif IFD) → index, in the list given to `writeIfds`, of the IFD it points to. */
+  children?: Map<number, number>
+}
+
+/**
+ * Lays out IFDs one after another, each followed by its out-of-line values (word-aligned), for a
+ * TIFF structure in which the first one starts at file offset `base`. Entries are sorted by tag;
+ * pointer entries get their child's offset; next-IFD links are 0.
+ * @param littleEndian Byte order; every entry's value must already be in it.
+ * @returns The bytes to place at `base`.
+ */
+export function writeIfds(littleEndian: boolean, ifds: IfdToWrite[], base: number): Buffer {
+  const padded = (n: number): number => n + (n & 1)
+  const sorted = ifds.map((ifd) => [...ifd.entries].sort((a, b) => a.tag - b.tag))
+  const offsets: number[] = []
+  let total = 0
+  for (const entries of sorted) {
+    offsets.push(base + total)
+    total += 2 + entries.length * 12 + 4
+    total += entries.reduce((sum, e) => sum + (e.value.length > 4 ? padded(e.value.length) : 0), 0)
+  }
+  const buf = Buffer.alloc(total)
+  const w16 = (v: number, at: number): number => (littleEndian ? buf.writeUInt16LE(v, at) : buf.writeUInt16BE(v, at))
+  const w32 = (v: number, at: number): number => (littleEndian ? buf.writeUInt32LE(v, at) : buf.writeUInt32BE(v, at))
+  sorted.forEach((entries, n) => {
+    const start = offsets[n] - base
+    let data = start + 2 + entries.length * 12 + 4
+    w16(entries.length, start)
+    entries.forEach((e, k) => {
+      const at = start + 2 + k * 12
+      w16(e.tag, at)
+      w16(e.type, at + 2)
+      w32(e.count, at + 4)
+      const child = ifds[n].children?.get(e.tag)
+      if (child !== undefined) w32(offsets[child], at + 8)
+      else if (e.value.length <= 4) e.value.copy(buf, at + 8)
+      else {
+        w32(base + data, at + 8)
+        e.value.copy(buf, data)
+        data += padded(e.value.length)
+      }
+    })
+  })
+  return buf
+}
