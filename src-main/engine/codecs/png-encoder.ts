@@ -117,7 +117,8 @@ export function createPngEncoder(
         parts.push(pngChunk('iCCP', Buffer.concat([Buffer.from(name, 'latin1'), Buffer.from([0, 0]), compressed])))
       }
       if (options.exif) parts.push(pngChunk('eXIf', stripExifHeader(options.exif)))
-      for (let at = 0; at < stream.length; at += IDAT_MAX) parts.push(pngChunk('IDAT', stream.subarray(at, at + IDAT_MAX)))
+      for (let at = 0; at < stream.length; at += IDAT_MAX)
+        parts.push(pngChunk('IDAT', stream.subarray(at, at + IDAT_MAX)))
       parts.push(pngChunk('IEND', Buffer.alloc(0)))
       return Buffer.concat(parts)
     }
