@@ -39,14 +39,7 @@ function provider.postProcessRenderedPhotos(functionContext, filterContext)
       scope:setCaption(LrPathUtils.leafName(pathOrMessage))
       local outDir = LrPathUtils.child(LrPathUtils.getStandardFilePath('temp'), 'unclip-export')
       LrFileUtils.createAllDirectories(outDir)
-      local outcome = Runner.convert(pathOrMessage, outDir, settings)
-      for _, message in ipairs(outcome.errors) do errors[#errors + 1] = message end
-      for _, result in ipairs(outcome.outputs) do
-        local placed = Runner.placeBeside(result, pathOrMessage)
-        catalog:withWriteAccessDo('Add Unclip result', function()
-          catalog:addPhoto(placed, sourceRendition.photo, 'above')
-        end)
-      end
+      Runner.convertIntoCatalog(pathOrMessage, outDir, settings, pathOrMessage, catalog, sourceRendition.photo, errors)
       renditionToSatisfy:renditionIsDone(true)
     end
     done = done + 1

@@ -58,14 +58,8 @@ local function sendToUnclip(context)
     else
       local original = rendition.photo:getRawMetadata('path')
       scope:setCaption(LrPathUtils.leafName(original))
-      local outcome = Runner.convert(rendered, LrPathUtils.child(work, 'out'), settings)
-      for _, message in ipairs(outcome.errors) do errors[#errors + 1] = message end
-      for _, result in ipairs(outcome.outputs) do
-        local placed = Runner.placeBeside(result, original)
-        catalog:withWriteAccessDo('Add Unclip result', function()
-          catalog:addPhoto(placed, rendition.photo, 'above')
-        end)
-      end
+      local outDir = LrPathUtils.child(work, 'out')
+      Runner.convertIntoCatalog(rendered, outDir, settings, original, catalog, rendition.photo, errors)
       LrFileUtils.delete(rendered)
     end
     done = done + 1

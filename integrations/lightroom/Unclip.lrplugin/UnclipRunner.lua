@@ -50,4 +50,17 @@ function Runner.placeBeside(result, originalPath)
   return target
 end
 
+--- Converts `input`, places every result beside `besidePath` and adds it to `catalog` stacked above `photo`;
+--- appends the run's error messages to `errors`.
+function Runner.convertIntoCatalog(input, outDir, settings, besidePath, catalog, photo, errors)
+  local outcome = Runner.convert(input, outDir, settings)
+  for _, message in ipairs(outcome.errors) do errors[#errors + 1] = message end
+  for _, result in ipairs(outcome.outputs) do
+    local placed = Runner.placeBeside(result, besidePath)
+    catalog:withWriteAccessDo('Add Unclip result', function()
+      catalog:addPhoto(placed, photo, 'above')
+    end)
+  end
+end
+
 return Runner
