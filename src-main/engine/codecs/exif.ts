@@ -127,6 +127,8 @@ export function insertExifIntoJpeg(jpeg: Buffer, exif: Buffer): Buffer {
 
 /**
  * Puts EXIF into a PNG as an `eXIf` chunk before the first IDAT, replacing any `eXIf` already there.
+ * A PNG this project encodes gets the same chunk, without a second pass, from `createPngEncoder`'s
+ * `exif` option.
  * @param png A PNG file.
  * @param exif `Exif\0\0` + TIFF or bare TIFF; the chunk stores the bare TIFF as the PNG spec requires.
  * @returns A new PNG file.
