@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowserApp } from './support/browser-app'
 import { buildRenderer, bundlePageBridge } from './support/build-renderer'
+import { findChromium } from './support/chromium'
 import { electronBinary, launchElectronApp } from './support/electron-app'
 import { createNightPhoto, createPhotoFolder } from './support/photos'
 import { decodePng, meanLevel, previewDifference, readPreviewPixels } from './support/pixels'
@@ -27,16 +28,6 @@ const SCREENSHOTS = resolve(
 )
 const CHROMIUM = findChromium()
 
-/** Debian's Chromium, or CHROMIUM_PATH; CI must have one, elsewhere the walk skips with the reason. */
-function findChromium(): string | undefined {
-  const candidates = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
-    (p): p is string => Boolean(p)
-  )
-  const found = candidates.find((p) => existsSync(p))
-  if (!found && process.env['CI'] === 'true')
-    throw new Error("e2e: no Chromium found (install Debian's chromium or set CHROMIUM_PATH)")
-  return found
-}
 /** Eight photos make a batch long enough to cancel part-way on a slow machine. */
 const PHOTO_COUNT = 8
 const STEP_TIMEOUT = 60_000
@@ -147,6 +138,8 @@ describe.skipIf(!CHROMIUM)(
         await page.locator('canvas[data-phase="converted"]').waitFor({ timeout: STEP_TIMEOUT })
         const canvas = page.locator('canvas[data-view]')
         const slider = page.getByRole('slider', { name: 'Before/after divider' })
+        // The previous photo left the divider at 100 %: a new photo starts in the middle.
+        expect(await slider.getAttribute('aria-valuenow')).toBe('50')
         await slider.focus()
         await page.keyboard.press('End')
         await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe('100')
@@ -168,6 +161,29 @@ describe.skipIf(!CHROMIUM)(
         const png = await decodePng(exported)
         expect(meanLevel(png.rgb)).toBeGreaterThan(2 * (await decodePng(night).then(({ rgb }) => meanLevel(rgb))))
         expect(previewDifference(await readPreviewPixels(page), png)).toBeLessThanOrEqual(1)
+      },
+      STEP_TIMEOUT
+    )
+
+    it(
+      'drops the low-light result when low light is switched off, so Export writes what the screen shows',
+      async () => {
+        const { page } = app
+        const brightened = await decodePng(join(options.exportDir, 'night.png'))
+        await page.getByRole('switch', { name: 'Low-light mode' }).uncheck()
+        // The brightened picture leaves the screen; Export has nothing to write until HDR converts.
+        await page.locator('canvas[data-phase="open"]').waitFor({ timeout: STEP_TIMEOUT })
+        await expect.poll(() => page.getByRole('button', { name: 'Export image' }).isDisabled()).toBe(true)
+        await expect.poll(() => page.locator('#tone-ev').isDisabled()).toBe(false)
+        await page.getByRole('button', { name: 'Convert to HDR' }).click()
+        await page.locator('canvas[data-phase="converted"]').waitFor({ timeout: STEP_TIMEOUT })
+        await page.getByRole('checkbox', { name: 'Replace existing files' }).check()
+        await page.getByRole('button', { name: 'Export image' }).click()
+        const exported = join(options.exportDir, 'night.png')
+        await expect
+          .poll(async () => meanLevel((await decodePng(exported)).rgb), { timeout: STEP_TIMEOUT })
+          .toBeLessThan(meanLevel(brightened.rgb) - 10)
+        expect(previewDifference(await readPreviewPixels(page), await decodePng(exported))).toBeLessThanOrEqual(1)
       },
       STEP_TIMEOUT
     )

@@ -78,6 +78,9 @@ export async function compareSides(app: AppDriver, o: WalkOptions): Promise<void
   // The fixture model lifts the clipped sky and tone-maps everything: the sides differ visibly.
   expect(meanAbsDiff(before.rgb, after.rgb)).toBeGreaterThan(2)
   await page.keyboard.press('End')
+  await dragHandleBackFromTheEdge(page)
+  await slider.focus()
+  await page.keyboard.press('End')
   await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe('100')
   await page.keyboard.press('Home')
   await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe('0')
@@ -224,4 +227,35 @@ async function engineCommands(page: Page): Promise<string[]> {
     () => (globalThis as unknown as { __unclipInvoked?: string[] }).__unclipInvoked ?? []
   )
   return sent.filter((channel) => !channel.startsWith('settings:'))
+}
+
+/**
+ * At 100 % "before" the divider's handle must stay inside the preview (not under the side panel) and
+ * drag back; a drag must not select the page's text.
+ */
+async function dragHandleBackFromTheEdge(page: Page): Promise<void> {
+  const slider = page.getByRole('slider', { name: 'Before/after divider' })
+  await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe('100')
+  const stage = await page.locator('.stage').boundingBox()
+  const handle = await slider.locator('.handle').boundingBox()
+  if (!stage || !handle) throw new Error('The preview or its divider handle is not laid out')
+  expect(handle.x).toBeGreaterThanOrEqual(stage.x)
+  expect(handle.x + handle.width).toBeLessThanOrEqual(stage.x + stage.width)
+  const y = handle.y + handle.height / 2
+  await page.mouse.move(handle.x + handle.width / 2, y)
+  await page.mouse.down()
+  await page.mouse.move(stage.x + stage.width / 2, y, { steps: 5 })
+  await page.mouse.up()
+  await expect
+    .poll(async () => Math.abs(Number(await slider.getAttribute('aria-valuenow')) - 50))
+    .toBeLessThanOrEqual(2)
+  // A drag that misses the divider must not select the panel's text either.
+  await page.mouse.move(stage.x + 5, stage.y + 5)
+  await page.mouse.down()
+  await page.mouse.move(stage.x + stage.width + 200, stage.y + stage.height - 5, { steps: 5 })
+  await page.mouse.up()
+  const selected = await page.evaluate(() =>
+    String((globalThis as unknown as { getSelection(): { toString(): string } | null }).getSelection() ?? '')
+  )
+  expect(selected).toBe('')
 }

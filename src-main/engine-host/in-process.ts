@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises'
 import { PREVIEW_MAX_SIDE, type ConvertedImage, type OpenedImage } from '../../src-preload/contract'
 import { assertModeAvailable, convertBatch, planBatch } from '../engine/batch/batch'
 import { decodeImage } from '../engine/pipeline/decode'
+import { downscaleArea } from '../engine/imaging/resample'
 import { createEngine, type Engine, type EngineOptions } from '../engine/pipeline/engine'
 import { UnclipError } from '../engine/errors'
 import { ProtectedFiles, writeFileAtomically } from '../engine/pipeline/writers/file-commit'
@@ -21,7 +22,7 @@ import {
   writeExports
 } from './export-writer'
 import { displayImage, predict, toneFor, type Prediction } from './prediction'
-import { clippedFraction, downscale, peak, previewSize } from './preview'
+import { clippedFraction, peak, previewSize } from './preview'
 import type { EngineHost, EngineHostOptions } from './types'
 
 /** Decoded images kept for quick re-open and export; each 24 MP image holds ~290 MB of floats. */
@@ -98,7 +99,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
         height,
         previewWidth: size.width,
         previewHeight: size.height,
-        ldr: downscale(image.image, size.width, size.height),
+        ldr: downscaleArea(image.image, size.width, size.height).data,
         clippedFraction: clippedFraction(image.image),
         metadata: {
           format: image.metadata.format,
@@ -125,7 +126,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
           height: shown.height,
           previewWidth: size.width,
           previewHeight: size.height,
-          hdr: downscale(shown, size.width, size.height),
+          hdr: downscaleArea(shown, size.width, size.height).data,
           peak: peak(shown),
           timings: { inference }
         }

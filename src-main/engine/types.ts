@@ -41,6 +41,9 @@ export interface RgbSamples {
   data: Uint8Array | Uint16Array
 }
 
+/** Full-resolution input: float sRGB values, or the integer samples they were decoded from. */
+export type PixelSource = RgbImage | RgbSamples
+
 /** Metadata kept from the input for the outputs. */
 export interface SourceMetadata {
   /** Raw EXIF block as sharp returns it (orientation already applied to the pixels), if any. */

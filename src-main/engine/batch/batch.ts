@@ -4,6 +4,7 @@ import { convertFile, outputPathFor } from '../pipeline/convert'
 import type { Engine } from '../pipeline/engine'
 import { toUnclipError, UnclipError } from '../errors'
 import { planBatch, type PlannedFile } from './batch-plan'
+import { MODES } from '../domain/modes'
 import { ProtectedFiles } from '../pipeline/writers/file-commit'
 import type { BatchOptions, BatchResult, BatchWarning, Mode, ProgressEvent, Stage } from '../types'
 
@@ -140,8 +141,8 @@ function validateBatchOptions(options: BatchOptions): void {
  * @throws {UnclipError} INVALID_ARGUMENT for anything but `hdr` and `lowlight`
  */
 export function assertModeAvailable(mode: Mode): void {
-  if (mode !== 'hdr' && mode !== 'lowlight') {
-    throw new UnclipError('INVALID_ARGUMENT', `Unknown mode "${String(mode)}"; expected hdr or lowlight`)
+  if (!(MODES as readonly string[]).includes(mode)) {
+    throw new UnclipError('INVALID_ARGUMENT', `Unknown mode "${String(mode)}"; expected ${MODES.join(' or ')}`)
   }
 }
 

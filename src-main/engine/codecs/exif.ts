@@ -11,13 +11,21 @@
  * 1 because the engine has already rotated the pixels, and ColorSpace becomes 1 (sRGB) because
  * decoded images are converted to sRGB.
  */
-import { crc32 } from 'node:zlib'
 import { UnclipError } from '../errors'
+import { pngChunk, pngChunks, PNG_SIGNATURE } from './png-chunks'
+import {
+  EXIF_HEADER,
+  ifdPointer,
+  openTiff,
+  stripExifHeader,
+  tiffHeader,
+  writeIfds,
+  type IfdEntry,
+  type IfdToWrite
+} from './tiff-ifd'
 
-const EXIF_HEADER = Buffer.from('Exif\0\0', 'latin1')
 /** Largest payload one JPEG APP1 segment holds (65535 minus the 2-byte length). */
 const MAX_APP1_PAYLOAD = 65533
-const MAX_IFD_ENTRIES = 1000
 
 const TAG_ORIENTATION = 0x0112
 const TAG_EXIF_IFD = 0x8769
@@ -56,17 +64,6 @@ const DROPPED_TAGS = new Set([
   0xea1c,
   0xea1d // DNG private data, Microsoft padding and offset schema
 ])
-
-/** Bytes per value of each TIFF field type (1 BYTE … 13 IFD); 0 marks an unknown type. */
-const TYPE_SIZES = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4]
-
-interface Entry {
-  tag: number
-  type: number
-  count: number
-  /** The value's bytes in the source byte order. */
-  value: Buffer
-}
 
 /**
  * Builds the EXIF block the outputs carry (see the module comment for what is kept).
@@ -130,6 +127,8 @@ export function insertExifIntoJpeg(jpeg: Buffer, exif: Buffer): Buffer {
 
 /**
  * Puts EXIF into a PNG as an `eXIf` chunk before the first IDAT, replacing any `eXIf` already there.
+ * A PNG this project encodes gets the same chunk, without a second pass, from `createPngEncoder`'s
+ * `exif` option.
  * @param png A PNG file.
  * @param exif `Exif\0\0` + TIFF or bare TIFF; the chunk stores the bare TIFF as the PNG spec requires.
  * @returns A new PNG file.
@@ -139,81 +138,37 @@ export function insertExifIntoJpeg(jpeg: Buffer, exif: Buffer): Buffer {
 export function insertExifIntoPng(png: Buffer, exif: Buffer): Buffer {
   if (png.length < 8 || !png.subarray(0, 8).equals(PNG_SIGNATURE))
     throw invalid('Expected a PNG file starting with the PNG signature')
-  const tiff = stripExifHeader(exif)
-  const chunk = Buffer.alloc(12 + tiff.length)
-  chunk.writeUInt32BE(tiff.length, 0)
-  chunk.write('eXIf', 4, 'latin1')
-  tiff.copy(chunk, 8)
-  chunk.writeUInt32BE(crc32(chunk.subarray(4, 8 + tiff.length)), 8 + tiff.length)
-
+  const exifChunk = pngChunk('eXIf', stripExifHeader(exif))
   const parts: Buffer[] = [png.subarray(0, 8)]
-  let pos = 8
-  while (pos + 12 <= png.length) {
-    const end = pos + 12 + png.readUInt32BE(pos)
-    if (end > png.length) break
-    const type = png.toString('latin1', pos + 4, pos + 8)
+  for (const { type, start, end } of pngChunks(png)) {
     if (type === 'IDAT') {
-      parts.push(chunk, png.subarray(pos))
+      parts.push(exifChunk, png.subarray(start))
       return Buffer.concat(parts)
     }
-    if (type !== 'eXIf') parts.push(png.subarray(pos, end))
-    pos = end
+    if (type !== 'eXIf') parts.push(png.subarray(start, end))
   }
   throw invalid('Expected a PNG file with an IDAT chunk')
 }
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-
-/** The TIFF part of an EXIF block, with or without the `Exif\0\0` prefix. */
-function stripExifHeader(exif: Buffer): Buffer {
-  return exif.subarray(0, 6).equals(EXIF_HEADER) ? exif.subarray(6) : exif
-}
-
 /** Reads IFD0, the Exif IFD and the GPS IFD and writes them back (see the module comment). */
 function rebuild(tiff: Buffer, keepGps: boolean): Buffer | undefined {
-  const order = tiff.toString('latin1', 0, 2)
-  if (order !== 'II' && order !== 'MM') return undefined
-  const le = order === 'II'
-  const u16 = (at: number): number => (le ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at))
-  const u32 = (at: number): number => (le ? tiff.readUInt32LE(at) : tiff.readUInt32BE(at))
-  if (u16(2) !== 42) return undefined
-
   // Reads past the end throw RangeError, which prepareExif turns into "no EXIF".
-  const readIfd = (offset: number): Entry[] => {
-    const count = u16(offset)
-    if (count > MAX_IFD_ENTRIES || offset + 2 + count * 12 > tiff.length) throw new RangeError('IFD out of range')
-    const entries: Entry[] = []
-    for (let k = 0; k < count; k++) {
-      const at = offset + 2 + k * 12
-      const type = u16(at + 2)
-      const count = u32(at + 4)
-      const size = (TYPE_SIZES[type] ?? 0) * count
-      // One bad entry (unknown type, value outside the block) is skipped rather than losing the rest.
-      if (size === 0) continue
-      const start = size <= 4 ? at + 8 : u32(at + 8)
-      if (start + size > tiff.length) continue
-      entries.push({ tag: u16(at), type, count, value: Buffer.from(tiff.subarray(start, start + size)) })
-    }
-    return entries
-  }
-  const pointer = (entries: Entry[], tag: number): number | undefined => {
-    const e = entries.find((x) => x.tag === tag)
-    if (!e || e.count !== 1 || (e.type !== 4 && e.type !== 13)) return undefined
-    return le ? e.value.readUInt32LE(0) : e.value.readUInt32BE(0)
-  }
+  const reader = openTiff(tiff)
+  if (!reader) return undefined
+  const { littleEndian: le, readIfd } = reader
   const one = Buffer.alloc(2)
   if (le) one.writeUInt16LE(1)
   else one.writeUInt16BE(1)
-  const keep = (entries: Entry[]): Entry[] =>
+  const keep = (entries: IfdEntry[]): IfdEntry[] =>
     entries
       .filter((e) => !DROPPED_TAGS.has(e.tag) && e.tag !== TAG_EXIF_IFD && e.tag !== TAG_GPS_IFD)
       .map((e) =>
         e.tag === TAG_ORIENTATION || e.tag === TAG_COLOR_SPACE ? { tag: e.tag, type: 3, count: 1, value: one } : e
       )
 
-  const ifd0Raw = readIfd(u32(4))
-  const exifOffset = pointer(ifd0Raw, TAG_EXIF_IFD)
-  const gpsOffset = keepGps ? pointer(ifd0Raw, TAG_GPS_IFD) : undefined
+  const ifd0Raw = readIfd(reader.firstIfd)
+  const exifOffset = ifdPointer(ifd0Raw, TAG_EXIF_IFD, le)
+  const gpsOffset = keepGps ? ifdPointer(ifd0Raw, TAG_GPS_IFD, le) : undefined
   const ifd0 = keep(ifd0Raw)
   const exifIfd = exifOffset === undefined ? [] : keep(readIfd(exifOffset))
   const gpsIfd = gpsOffset === undefined ? [] : readIfd(gpsOffset)
@@ -223,55 +178,22 @@ function rebuild(tiff: Buffer, keepGps: boolean): Buffer | undefined {
   return result.length <= MAX_APP1_PAYLOAD ? result : undefined
 }
 
-/** Lays out header, IFD0, Exif IFD, GPS IFD, each followed by its out-of-line values (word-aligned). */
-function writeTiff(le: boolean, ifd0: Entry[], exifIfd: Entry[], gpsIfd: Entry[]): Buffer {
-  const pointerEntry = (tag: number): Entry => ({ tag, type: 4, count: 1, value: Buffer.alloc(4) })
-  const root = [...ifd0]
-  if (exifIfd.length) root.push(pointerEntry(TAG_EXIF_IFD))
-  if (gpsIfd.length) root.push(pointerEntry(TAG_GPS_IFD))
-  const ifds = [root, exifIfd, gpsIfd].filter((ifd) => ifd.length > 0)
-  for (const ifd of ifds) ifd.sort((a, b) => a.tag - b.tag)
-
-  const padded = (n: number): number => n + (n & 1)
-  const sizeOf = (ifd: Entry[]): number =>
-    2 + ifd.length * 12 + 4 + ifd.reduce((sum, e) => sum + (e.value.length > 4 ? padded(e.value.length) : 0), 0)
-  const offsets: number[] = []
-  let total = 8
-  for (const ifd of ifds) {
-    offsets.push(total)
-    total += sizeOf(ifd)
+/** Header, then IFD0, the Exif IFD and the GPS IFD, each followed by its out-of-line values. */
+function writeTiff(le: boolean, ifd0: IfdEntry[], exifIfd: IfdEntry[], gpsIfd: IfdEntry[]): Buffer {
+  const pointerEntry = (tag: number): IfdEntry => ({ tag, type: 4, count: 1, value: Buffer.alloc(4) })
+  const root: IfdToWrite = { entries: [...ifd0], children: new Map() }
+  const ifds = [root]
+  for (const [tag, entries] of [
+    [TAG_EXIF_IFD, exifIfd],
+    [TAG_GPS_IFD, gpsIfd]
+  ] as const) {
+    if (entries.length === 0) continue
+    root.entries.push(pointerEntry(tag))
+    root.children?.set(tag, ifds.length)
+    ifds.push({ entries })
   }
-  const subIfdOffset = new Map<number, number>()
-  if (exifIfd.length) subIfdOffset.set(TAG_EXIF_IFD, offsets[ifds.indexOf(exifIfd)])
-  if (gpsIfd.length) subIfdOffset.set(TAG_GPS_IFD, offsets[ifds.indexOf(gpsIfd)])
-
-  const buf = Buffer.alloc(total)
-  const w16 = (v: number, at: number): number => (le ? buf.writeUInt16LE(v, at) : buf.writeUInt16BE(v, at))
-  const w32 = (v: number, at: number): number => (le ? buf.writeUInt32LE(v, at) : buf.writeUInt32BE(v, at))
-  buf.write(le ? 'II' : 'MM', 0, 'latin1')
-  w16(42, 2)
-  w32(8, 4)
-  ifds.forEach((ifd, n) => {
-    const start = offsets[n]
-    let data = start + 2 + ifd.length * 12 + 4
-    w16(ifd.length, start)
-    ifd.forEach((e, k) => {
-      const at = start + 2 + k * 12
-      w16(e.tag, at)
-      w16(e.type, at + 2)
-      w32(e.count, at + 4)
-      const sub = ifd === root ? subIfdOffset.get(e.tag) : undefined
-      if (sub !== undefined) w32(sub, at + 8)
-      else if (e.value.length <= 4) e.value.copy(buf, at + 8)
-      else {
-        w32(data, at + 8)
-        e.value.copy(buf, data)
-        data += padded(e.value.length)
-      }
-    })
-    // The next-IFD link stays 0: IFD1 (the thumbnail) is not written.
-  })
-  return buf
+  // The next-IFD link stays 0: IFD1 (the thumbnail) is not written.
+  return Buffer.concat([tiffHeader(le, 8), writeIfds(le, ifds, 8)])
 }
 
 function invalid(message: string): UnclipError {

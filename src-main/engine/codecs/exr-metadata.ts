@@ -9,6 +9,7 @@
  * It reads the EXIF `prepareExif` produced, so what it sees is exactly what the other outputs
  * carry: GPS only when the user kept it.
  */
+import { ifdPointer, ifdValue, openTiff, stripExifHeader, type IfdEntry } from './tiff-ifd'
 
 const TAG = {
   imageDescription: 0x010e,
@@ -49,7 +50,7 @@ export function exrAttributesFromExif(exif: Buffer | undefined): Record<string, 
   if (!exif) return {}
   let ifds: { ifd0: Ifd; exif: Ifd; gps: Ifd }
   try {
-    ifds = readIfds(exif.subarray(0, 6).toString('latin1') === 'Exif\0\0' ? exif.subarray(6) : exif)
+    ifds = readIfds(stripExifHeader(exif))
   } catch {
     return {}
   }
@@ -107,53 +108,24 @@ function degrees(value: Value | undefined, negative: boolean): number | undefine
   return negative ? -d : d
 }
 
-/** IFD0 and its Exif and GPS sub-IFDs; out-of-range reads throw RangeError. */
+/** IFD0 and its Exif and GPS sub-IFDs, values decoded; out-of-range reads throw RangeError. */
 function readIfds(tiff: Buffer): { ifd0: Ifd; exif: Ifd; gps: Ifd } {
-  const order = tiff.toString('latin1', 0, 2)
-  if (order !== 'II' && order !== 'MM') throw new RangeError('not TIFF')
-  const le = order === 'II'
-  const u16 = (at: number): number => (le ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at))
-  const u32 = (at: number): number => (le ? tiff.readUInt32LE(at) : tiff.readUInt32BE(at))
-  const i32 = (at: number): number => (le ? tiff.readInt32LE(at) : tiff.readInt32BE(at))
-  const readIfd = (offset: number | undefined): Ifd => {
+  const reader = openTiff(tiff)
+  if (!reader) throw new RangeError('not TIFF')
+  const { littleEndian: le, readIfd } = reader
+  const decode = (entries: IfdEntry[]): Ifd => {
     const ifd: Ifd = new Map()
-    if (offset === undefined) return ifd
-    const count = u16(offset)
-    for (let k = 0; k < count; k++) {
-      const at = offset + 2 + k * 12
-      const type = u16(at + 2)
-      const n = u32(at + 4)
-      const size = ({ 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 10: 8 } as Record<number, number>)[type]
-      if (size === undefined) continue
-      const start = size * n <= 4 ? at + 8 : u32(at + 8)
-      if (start + size * n > tiff.length) continue
-      if (type === 2) {
-        ifd.set(
-          u16(at),
-          tiff
-            .toString('utf8', start, start + n)
-            .replace(/\0[\s\S]*$/, '')
-            .trim()
-        )
-        continue
-      }
-      const values: number[] = []
-      for (let i = 0; i < n; i++) {
-        const p = start + i * size
-        if (type === 1) values.push(tiff[p])
-        else if (type === 3) values.push(u16(p))
-        else if (type === 4) values.push(u32(p))
-        else if (type === 5) values.push(u32(p) / u32(p + 4))
-        else values.push(i32(p) / i32(p + 4))
-      }
-      ifd.set(u16(at), values)
+    for (const entry of entries) {
+      const value = ifdValue(entry, le)
+      if (value !== undefined) ifd.set(entry.tag, value)
     }
     return ifd
   }
-  const ifd0 = readIfd(u32(4))
-  const pointer = (tag: number): number | undefined => {
-    const v = ifd0.get(tag)
-    return Array.isArray(v) && v.length === 1 ? v[0] : undefined
+  const sub = (offset: number | undefined): Ifd => (offset === undefined ? new Map() : decode(readIfd(offset)))
+  const ifd0 = readIfd(reader.firstIfd)
+  return {
+    ifd0: decode(ifd0),
+    exif: sub(ifdPointer(ifd0, TAG.exifIfd, le)),
+    gps: sub(ifdPointer(ifd0, TAG.gpsIfd, le))
   }
-  return { ifd0, exif: readIfd(pointer(TAG.exifIfd)), gps: readIfd(pointer(TAG.gpsIfd)) }
 }

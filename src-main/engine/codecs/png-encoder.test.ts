@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
+import { insertExifIntoPng, prepareExif } from './exif'
 import { createPngEncoder, deflatePngRows, srgbIccProfile } from './png-encoder'
+import { hasTool } from '../../../test/helpers/tools'
 
 function photoLike(width: number, height: number, max: number, seed: number): Uint16Array {
   let s = seed
@@ -99,5 +102,29 @@ describe('createPngEncoder', () => {
     expect(() => encoder.addSegment(deflatePngRows(new Uint8Array(3 * 3 * 2), 3, 8))).toThrow(
       'Expected a segment of 2 rows of 13 filtered bytes but it holds 20'
     )
+  })
+
+  it('stores EXIF in an eXIf chunk before the image data, as sharp and exiftool read it', async () => {
+    const jpeg = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#808080' } })
+      .withExif({ IFD0: { Make: 'Acme', Model: 'Cam 1' } })
+      .jpeg()
+      .toBuffer()
+    const exif = prepareExif((await sharp(jpeg).metadata()).exif, { keepGps: false })!
+    const [width, height] = [31, 7]
+    const samples = Uint8Array.from(photoLike(width, height, 255, 9))
+    const encoder = createPngEncoder(width, height, 8, { iccProfile: await srgbIccProfile(), exif })
+    encoder.addRows(samples)
+    const png = await encoder.finish()
+    expect((await sharp(png).metadata()).exif?.toString('latin1')).toContain('Cam 1')
+    expect(png.indexOf('iCCP')).toBeLessThan(png.indexOf('eXIf'))
+    expect(png.indexOf('eXIf')).toBeLessThan(png.indexOf('IDAT'))
+    // The same bytes as splicing the EXIF into the file made without it.
+    const plain = await encodeInStrips(samples, width, height, 8, [height])
+    expect(Buffer.compare(png, insertExifIntoPng(plain, exif))).toBe(0)
+    if (hasTool('exiftool', ['-ver'])) {
+      const info = JSON.parse(execFileSync('exiftool', ['-j', '-G1', '-'], { input: png }).toString())[0]
+      expect(info).toMatchObject({ 'IFD0:Make': 'Acme', 'IFD0:Model': 'Cam 1' })
+      expect(info['ExifTool:Warning']).toBeUndefined()
+    }
   })
 })

@@ -19,12 +19,13 @@ import {
   pngDeflateOptions,
   type PngSegment
 } from './png-strip'
+import { pngChunk, pngChunks, PNG_SIGNATURE } from './png-chunks'
+import { stripExifHeader } from './tiff-ifd'
 
 export { DEFAULT_PNG_LEVEL, deflatePngRows, type PngSegment } from './png-strip'
 
 const deflateRaw = promisify(zlib.deflateRaw)
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 /** zlib header for deflate with a 32 KiB window (0x78) and the default-level flag (0x9c). */
 const ZLIB_HEADER = Buffer.from([0x78, 0x9c])
 /** An empty, final, fixed-Huffman deflate block: ends the stream after the sync-flushed segments. */
@@ -37,6 +38,8 @@ export interface PngEncoderOptions {
   level?: number
   /** Raw ICC profile bytes for an iCCP chunk. */
   iccProfile?: { name: string; compressed: Buffer }
+  /** EXIF for an eXIf chunk: `Exif\0\0` + TIFF or bare TIFF (e.g. `prepareExif`'s result); stored bare, as PNG requires. */
+  exif?: Buffer
 }
 
 export interface PngEncoder {
@@ -53,7 +56,7 @@ export interface PngEncoder {
  * @param width Image width in pixels, ≥ 1.
  * @param height Image height in pixels, ≥ 1.
  * @param bitDepth 8 or 16 bits per sample.
- * @param options Compression level and ICC profile.
+ * @param options Compression level, ICC profile and EXIF.
  * @returns The encoder.
  * @example
  * const png = createPngEncoder(w, h, 8, { iccProfile: await srgbIccProfile() })
@@ -108,13 +111,15 @@ export function createPngEncoder(
       header.writeUInt32BE(height, 4)
       header.writeUInt8(bitDepth, 8)
       header.writeUInt8(2, 9) // colour type: truecolour RGB
-      const parts = [PNG_SIGNATURE, chunk('IHDR', header)]
+      const parts = [PNG_SIGNATURE, pngChunk('IHDR', header)]
       if (options.iccProfile) {
         const { name, compressed } = options.iccProfile
-        parts.push(chunk('iCCP', Buffer.concat([Buffer.from(name, 'latin1'), Buffer.from([0, 0]), compressed])))
+        parts.push(pngChunk('iCCP', Buffer.concat([Buffer.from(name, 'latin1'), Buffer.from([0, 0]), compressed])))
       }
-      for (let at = 0; at < stream.length; at += IDAT_MAX) parts.push(chunk('IDAT', stream.subarray(at, at + IDAT_MAX)))
-      parts.push(chunk('IEND', Buffer.alloc(0)))
+      if (options.exif) parts.push(pngChunk('eXIf', stripExifHeader(options.exif)))
+      for (let at = 0; at < stream.length; at += IDAT_MAX)
+        parts.push(pngChunk('IDAT', stream.subarray(at, at + IDAT_MAX)))
+      parts.push(pngChunk('IEND', Buffer.alloc(0)))
       return Buffer.concat(parts)
     }
   }
@@ -133,22 +138,12 @@ export function srgbIccProfile(): Promise<{ name: string; compressed: Buffer }> 
     .png()
     .toBuffer()
     .then((png) => {
-      for (let pos = 8; pos + 12 <= png.length; pos += 12 + png.readUInt32BE(pos)) {
-        if (png.toString('latin1', pos + 4, pos + 8) !== 'iCCP') continue
-        const data = png.subarray(pos + 8, pos + 8 + png.readUInt32BE(pos))
+      for (const { type, data } of pngChunks(png)) {
+        if (type !== 'iCCP') continue
         const nul = data.indexOf(0)
         return { name: data.toString('latin1', 0, nul), compressed: Buffer.from(data.subarray(nul + 2)) }
       }
       throw new Error('sharp wrote no iCCP chunk for the sRGB profile')
     })
   return srgbProfile
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const out = Buffer.alloc(12 + data.length)
-  out.writeUInt32BE(data.length, 0)
-  out.write(type, 4, 'latin1')
-  data.copy(out, 8)
-  out.writeUInt32BE(zlib.crc32(out.subarray(4, 8 + data.length)), 8 + data.length)
-  return out
 }

@@ -87,3 +87,18 @@ export function isLinearFormat(format: string): boolean {
 export function isOutputFormat(value: string): value is OutputFormat {
   return Object.hasOwn(FORMATS, value)
 }
+
+/** One checkbox of the app's export panel: its label and the formats it offers (several: a bit-depth choice). */
+export interface ExportChoice {
+  label: string
+  formats: readonly OutputFormat[]
+}
+
+/** The app's export checkboxes, in panel order; a format listed in none is offered by the CLI only. */
+export const EXPORT_CHOICES: readonly ExportChoice[] = [
+  { label: 'Radiance .hdr', formats: ['hdr'] },
+  { label: 'OpenEXR .exr (half float)', formats: ['exr'] },
+  { label: 'Ultra HDR JPEG (gain map)', formats: ['jpg-hdr'] },
+  { label: 'Tone-mapped PNG', formats: ['png', 'png16'] },
+  { label: 'Tone-mapped JPEG', formats: ['jpg'] }
+]

@@ -7,6 +7,7 @@
  * edges whose local variance stands above the regulariser `eps` while averaging away the rest.
  */
 import { boxMean } from './box-filter'
+import { fitGuidedCoefficients } from './guided-filter'
 
 /** A single-channel float image, row-major. */
 export interface Plane {
@@ -77,31 +78,20 @@ export function guidedFilter(guide: Plane, input: Plane, r: number, eps: number)
   const I = guide.data
   const p = input.data
   const scratch = new Float32Array(n)
-  const meanI = new Float32Array(n)
-  const meanP = new Float32Array(n)
-  const corrIP = new Float32Array(n)
-  const corrII = new Float32Array(n)
+  const meanI = boxMean(I, w, h, r, new Float32Array(n), scratch)
+  const meanP = boxMean(p, w, h, r, new Float32Array(n), scratch)
   const product = new Float32Array(n)
-  boxMean(I, w, h, r, meanI, scratch)
-  boxMean(p, w, h, r, meanP, scratch)
   for (let i = 0; i < n; i++) product[i] = I[i] * p[i]
-  boxMean(product, w, h, r, corrIP, scratch)
+  const meanIP = boxMean(product, w, h, r, new Float32Array(n), scratch)
   for (let i = 0; i < n; i++) product[i] = I[i] * I[i]
-  boxMean(product, w, h, r, corrII, scratch)
-  // a and b reuse the correlation buffers; their box means reuse the means'.
-  const a = corrIP
-  const b = corrII
-  for (let i = 0; i < n; i++) {
-    const denominator = Math.max(corrII[i] - meanI[i] * meanI[i], 0) + eps
-    // A flat window with eps = 0 (a noise-free photo measures σ = 0) is 0/0; there every slope
-    // gives the window's mean, so take 0 rather than NaN.
-    const coefficient = denominator > 0 ? (corrIP[i] - meanI[i] * meanP[i]) / denominator : 0
-    a[i] = coefficient
-    b[i] = meanP[i] - coefficient * meanI[i]
-  }
-  boxMean(a, w, h, r, meanI, scratch)
-  boxMean(b, w, h, r, meanP, scratch)
+  const meanII = boxMean(product, w, h, r, new Float32Array(n), scratch)
+  fitGuidedCoefficients(
+    { width: w, height: h, meanI, meanII, meanP, meanIP },
+    { radius: r, eps, varianceFloor: 0 },
+    scratch
+  )
+  // meanIP now holds mean(a), meanP mean(b).
   const out = product
-  for (let i = 0; i < n; i++) out[i] = meanI[i] * I[i] + meanP[i]
+  for (let i = 0; i < n; i++) out[i] = meanIP[i] * I[i] + meanP[i]
   return { width: w, height: h, data: out }
 }

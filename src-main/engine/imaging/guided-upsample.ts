@@ -8,15 +8,11 @@
  * Unclipped areas, where `r ≈ 0`, keep every full-res pixel; the guide puts the ratio's edges on
  * the photo's edges. Rows are produced independently, so strips never meet at a seam.
  */
-import { srgbDecode } from './tonemap'
-import type { RgbImage, RgbSamples } from '../types'
-
-/** Full-resolution input: float sRGB values, or the integer samples they were decoded from. */
-export type PixelSource = RgbImage | RgbSamples
+import { lineariseSamples } from './srgb-tables'
+import type { PixelSource } from '../types'
 
 /** Offset that keeps the logs finite in black areas; below the darkest non-zero 8-bit linear value (3e-4) would amplify noise, so a little above. */
 export const RATIO_EPSILON = 1e-3
-const LUT_SIZE = 65536
 
 /** Range and resolution of the exp table: ratios beyond e^±16 are far outside any radiance the encoders keep. */
 const EXP_LIMIT = 16
@@ -24,8 +20,6 @@ const EXP_STEPS_PER_UNIT = 256
 /** Steps of the log-luminance table over [0,1]. */
 const LOG_STEPS = 65536
 
-let linearLut: Float32Array | undefined
-let linear8Lut: Float32Array | undefined
 let expLut: Float64Array | undefined
 let logLut: Float64Array | undefined
 
@@ -47,85 +41,6 @@ function logTable(): Float64Array {
     for (let i = 0; i < logLut.length; i++) logLut[i] = Math.log(i / LOG_STEPS + RATIO_EPSILON)
   }
   return logLut
-}
-
-/** sRGB → linear via a table: decoded inputs are k/255 or k/65535, both exact entries here. */
-export function linearTable(): Float32Array {
-  if (!linearLut) {
-    linearLut = new Float32Array(LUT_SIZE)
-    for (let i = 0; i < LUT_SIZE; i++) linearLut[i] = srgbDecode(i / (LUT_SIZE - 1))
-  }
-  return linearLut
-}
-
-/** The same for 8-bit samples, indexed by the sample itself. */
-function linear8Table(): Float32Array {
-  if (!linear8Lut) {
-    const lut = linearTable()
-    linear8Lut = Float32Array.from({ length: 256 }, (_, k) => lut[k * 257])
-  }
-  return linear8Lut
-}
-
-function lutIndex(v: number): number {
-  return v > 0 ? (v < 1 ? (v * (LUT_SIZE - 1) + 0.5) | 0 : LUT_SIZE - 1) : 0
-}
-
-/** Linearises `count` samples from `start` into `out` (one code path per sample type keeps each loop monomorphic). */
-function linearise(source: PixelSource, start: number, count: number, out: Float32Array): void {
-  const data = source.data
-  if (data instanceof Uint8Array) {
-    const lut = linear8Table()
-    for (let i = 0; i < count; i++) out[i] = lut[data[start + i]]
-  } else if (data instanceof Uint16Array) {
-    const lut = linearTable()
-    for (let i = 0; i < count; i++) out[i] = lut[data[start + i]]
-  } else {
-    const lut = linearTable()
-    for (let i = 0; i < count; i++) out[i] = lut[lutIndex(data[start + i])]
-  }
-}
-
-/**
- * Area-average reduction (each output pixel averages the input block it covers).
- * @param image Source, interleaved RGB floats or integer samples.
- * @param width Target width, 1..image.width.
- * @param height Target height, 1..image.height.
- * @returns The reduced image as floats in [0,1].
- */
-export function downscaleArea(image: PixelSource, width: number, height: number): RgbImage {
-  const { width: W, height: H, data } = image
-  const unit = data instanceof Uint8Array ? 1 / 255 : data instanceof Uint16Array ? 1 / 65535 : 1
-  const out = new Float32Array(width * height * 3)
-  const acc = new Float64Array(W * 3)
-  const colStart = Int32Array.from({ length: width + 1 }, (_, x) => Math.floor((x * W) / width))
-  for (let y = 0; y < height; y++) {
-    const r0 = Math.floor((y * H) / height)
-    const r1 = Math.floor(((y + 1) * H) / height)
-    acc.fill(0)
-    for (let r = r0; r < r1; r++) {
-      const base = r * W * 3
-      for (let i = 0; i < W * 3; i++) acc[i] += data[base + i]
-    }
-    for (let x = 0; x < width; x++) {
-      const c0 = colStart[x]
-      const c1 = colStart[x + 1]
-      let sr = 0
-      let sg = 0
-      let sb = 0
-      for (let c = c0; c < c1; c++) {
-        sr += acc[3 * c]
-        sg += acc[3 * c + 1]
-        sb += acc[3 * c + 2]
-      }
-      const inv = unit / ((c1 - c0) * (r1 - r0))
-      const o = 3 * (y * width + x)
-      out[o] = sr * inv
-      out[o + 1] = sg * inv
-      out[o + 2] = sb * inv
-    }
-  }
-  return { width, height, data: out }
 }
 
 /**
@@ -184,7 +99,7 @@ export function applyRatioRows(
       if (!rowFlat[x]) anyWork = true
     }
     const o0 = j * W * 3
-    linearise(full, y * W * 3, W * 3, out.subarray(o0, o0 + W * 3))
+    lineariseSamples(full, y * W * 3, W * 3, out.subarray(o0, o0 + W * 3))
     if (!anyWork) continue
     for (let k = 0; k < 6 * w; k++)
       row[k] = coefficients[6 * above + k] + ty * (coefficients[6 * below + k] - coefficients[6 * above + k])
@@ -208,7 +123,6 @@ export function applyRatioRows(
   }
 }
 
-/** exp(a·g + b) from the table, clamped to e^±16. */
 /**
  * One channel times its ratio: the (a, b) pair of cells `l` and `l + 3` (`k` and `k + 3` on the
  * right) interpolated by `t`, evaluated at `guide`. Small enough for V8 to inline into the loop.
@@ -227,6 +141,7 @@ function scaleChannel(
   return Math.max(0, (value + RATIO_EPSILON) * tableExp(exps, a, b, guide) - RATIO_EPSILON)
 }
 
+/** exp(a·g + b) from the table, clamped to e^±16. */
 function tableExp(exps: Float64Array, a: number, b: number, g: number): number {
   let u = (a * g + b + EXP_LIMIT) * EXP_STEPS_PER_UNIT
   if (!(u > 0)) u = 0

@@ -9,7 +9,9 @@
  * write them without copies.
  */
 import { boxMean } from './box-filter'
-import { linearTable, RATIO_EPSILON, type RatioField } from './guided-upsample'
+import { fitGuidedCoefficients, type GuidedFit } from './guided-filter'
+import { RATIO_EPSILON, type RatioField } from './guided-upsample'
+import { linearTable } from './srgb-tables'
 import { luminance } from './tonemap'
 import type { RgbImage } from '../types'
 
@@ -17,6 +19,7 @@ import type { RgbImage } from '../types'
 const GUIDE_RADIUS = 4
 /** Guided-filter regulariser, in (log luminance)²: edges weaker than ~10% contrast are smoothed over. */
 const GUIDE_EPS = 0.01
+const RATIO_GUIDED_FIT: GuidedFit = { radius: GUIDE_RADIUS, eps: GUIDE_EPS, varianceFloor: -Infinity }
 /** Largest |guide| anywhere: the log of RATIO_EPSILON (the guide is log(luminance + ε), luminance in [0, 1]). */
 const GUIDE_BOUND = -Math.log(RATIO_EPSILON)
 /**
@@ -111,18 +114,11 @@ export function fitRatioChannel(inputs: RatioFitInputs, c: number): void {
   }
   const meanP = boxMean(ratio, w, h, GUIDE_RADIUS, ratio, scratch)
   const meanIP = boxMean(weighted, w, h, GUIDE_RADIUS, weighted, scratch)
-  // meanIP becomes a, meanP becomes b, each then averaged over the window as the filter prescribes.
+  fitGuidedCoefficients({ width: w, height: h, meanI, meanII, meanP, meanIP }, RATIO_GUIDED_FIT, scratch)
+  // meanIP now holds mean(a), meanP mean(b).
   for (let i = 0; i < n; i++) {
-    const variance = meanII[i] - meanI[i] * meanI[i]
-    const a = (meanIP[i] - meanI[i] * meanP[i]) / (variance + GUIDE_EPS)
-    meanIP[i] = a
-    meanP[i] = meanP[i] - a * meanI[i]
-  }
-  const meanA = boxMean(meanIP, w, h, GUIDE_RADIUS, meanIP, scratch)
-  const meanB = boxMean(meanP, w, h, GUIDE_RADIUS, meanP, scratch)
-  for (let i = 0; i < n; i++) {
-    coefficients[6 * i + c] = meanA[i]
-    coefficients[6 * i + 3 + c] = meanB[i]
+    coefficients[6 * i + c] = meanIP[i]
+    coefficients[6 * i + 3 + c] = meanP[i]
   }
 }
 

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { UnclipError } from '../errors'
-import {
-  DEFAULT_TONEMAP,
-  TONEMAP_GLSL,
-  TONE_OPERATOR_INDEX,
-  luminance,
-  srgbDecode,
-  srgbEncode,
-  toneMapImage,
-  toneMapPixel
-} from './tonemap'
+import { DEFAULT_TONEMAP, luminance, srgbDecode, srgbEncode, toneMapImage, toneMapPixel } from './tonemap'
 import type { RgbImage, ToneMapSettings } from '../types'
 
 const plain: ToneMapSettings = { operator: 'reinhard', exposureEv: 0, whitePoint: Infinity, gamma: 1 }
@@ -187,17 +178,5 @@ describe('toneMapImage', () => {
     expect(() => toneMapImage({ width: 2, height: 2, data: new Float32Array(3) }, DEFAULT_TONEMAP, 8)).toThrow(
       new UnclipError('INVALID_ARGUMENT', 'Expected 2×2×3 = 12 samples but received 3')
     )
-  })
-})
-
-describe('TONEMAP_GLSL', () => {
-  it('defines unclipToneMap with the operator indices and constants used in JS', () => {
-    expect(TONEMAP_GLSL).toContain(
-      'vec3 unclipToneMap(vec3 linearRgb, int op, float exposureEv, float whitePoint, float gammaValue)'
-    )
-    expect(TONEMAP_GLSL).toContain(`op == ${TONE_OPERATOR_INDEX.reinhard}`)
-    expect(TONEMAP_GLSL).toContain('vec3(0.2126, 0.7152, 0.0722)')
-    expect(TONEMAP_GLSL).toContain('whitePoint >= 1e+18')
-    expect(TONEMAP_GLSL).not.toMatch(/\$\{/)
   })
 })

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
-import { Tensor } from 'onnxruntime-node'
-import { describe, expect, it } from 'vitest'
+import { InferenceSession, Tensor } from 'onnxruntime-node'
+import { describe, expect, it, vi } from 'vitest'
 import { UnclipError } from '../errors'
 import { createSession, cudaLibrariesInstalled, preferredProviders, providersAvailable } from './providers'
 
@@ -53,14 +53,33 @@ describe('providers', () => {
     }
   )
 
-  it.skipIf(process.platform !== 'linux')(
-    "forced dml on Linux is PROVIDER_UNAVAILABLE with onnxruntime's reason",
-    async () => {
-      await expectError(
-        createSession(FIXTURE_ONNX, 'dml'),
-        'PROVIDER_UNAVAILABLE',
-        'Execution provider "dml" is unavailable: no available backend found. ERR: [dml] backend not found.'
+  it('a forced provider that onnxruntime refuses is PROVIDER_UNAVAILABLE with the first line of its reason', async () => {
+    const refusal = new Error('\n  backend went away  \nat frame 1\nat frame 2')
+    const create = vi.spyOn(InferenceSession, 'create').mockRejectedValueOnce(refusal)
+    try {
+      const error = await createSession(FIXTURE_ONNX, 'coreml').catch((e: unknown) => e)
+      expect(error).toEqual(
+        new UnclipError('PROVIDER_UNAVAILABLE', 'Execution provider "coreml" is unavailable: backend went away')
       )
+      expect((error as UnclipError).code).toBe('PROVIDER_UNAVAILABLE')
+      expect((error as UnclipError).cause).toBe(refusal)
+      expect(create).toHaveBeenCalledWith(FIXTURE_ONNX, expect.objectContaining({ executionProviders: ['coreml'] }))
+    } finally {
+      create.mockRestore()
+    }
+  })
+
+  it.skipIf(process.platform !== 'linux')(
+    "forced dml on Linux is PROVIDER_UNAVAILABLE, carrying onnxruntime's error",
+    async () => {
+      const error = await createSession(FIXTURE_ONNX, 'dml').catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(UnclipError)
+      expect((error as UnclipError).code).toBe('PROVIDER_UNAVAILABLE')
+      const cause = (error as UnclipError).cause
+      expect(cause).toBeInstanceOf(Error)
+      expect(cause).not.toBeInstanceOf(UnclipError)
+      // The reason is onnxruntime's own wording, which is not ours to pin: one line of it.
+      expect((error as UnclipError).message).toMatch(/^Execution provider "dml" is unavailable: \S[^\n]*$/)
     }
   )
 

@@ -9,11 +9,11 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { throwIfAborted } from '../errors'
-import type { PixelSource, RatioField } from '../imaging/guided-upsample'
+import type { RatioField } from '../imaging/guided-upsample'
 import { finishRatioField, fitRatioChannel, type RatioFitInputs } from '../imaging/ratio-fit'
 import type { StripReply, StripRequest } from './strip-protocol'
 import { computeStrip, type EncodedStrip, type StripJob } from './strip-work'
-import type { RgbImage } from '../types'
+import type { PixelSource, RgbImage } from '../types'
 
 /** Receives strips in order; the strip's buffer is reused after the returned promise settles. */
 export type EncodedStripSink = (strip: RgbImage, y: number, encoded: EncodedStrip) => Promise<void>

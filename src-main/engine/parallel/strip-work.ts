@@ -3,11 +3,11 @@
  * upsample, then the Radiance bytes and the tone-mapped, deflated PNG rows. Pure and synchronous,
  * so worker threads (`strip-worker.ts`) and the calling thread run the very same code.
  */
-import { applyRatioRows, type PixelSource, type RatioField } from '../imaging/guided-upsample'
+import { applyRatioRows, type RatioField } from '../imaging/guided-upsample'
 import { deflatePngRows, type PngSegment } from '../codecs/png-strip'
 import { createRadianceEncoder } from '../codecs/radiance-encoder'
 import { toneMapImage } from '../imaging/tonemap'
-import type { ToneMapSettings } from '../types'
+import type { PixelSource, ToneMapSettings } from '../types'
 
 /** The encoded forms a conversion wants of every strip, besides the float rows themselves. */
 export interface StripEncodings {

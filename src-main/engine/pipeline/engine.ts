@@ -8,7 +8,8 @@
  */
 import type { InferenceSession } from 'onnxruntime-node'
 import { throwIfAborted, UnclipError } from '../errors'
-import { applyRatioRows, downscaleArea, type PixelSource } from '../imaging/guided-upsample'
+import { applyRatioRows } from '../imaging/guided-upsample'
+import { downscaleArea } from '../imaging/resample'
 import { fitRatioInputs, prepareRatioGuide, withModelOutput } from '../imaging/ratio-fit'
 import { runModel } from '../model/inference'
 import { defaultModelsDir, selectModel } from '../model/model-registry'
@@ -16,7 +17,8 @@ import { createSession, providersAvailable } from '../model/providers'
 import { createStripPool, type StripPool } from '../parallel/strip-pool'
 import { DEFAULT_TONEMAP } from '../imaging/tonemap'
 import type { EncodedStrip, StripEncodings } from '../parallel/strip-work'
-import type { EngineInfo, ModelCard, ProviderName, RgbImage, RgbSamples } from '../types'
+import { MODES } from '../domain/modes'
+import type { EngineInfo, ModelCard, ProviderName, PixelSource, RgbImage, RgbSamples } from '../types'
 
 export interface EngineOptions {
   /** Folder of model cards; `defaultModelsDir()` when omitted. */
@@ -136,7 +138,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     model: { name: card.name, version: card.version, fixture: Boolean(card.fixture) },
     providersAvailable: providersAvailable(),
     provider: report,
-    modes: ['hdr', 'lowlight']
+    modes: [...MODES]
   }
   const pool = startStripPool(options.stripWorkers)
   // Part of loading: the threads' start-up is paid once per engine, not by the first photo.

@@ -29,10 +29,9 @@
  */
 import { throwIfAborted } from '../errors'
 import type { Engine, PredictOptions, PredictTimings } from './engine'
-import type { PixelSource } from '../imaging/guided-upsample'
 import { estimateNoise, guidedFilter, type Plane } from '../imaging/denoise'
 import { luminance, srgbDecode, srgbEncode } from '../imaging/tonemap'
-import type { RgbImage } from '../types'
+import type { PixelSource, RgbImage } from '../types'
 
 /** Mean clipped linear luminance a well-exposed photo has (Reinhard's middle-grey key). */
 export const LOW_LIGHT_KEY = 0.18

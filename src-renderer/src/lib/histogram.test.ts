@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { binStartStops, decodeSrgbImage, logLuminanceHistogram, type HistogramRange } from './histogram'
+import {
+  binStartStops,
+  decodeSrgbImage,
+  DEFAULT_HISTOGRAM_RANGE,
+  fineLogHistogram,
+  logLuminanceHistogram,
+  shiftHistogram,
+  type HistogramRange
+} from './histogram'
+import { TONE_LIMITS } from '../../../src-main/engine/domain/tone-limits'
 
 const range: HistogramRange = { minStops: -4, maxStops: 4, bins: 8 }
 
@@ -30,6 +39,31 @@ describe('logLuminanceHistogram', () => {
   it('shifts by the exposure offset', () => {
     const counts = logLuminanceHistogram(grey(1), range, 2)
     expect(counts[6]).toBe(1)
+  })
+})
+
+describe('shiftHistogram', () => {
+  // Log-uniform radiances over the whole range, black and far out-of-range pixels included.
+  let seed = 7
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+  const rgb = new Float32Array(30_000).map((_, i) => (i % 997 === 0 ? 0 : 2 ** (-20 + 34 * random())))
+
+  it('equals recounting the image at every slider step', () => {
+    const { min, max, step } = TONE_LIMITS.exposureEv
+    const fine = fineLogHistogram(rgb, DEFAULT_HISTOGRAM_RANGE, Math.max(-min, max))
+    for (let ev = min; ev <= max + 1e-9; ev += step) {
+      const offset = Math.round(ev / step) * step
+      const shifted = shiftHistogram(fine, DEFAULT_HISTOGRAM_RANGE, offset)
+      expect(Array.from(shifted), `EV ${offset.toFixed(1)}`).toEqual(
+        Array.from(logLuminanceHistogram(rgb, DEFAULT_HISTOGRAM_RANGE, offset))
+      )
+    }
+  })
+
+  it('keeps every pixel, however far the shift', () => {
+    const fine = fineLogHistogram(rgb, DEFAULT_HISTOGRAM_RANGE, 5)
+    const total = shiftHistogram(fine, DEFAULT_HISTOGRAM_RANGE, 5).reduce((a, b) => a + b, 0)
+    expect(total).toBe(rgb.length / 3)
   })
 })
 

@@ -37,6 +37,49 @@ export function logLuminanceHistogram(
   return counts
 }
 
+/** Resolution of the exposure-independent histogram: 0.025 stop, so 0.1 EV slider steps move whole fine bins. */
+export const FINE_BINS_PER_STOP = 40
+
+/** Log2-luminance counts at FINE_BINS_PER_STOP, over a range wide enough for any exposure shift up to `maxShift`. */
+export interface FineHistogram {
+  counts: Uint32Array
+  minStops: number
+}
+
+/**
+ * Counts the image once, finely, so the exposure slider re-bins a thousand counts instead of the image's
+ * millions of pixels (`shiftHistogram`).
+ * @param maxShift Largest |exposure| in stops the result will be shifted by.
+ */
+export function fineLogHistogram(
+  rgb: Float32Array,
+  range: HistogramRange = DEFAULT_HISTOGRAM_RANGE,
+  maxShift = 5
+): FineHistogram {
+  const minStops = range.minStops - maxShift
+  const stops = range.maxStops + maxShift - minStops
+  const counts = logLuminanceHistogram(rgb, { minStops, maxStops: minStops + stops, bins: stops * FINE_BINS_PER_STOP })
+  return { counts, minStops }
+}
+
+/**
+ * The display histogram of `fine` at exposure `offsetStops`: equal to `logLuminanceHistogram(rgb, range,
+ * offsetStops)` when the offset is a multiple of 1 / FINE_BINS_PER_STOP stop and the display bins are whole
+ * multiples of the fine ones (the default range: 10 fine bins each).
+ */
+export function shiftHistogram(fine: FineHistogram, range: HistogramRange, offsetStops: number): Uint32Array {
+  const out = new Uint32Array(range.bins)
+  const binsPerStop = range.bins / (range.maxStops - range.minStops)
+  const last = range.bins - 1
+  for (let f = 0; f < fine.counts.length; f++) {
+    if (fine.counts[f] === 0) continue
+    const centre = fine.minStops + (f + 0.5) / FINE_BINS_PER_STOP
+    const bin = Math.floor((centre + offsetStops - range.minStops) * binsPerStop)
+    out[bin < 0 ? 0 : bin > last ? last : bin] += fine.counts[f]
+  }
+  return out
+}
+
 /**
  * Linearises interleaved sRGB-encoded values, so the input's histogram shares the result's
  * scene-linear axis.

@@ -99,14 +99,20 @@ export class AppState {
     this.viewer.close()
   }
 
+  /** Switches HDR / low light; a result of the other mode is dropped rather than shown or exported as this one. */
+  async setMode(mode: Mode): Promise<void> {
+    this.mode = mode
+    await this.viewer.keepOnlyMode(mode)
+  }
+
   async convertCurrent(): Promise<void> {
     await this.viewer.convert(this.mode)
   }
 
   async exportCurrent(): Promise<void> {
-    if (this.viewer.path && this.viewer.converted) {
-      await this.exportOptions.exportImage(this.viewer.path, this.tone.settings, this.mode)
-    }
+    // The result's own mode, not the switch's: Export writes what the screen shows.
+    const { path, converted } = this.viewer
+    if (path && converted) await this.exportOptions.exportImage(path, this.tone.settings, converted.mode)
   }
 
   async startBatch(): Promise<void> {

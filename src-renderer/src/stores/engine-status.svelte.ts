@@ -14,6 +14,14 @@ export class EngineStatus {
   fallbacks = $derived(this.info?.provider.fallbacks ?? [])
   /** The engine announces low-light mode in `info.modes`; the switch stays off until it does. */
   lowLightOffered = $derived(this.info?.modes.includes('lowlight') ?? false)
+  /** What the low-light switch says; "not offered" only once the engine has answered, not while it starts. */
+  lowLightNote = $derived(
+    this.lowLightOffered
+      ? 'Brightens and denoises dark photos; exposure and tone curve are automatic'
+      : this.info === null && this.error === null
+        ? 'Available once the engine has started…'
+        : 'Not offered by this engine'
+  )
 
   readonly #api: Api
 

@@ -1,17 +1,34 @@
 import type { Api, OutputFormat, ToneMapSettings } from '../../../src-preload/contract'
+import { DEFAULT_FORMATS, EXPORT_CHOICES } from '../../../src-main/engine/domain/formats'
 import type { Mode } from '../../../src-main/engine/types'
 
-export type PngDepth = 8 | 16
+/** A checkbox's key: the first format it offers. */
+type ChoiceKey = OutputFormat
+
+/**
+ * The panel's state for a list of formats: each checkbox ticked when it offers one of them, and
+ * its depth choice on the last of its formats listed (the first when none is).
+ */
+function choicesFor(formats: readonly OutputFormat[]): {
+  ticked: Partial<Record<ChoiceKey, boolean>>
+  chosen: Partial<Record<ChoiceKey, OutputFormat>>
+} {
+  const ticked: Partial<Record<ChoiceKey, boolean>> = {}
+  const chosen: Partial<Record<ChoiceKey, OutputFormat>> = {}
+  for (const choice of EXPORT_CHOICES) {
+    const offered = choice.formats.filter((f) => formats.includes(f))
+    ticked[choice.formats[0]] = offered.length > 0
+    chosen[choice.formats[0]] = offered.at(-1) ?? choice.formats[0]
+  }
+  return { ticked, chosen }
+}
 
 /** What to write and where; shared by single export and batch. */
 export class ExportOptions {
-  hdr = $state(true)
-  exr = $state(false)
-  /** Ultra HDR gain-map JPEG (`jpg-hdr`). */
-  ultraHdr = $state(false)
-  png = $state(true)
-  pngDepth = $state<PngDepth>(8)
-  jpg = $state(false)
+  /** Per checkbox of `EXPORT_CHOICES` (keyed by its first format): ticked or not. */
+  ticked = $state(choicesFor(DEFAULT_FORMATS).ticked)
+  /** Per checkbox: the format of its chosen bit depth. */
+  chosen = $state(choicesFor(DEFAULT_FORMATS).chosen)
   /** null: an `unclip/` folder next to each input. */
   outDir = $state<string | null>(null)
   overwrite = $state(false)
@@ -20,13 +37,9 @@ export class ExportOptions {
   error = $state<string | null>(null)
   lastOutputs = $state<string[]>([])
 
-  formats: OutputFormat[] = $derived([
-    ...(this.hdr ? (['hdr'] as const) : []),
-    ...(this.exr ? (['exr'] as const) : []),
-    ...(this.ultraHdr ? (['jpg-hdr'] as const) : []),
-    ...(this.png ? [this.pngDepth === 16 ? ('png16' as const) : ('png' as const)] : []),
-    ...(this.jpg ? (['jpg'] as const) : [])
-  ])
+  formats: OutputFormat[] = $derived(
+    EXPORT_CHOICES.filter((c) => this.ticked[c.formats[0]]).map((c) => this.chosen[c.formats[0]] ?? c.formats[0])
+  )
   canExport = $derived(this.formats.length > 0 && !this.busy)
 
   readonly #api: Api
@@ -39,12 +52,9 @@ export class ExportOptions {
     const result = await this.#api.getSettings()
     if (!result.ok) return
     const { formats, outDir, overwrite } = result.value.export
-    this.hdr = formats.includes('hdr')
-    this.exr = formats.includes('exr')
-    this.ultraHdr = formats.includes('jpg-hdr')
-    this.png = formats.includes('png') || formats.includes('png16')
-    this.pngDepth = formats.includes('png16') ? 16 : 8
-    this.jpg = formats.includes('jpg')
+    const state = choicesFor(formats)
+    this.ticked = state.ticked
+    this.chosen = state.chosen
     this.outDir = outDir
     this.overwrite = overwrite
   }

@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { Api, BatchRequest, BatchResult, Events, Result, Settings } from '../../../src-preload/contract'
+import type {
+  Api,
+  BatchRequest,
+  BatchResult,
+  Events,
+  Result,
+  Settings,
+  SettingsPatch
+} from '../../../src-preload/contract'
 import { Batch } from './batch.svelte'
+import { ExportOptions } from './export-options.svelte'
 import { Library } from './library.svelte'
 import { ToneSettings } from './tone.svelte'
 
@@ -128,5 +137,28 @@ describe('ToneSettings store', () => {
     vi.advanceTimersByTime(1000)
     expect(saved.at(-1)).toEqual({ preview: { operator: 'reinhard', exposureEv: 0, whitePoint: 4, gamma: 1 } })
     tone.dispose()
+  })
+})
+
+describe('ExportOptions store', () => {
+  it('starts with the default formats, shows saved ones in panel order and saves what is ticked', async () => {
+    const saved: SettingsPatch[] = []
+    const { api } = scriptedApi({
+      getSettings: () =>
+        Promise.resolve(
+          ok({ export: { formats: ['jpg', 'png16', 'jpg-hdr'], outDir: '/out', overwrite: true } } as Settings)
+        ),
+      setSettings: (patch) => (saved.push(patch), Promise.resolve(ok({} as Settings)))
+    })
+    const options = new ExportOptions(api)
+    expect(options.formats).toEqual(['hdr', 'png'])
+    await options.load()
+    expect(options.formats).toEqual(['jpg-hdr', 'png16', 'jpg'])
+    expect([options.outDir, options.overwrite]).toEqual(['/out', true])
+    options.chosen.png = 'png'
+    options.ticked['jpg-hdr'] = false
+    options.ticked.hdr = true
+    options.save()
+    expect(saved).toEqual([{ export: { formats: ['hdr', 'png', 'jpg'], outDir: '/out', overwrite: true } }])
   })
 })

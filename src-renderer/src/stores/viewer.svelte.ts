@@ -39,6 +39,7 @@ export class Viewer {
   readonly #library: Library
   readonly #unsubscribe: Unsubscribe
   #jobId: string | null = null
+  #convertingMode: Mode | null = null
 
   constructor(api: Api, library: Library) {
     this.#api = api
@@ -53,8 +54,9 @@ export class Viewer {
   async open(path: string): Promise<void> {
     this.path = path
     this.opened = null
-    this.converted = null
+    this.#clearResult()
     this.error = null
+    this.split = 0.5 // each photo starts with the divider in the middle
     this.phase = 'opening'
     const result = await this.#api.openImage(path)
     if (this.path !== path) return
@@ -74,6 +76,7 @@ export class Viewer {
     if (!path || !this.opened || this.busy) return
     const jobId = newJobId('convert')
     this.#jobId = jobId
+    this.#convertingMode = mode
     this.phase = 'converting'
     this.stage = 'queued'
     this.progress = 0
@@ -105,9 +108,21 @@ export class Viewer {
   close(): void {
     this.path = null
     this.opened = null
-    this.converted = null
+    this.#clearResult()
     this.phase = 'empty'
     this.error = null
+  }
+
+  /**
+   * Drops a result made in another mode than `mode` (and cancels a conversion running in one), so the
+   * screen, the tone controls and Export always agree on one mode.
+   */
+  async keepOnlyMode(mode: Mode): Promise<void> {
+    if (this.phase === 'converting' && this.#convertingMode !== mode) await this.cancel()
+    if (this.converted && this.converted.mode !== mode) {
+      this.#clearResult()
+      this.phase = this.opened ? 'open' : this.phase
+    }
   }
 
   setSplit(value: number): void {
@@ -146,6 +161,12 @@ export class Viewer {
 
   dispose(): void {
     this.#unsubscribe()
+  }
+
+  #clearResult(): void {
+    this.converted = null
+    this.stage = null
+    this.progress = 0
   }
 
   #applyZoomMode(): void {

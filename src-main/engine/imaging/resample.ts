@@ -1,0 +1,46 @@
+/**
+ * Size reduction: the model's reduced input and the app's preview copies.
+ */
+import type { PixelSource, RgbImage } from '../types'
+
+/**
+ * Area-average reduction (each output pixel averages the input block it covers).
+ * @param image Source, interleaved RGB floats or integer samples.
+ * @param width Target width, 1..image.width.
+ * @param height Target height, 1..image.height.
+ * @returns The reduced image as floats; integer samples are scaled to [0,1], floats keep their range.
+ */
+export function downscaleArea(image: PixelSource, width: number, height: number): RgbImage {
+  const { width: W, height: H, data } = image
+  const unit = data instanceof Uint8Array ? 1 / 255 : data instanceof Uint16Array ? 1 / 65535 : 1
+  const out = new Float32Array(width * height * 3)
+  const acc = new Float64Array(W * 3)
+  const colStart = Int32Array.from({ length: width + 1 }, (_, x) => Math.floor((x * W) / width))
+  for (let y = 0; y < height; y++) {
+    const r0 = Math.floor((y * H) / height)
+    const r1 = Math.floor(((y + 1) * H) / height)
+    acc.fill(0)
+    for (let r = r0; r < r1; r++) {
+      const base = r * W * 3
+      for (let i = 0; i < W * 3; i++) acc[i] += data[base + i]
+    }
+    for (let x = 0; x < width; x++) {
+      const c0 = colStart[x]
+      const c1 = colStart[x + 1]
+      let sr = 0
+      let sg = 0
+      let sb = 0
+      for (let c = c0; c < c1; c++) {
+        sr += acc[3 * c]
+        sg += acc[3 * c + 1]
+        sb += acc[3 * c + 2]
+      }
+      const inv = unit / ((c1 - c0) * (r1 - r0))
+      const o = 3 * (y * width + x)
+      out[o] = sr * inv
+      out[o + 1] = sg * inv
+      out[o + 2] = sb * inv
+    }
+  }
+  return { width, height, data: out }
+}
