@@ -31,7 +31,7 @@ def inverse_rolloff(lin, a):
 
 def inverse_s_curve(y, p):
     """Inverse of camera_kinds.s_curve."""
-    y = y.clamp(1e-6, 1.0 - 1e-6)
+    y = y.clamp(0.0, 1.0)  # exact at both ends: 0 -> 0, 1 -> 1 (no gradient flows into the input)
     u, v = y ** (1.0 / p), (1.0 - y) ** (1.0 / p)
     return u / (u + v)
 
