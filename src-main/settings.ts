@@ -22,15 +22,17 @@ import {
   type Check
 } from './ipc/validate'
 import { PROVIDER_NAMES } from './engine/domain/provider-names'
+import { DEFAULT_FORMATS } from './engine/domain/formats'
+import { MODES } from './engine/domain/modes'
 
 /** A fresh copy of the defaults. */
 export function defaultSettings(): Settings {
   return {
     lastFolder: null,
     recentFolders: [],
-    export: { formats: ['hdr', 'png'], outDir: null, overwrite: false },
+    export: { formats: [...DEFAULT_FORMATS], outDir: null, overwrite: false },
     preview: { ...DEFAULT_TONEMAP },
-    mode: 'hdr',
+    mode: MODES[0],
     provider: 'auto',
     windowBounds: null
   }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
-import { insertExifIntoJpeg, insertExifIntoPng, prepareExif } from './exif'
+import { insertExifIntoJpeg, prepareExif } from './exif'
 import { cameraTiff, EXIF } from '../../../test/helpers/camera-exif'
 import { hasTool } from '../../../test/helpers/tools'
 
@@ -18,11 +18,6 @@ const pixelsJpeg = (): Promise<Buffer> =>
   sharp({ create: { width: 16, height: 8, channels: 3, background: '#336699' } })
     .jpeg()
     .toBuffer()
-const pixelsPng = (): Promise<Buffer> =>
-  sharp({ create: { width: 16, height: 8, channels: 3, background: '#336699' } })
-    .png()
-    .toBuffer()
-
 function exiftool(file: Buffer, name: string): Record<string, unknown> {
   const path = join(tmp, name)
   writeFileSync(path, file)
@@ -174,38 +169,5 @@ describe('insertExifIntoJpeg', () => {
     expect(() => insertExifIntoJpeg(Buffer.from([0xff, 0xd8, 0xff, 0xd9]), Buffer.alloc(70000))).toThrow(
       'Expected EXIF of at most 65533 bytes but received 70006'
     )
-  })
-})
-
-describe('insertExifIntoPng', () => {
-  it('adds an eXIf chunk sharp and exiftool read back', async () => {
-    const exif = prepareExif(EXIF(cameraTiff(false)), { keepGps: false })!
-    const png = insertExifIntoPng(await pixelsPng(), exif)
-    const meta = await sharp(png).metadata()
-    expect(meta.orientation).toBe(1)
-    expect(meta.exif?.toString('latin1')).toContain('X-T5')
-    expect(png.indexOf('eXIf')).toBeLessThan(png.indexOf('IDAT'))
-    if (hasExiftool) {
-      const info = exiftool(png, 'out.png')
-      expect(info).toMatchObject({ 'IFD0:Make': 'Fujifilm', 'ExifIFD:FNumber': 5.6, 'IFD0:Orientation': 1 })
-      expect(info['ExifTool:Warning']).toBeUndefined()
-    }
-  })
-
-  it('replaces an existing eXIf chunk', async () => {
-    const first = insertExifIntoPng(await pixelsPng(), prepareExif(EXIF(cameraTiff(true)), { keepGps: true })!)
-    const second = insertExifIntoPng(first, prepareExif(EXIF(cameraTiff(true)), { keepGps: false })!)
-    expect(second.toString('latin1').split('eXIf').length).toBe(2)
-    const gpsLatitude = Buffer.from([48, 0, 0, 0, 1, 0, 0, 0, 51, 0, 0, 0, 1, 0, 0, 0])
-    expect(first.includes(gpsLatitude)).toBe(true)
-    expect((await sharp(second).metadata()).exif?.includes(gpsLatitude)).toBe(false)
-  })
-
-  it('rejects a file that is not a PNG, and a PNG without IDAT', () => {
-    expect(() => insertExifIntoPng(Buffer.from('not a png'), Buffer.alloc(8))).toThrow(
-      'Expected a PNG file starting with the PNG signature'
-    )
-    const signatureOnly = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-    expect(() => insertExifIntoPng(signatureOnly, Buffer.alloc(8))).toThrow('Expected a PNG file with an IDAT chunk')
   })
 })

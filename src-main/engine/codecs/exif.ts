@@ -12,7 +12,6 @@
  * decoded images are converted to sRGB.
  */
 import { UnclipError } from '../errors'
-import { pngChunk, pngChunks, PNG_SIGNATURE } from './png-chunks'
 import {
   EXIF_HEADER,
   ifdPointer,
@@ -123,31 +122,6 @@ export function insertExifIntoJpeg(jpeg: Buffer, exif: Buffer): Buffer {
   if (!inserted) parts.push(segment, payload)
   parts.push(jpeg.subarray(pos))
   return Buffer.concat(parts)
-}
-
-/**
- * Puts EXIF into a PNG as an `eXIf` chunk before the first IDAT, replacing any `eXIf` already there.
- * A PNG this project encodes gets the same chunk, without a second pass, from `createPngEncoder`'s
- * `exif` option.
- * @param png A PNG file.
- * @param exif `Exif\0\0` + TIFF or bare TIFF; the chunk stores the bare TIFF as the PNG spec requires.
- * @returns A new PNG file.
- * @throws UnclipError `INVALID_ARGUMENT` when `png` lacks the PNG signature or has no IDAT chunk.
- * @example writeFile(out, insertExifIntoPng(png, exif))
- */
-export function insertExifIntoPng(png: Buffer, exif: Buffer): Buffer {
-  if (png.length < 8 || !png.subarray(0, 8).equals(PNG_SIGNATURE))
-    throw invalid('Expected a PNG file starting with the PNG signature')
-  const exifChunk = pngChunk('eXIf', stripExifHeader(exif))
-  const parts: Buffer[] = [png.subarray(0, 8)]
-  for (const { type, start, end } of pngChunks(png)) {
-    if (type === 'IDAT') {
-      parts.push(exifChunk, png.subarray(start))
-      return Buffer.concat(parts)
-    }
-    if (type !== 'eXIf') parts.push(png.subarray(start, end))
-  }
-  throw invalid('Expected a PNG file with an IDAT chunk')
 }
 
 /** Reads IFD0, the Exif IFD and the GPS IFD and writes them back (see the module comment). */

@@ -23,17 +23,28 @@ export interface FormatRow {
   writer: 'strip' | 'whole-image'
   /** Bits per channel of the stored samples (`half` = 16-bit float, `rgbe` = shared-exponent). */
   bits: 8 | 16 | 'half' | 'rgbe'
+  /** The file container, which picks the encoder (strip formats: what the worker threads pre-encode). */
+  container: 'radiance' | 'exr' | 'jpeg' | 'png'
 }
 
 const ROWS = {
-  hdr: { name: 'Radiance', suffix: '.hdr', label: 'Radiance .hdr', referred: 'linear', writer: 'strip', bits: 'rgbe' },
+  hdr: {
+    name: 'Radiance',
+    suffix: '.hdr',
+    label: 'Radiance .hdr',
+    referred: 'linear',
+    writer: 'strip',
+    bits: 'rgbe',
+    container: 'radiance'
+  },
   exr: {
     name: 'EXR',
     suffix: '.exr',
     label: 'OpenEXR, half float, ZIP (.exr)',
     referred: 'linear',
     writer: 'whole-image',
-    bits: 'half'
+    bits: 'half',
+    container: 'exr'
   },
   'jpg-hdr': {
     name: 'Ultra HDR JPEG',
@@ -42,18 +53,36 @@ const ROWS = {
     // Its gain map needs the highlights.
     referred: 'linear',
     writer: 'whole-image',
-    bits: 8
+    bits: 8,
+    container: 'jpeg'
   },
-  png: { name: 'PNG', suffix: '.png', label: 'tone-mapped 8-bit PNG', referred: 'display', writer: 'strip', bits: 8 },
+  png: {
+    name: 'PNG',
+    suffix: '.png',
+    label: 'tone-mapped 8-bit PNG',
+    referred: 'display',
+    writer: 'strip',
+    bits: 8,
+    container: 'png'
+  },
   png16: {
     name: '16-bit PNG',
     suffix: '-16bit.png',
     label: 'tone-mapped 16-bit PNG',
     referred: 'display',
     writer: 'strip',
-    bits: 16
+    bits: 16,
+    container: 'png'
   },
-  jpg: { name: 'JPEG', suffix: '.jpg', label: 'tone-mapped JPEG', referred: 'display', writer: 'strip', bits: 8 }
+  jpg: {
+    name: 'JPEG',
+    suffix: '.jpg',
+    label: 'tone-mapped JPEG',
+    referred: 'display',
+    writer: 'strip',
+    bits: 8,
+    container: 'jpeg'
+  }
 } as const satisfies Record<string, FormatRow>
 
 /** An output file the engine can write. */

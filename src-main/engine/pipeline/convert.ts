@@ -175,14 +175,14 @@ function reducedSizeFor(engine: Engine, width: number, height: number): { width:
   return Math.max(width, height) >= 2 * Math.max(size.width, size.height) ? size : undefined
 }
 
-/** What each strip should arrive encoded as, for the formats that encode strip by strip. */
+/** What each strip should arrive encoded as, for the formats the worker threads encode (Radiance, PNG). */
 function stripEncodings(formats: OutputFormat[], tonemap: ToneMapSettings): StripEncodings {
+  const rows = formats.map((format) => FORMATS[format])
   return {
-    rgbe: formats.includes('hdr'),
-    png: [
-      ...(formats.includes('png') ? [{ bits: 8 as const, tonemap }] : []),
-      ...(formats.includes('png16') ? [{ bits: 16 as const, tonemap }] : [])
-    ]
+    rgbe: rows.some((row) => row.container === 'radiance'),
+    png: rows.flatMap((row) =>
+      row.container === 'png' && typeof row.bits === 'number' ? [{ bits: row.bits, tonemap }] : []
+    )
   }
 }
 

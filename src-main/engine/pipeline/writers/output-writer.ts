@@ -6,7 +6,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises'
 import sharp from 'sharp'
-import { insertExifIntoJpeg, insertExifIntoPng, prepareExif } from '../../codecs/exif'
+import { insertExifIntoJpeg, prepareExif } from '../../codecs/exif'
 import { createFullImageWriter } from './whole-image-writers'
 import { addTime, TempFileWriter, type OutputWriter, type WriterContext } from './temp-file-writer'
 import { createPngEncoder, srgbIccProfile, type PngEncoder } from '../../codecs/png-encoder'
@@ -116,7 +116,8 @@ class PngWriter extends TempFileWriter implements OutputWriter {
   async add(strip: RgbImage, encoded?: EncodedStrip): Promise<void> {
     const started = performance.now()
     this.encoder ??= createPngEncoder(this.context.width, this.context.height, this.bits, {
-      iccProfile: await srgbIccProfile()
+      iccProfile: await srgbIccProfile(),
+      exif: prepareExif(this.context.exif, { keepGps: this.context.keepGps ?? false })
     })
     const segment = encoded?.png[this.bits]
     if (segment) this.encoder.addSegment(segment)
@@ -127,9 +128,7 @@ class PngWriter extends TempFileWriter implements OutputWriter {
   async finish(): Promise<void> {
     const started = performance.now()
     if (!this.encoder) throw new RangeError(`Expected ${this.context.height} rows but received 0`)
-    let bytes = await this.encoder.finish()
-    const prepared = prepareExif(this.context.exif, { keepGps: this.context.keepGps ?? false })
-    if (prepared) bytes = insertExifIntoPng(bytes, prepared)
+    const bytes = await this.encoder.finish()
     addTime(this.context.timings, 'pngEncode', started)
     await this.writeTemp(bytes)
   }
