@@ -4,7 +4,6 @@ the exported file as <name>-unclip.<ext> (nothing is replaced) and is added to t
 photo it came from. Cancel in Lightroom's progress bar stops before the next photo.
 ]]
 local LrApplication = import 'LrApplication'
-local LrDialogs = import 'LrDialogs'
 local LrFileUtils = import 'LrFileUtils'
 local LrPathUtils = import 'LrPathUtils'
 local LrProgressScope = import 'LrProgressScope'
@@ -46,9 +45,7 @@ function provider.postProcessRenderedPhotos(functionContext, filterContext)
     scope:setPortionComplete(done, total)
   end
   scope:done()
-  if #errors > 0 then
-    LrDialogs.message('Unclip could not convert every photo', table.concat(errors, '\n'), 'warning')
-  end
+  Runner.reportErrors(errors)
 end
 
 return provider

@@ -66,9 +66,7 @@ local function sendToUnclip(context)
     scope:setPortionComplete(done, #photos)
   end
   scope:done()
-  if #errors > 0 then
-    LrDialogs.message('Unclip could not convert every photo', table.concat(errors, '\n'), 'warning')
-  end
+  Runner.reportErrors(errors)
 end
 
 LrTasks.startAsyncTask(function()

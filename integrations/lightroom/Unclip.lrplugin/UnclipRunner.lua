@@ -3,6 +3,7 @@ Runs the `unclip` command line on one file from a Lightroom task and returns wha
 (UnclipCore.outcome). LrTasks.execute waits for the command and gives back only its exit status, so the CLI's
 --json output goes to a temporary file that is read afterwards.
 ]]
+local LrDialogs = import 'LrDialogs'
 local LrFileUtils = import 'LrFileUtils'
 local LrPathUtils = import 'LrPathUtils'
 local LrTasks = import 'LrTasks'
@@ -60,6 +61,13 @@ function Runner.convertIntoCatalog(input, outDir, settings, besidePath, catalog,
     catalog:withWriteAccessDo('Add Unclip result', function()
       catalog:addPhoto(placed, photo, 'above')
     end)
+  end
+end
+
+--- One dialog listing what could not be converted, after the whole run (nothing when all went well).
+function Runner.reportErrors(errors)
+  if #errors > 0 then
+    LrDialogs.message('Unclip could not convert every photo', table.concat(errors, '\n'), 'warning')
   end
 end
 
