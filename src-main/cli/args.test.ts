@@ -92,7 +92,7 @@ describe('parseCommand', () => {
     expect(usageMessage(['convert'])).toBe('Expected at least one file or folder to convert')
     expect(usageMessage(['convert', 'a', '--bogus'])).toBe("Unknown option '--bogus'")
     expect(usageMessage(['convert', 'a', '--format', 'jpeg'])).toBe(
-      "Invalid value 'jpeg' for --format; expected one of hdr, png, png16, exr, jpg, jpg-hdr"
+      "Invalid value 'jpeg' for --format; expected one of hdr, png, png16, exr, jpg, jpg-hdr, tif16, tif32"
     )
     expect(usageMessage(['convert', 'a', '--format', 'png,png'])).toBe('Format listed twice in --format png,png')
     expect(usageMessage(['convert', 'a', '--mode', 'night'])).toBe(

@@ -102,7 +102,16 @@ export interface ConvertOptions {
  */
 export type StageTimings = Partial<
   Record<
-    'decode' | 'inference' | 'upsample' | 'strips' | 'hdrEncode' | 'pngEncode' | 'exrEncode' | 'jpegEncode' | 'write',
+    | 'decode'
+    | 'inference'
+    | 'upsample'
+    | 'strips'
+    | 'hdrEncode'
+    | 'pngEncode'
+    | 'exrEncode'
+    | 'jpegEncode'
+    | 'tiffEncode'
+    | 'write',
     number
   >
 >

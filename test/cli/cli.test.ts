@@ -37,7 +37,7 @@ describe('unclip without an engine', () => {
     expect(await runCli(['convert', 'a.jpg', '--format', 'gif'], dir)).toEqual({
       code: 2,
       stdout: '',
-      stderr: `unclip: Invalid value 'gif' for --format; expected one of hdr, png, png16, exr, jpg, jpg-hdr\n${USAGE_HINT}`
+      stderr: `unclip: Invalid value 'gif' for --format; expected one of hdr, png, png16, exr, jpg, jpg-hdr, tif16, tif32\n${USAGE_HINT}`
     })
     expect(await runCli(['shrink'], dir)).toEqual({
       code: 2,

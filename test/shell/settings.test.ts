@@ -37,7 +37,7 @@ describe('settings store', () => {
   it('rejects a bad patch with a precise message and keeps the old settings', async () => {
     const store = await openSettingsStore(await tempFile())
     await expect(store.set({ export: { formats: ['gif' as never] } })).rejects.toThrow(
-      "Expected one of 'hdr', 'png', 'png16', 'exr', 'jpg', 'jpg-hdr' for settings.export.formats[0] but received \"gif\" of type string"
+      "Expected one of 'hdr', 'png', 'png16', 'exr', 'jpg', 'jpg-hdr', 'tif16', 'tif32' for settings.export.formats[0] but received \"gif\" of type string"
     )
     await expect(store.set({ colour: 'red' } as never)).rejects.toThrow(
       'Expected no such setting for settings.colour but received "red" of type string'

@@ -51,10 +51,10 @@ describe('validate', () => {
   })
   it('formats and arrays name the bad item', () => {
     expect(message(() => outputFormats([], 'formats'))).toBe(
-      'Expected array of 1 to 6 items for formats but received array of length 0'
+      'Expected array of 1 to 8 items for formats but received array of length 0'
     )
     expect(message(() => outputFormats(['hdr', 'jpeg'], 'formats'))).toBe(
-      "Expected one of 'hdr', 'png', 'png16', 'exr', 'jpg', 'jpg-hdr' for formats[1] but received \"jpeg\" of type string"
+      "Expected one of 'hdr', 'png', 'png16', 'exr', 'jpg', 'jpg-hdr', 'tif16', 'tif32' for formats[1] but received \"jpeg\" of type string"
     )
     expect(outputFormats(['exr', 'jpg', 'jpg-hdr'], 'formats')).toEqual(['exr', 'jpg', 'jpg-hdr'])
     expect(message(() => outputFormats(['hdr', 'hdr'], 'formats'))).toBe(

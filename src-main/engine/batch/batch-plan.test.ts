@@ -146,12 +146,12 @@ describe('planBatch', () => {
       [
         [dir],
         { ...defaults, formats: [] },
-        'Expected at least one output format (hdr, png, png16, exr, jpg, jpg-hdr) but received none'
+        'Expected at least one output format (hdr, png, png16, exr, jpg, jpg-hdr, tif16, tif32) but received none'
       ],
       [
         [dir],
         { ...defaults, formats: ['gif' as never] },
-        'Unknown output format "gif"; expected one of hdr, png, png16, exr, jpg, jpg-hdr'
+        'Unknown output format "gif"; expected one of hdr, png, png16, exr, jpg, jpg-hdr, tif16, tif32'
       ],
       [[dir], { ...defaults, formats: ['png', 'png'] }, 'Output format listed twice: png,png'],
       [[dir], { ...defaults, recursive: 'yes' as never }, 'Expected boolean for recursive but received string'],

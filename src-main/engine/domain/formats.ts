@@ -21,10 +21,10 @@ export interface FormatRow {
    * `whole-image`: gathers the full image in memory first (at most `MAX_FULL_IMAGE_PIXELS`).
    */
   writer: 'strip' | 'whole-image'
-  /** Bits per channel of the stored samples (`half` = 16-bit float, `rgbe` = shared-exponent). */
-  bits: 8 | 16 | 'half' | 'rgbe'
+  /** Bits per channel of the stored samples (`half` = 16-bit float, `float` = 32-bit, `rgbe` = shared-exponent). */
+  bits: 8 | 16 | 'half' | 'float' | 'rgbe'
   /** The file container, which picks the encoder (strip formats: what the worker threads pre-encode). */
-  container: 'radiance' | 'exr' | 'jpeg' | 'png'
+  container: 'radiance' | 'exr' | 'jpeg' | 'png' | 'tiff'
 }
 
 const ROWS = {
@@ -82,6 +82,24 @@ const ROWS = {
     writer: 'strip',
     bits: 8,
     container: 'jpeg'
+  },
+  tif16: {
+    name: '16-bit TIFF',
+    suffix: '.tif',
+    label: 'tone-mapped 16-bit TIFF',
+    referred: 'display',
+    writer: 'strip',
+    bits: 16,
+    container: 'tiff'
+  },
+  tif32: {
+    name: '32-bit float TIFF',
+    suffix: '-hdr.tif',
+    label: '32-bit floating-point linear TIFF (HDR, for editors)',
+    referred: 'linear',
+    writer: 'strip',
+    bits: 'float',
+    container: 'tiff'
   }
 } as const satisfies Record<string, FormatRow>
 
@@ -92,7 +110,16 @@ export type OutputFormat = keyof typeof ROWS
 export const FORMATS: Readonly<Record<OutputFormat, FormatRow>> = ROWS
 
 /** Every format id, in the order `validate`, the CLI and the IPC checks list them. */
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['hdr', 'png', 'png16', 'exr', 'jpg', 'jpg-hdr']
+export const OUTPUT_FORMATS: readonly OutputFormat[] = [
+  'hdr',
+  'png',
+  'png16',
+  'exr',
+  'jpg',
+  'jpg-hdr',
+  'tif16',
+  'tif32'
+]
 
 /** Largest image (pixels) a `whole-image` format is written for: ~1.2 GB of float buffer plus encoding. */
 export const MAX_FULL_IMAGE_PIXELS = 100_000_000
@@ -129,5 +156,7 @@ export const EXPORT_CHOICES: readonly ExportChoice[] = [
   { label: 'OpenEXR .exr (half float)', formats: ['exr'] },
   { label: 'Ultra HDR JPEG (gain map)', formats: ['jpg-hdr'] },
   { label: 'Tone-mapped PNG', formats: ['png', 'png16'] },
-  { label: 'Tone-mapped JPEG', formats: ['jpg'] }
+  { label: 'Tone-mapped JPEG', formats: ['jpg'] },
+  { label: '32-bit float TIFF (HDR, for editors)', formats: ['tif32'] },
+  { label: 'Tone-mapped 16-bit TIFF', formats: ['tif16'] }
 ]

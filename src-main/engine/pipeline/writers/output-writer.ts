@@ -8,6 +8,7 @@ import { open, type FileHandle } from 'node:fs/promises'
 import sharp from 'sharp'
 import { insertExifIntoJpeg, prepareExif } from '../../codecs/exif'
 import { createFullImageWriter } from './whole-image-writers'
+import { TiffWriter } from './tiff-writer'
 import { addTime, TempFileWriter, type OutputWriter, type WriterContext } from './temp-file-writer'
 import { createPngEncoder, srgbIccProfile, type PngEncoder } from '../../codecs/png-encoder'
 import { createRadianceEncoder, type RadianceEncoder } from '../../codecs/radiance-encoder'
@@ -42,6 +43,9 @@ export function createOutputWriter(format: OutputFormat, finalPath: string, cont
     case 'exr':
     case 'jpg-hdr':
       return createFullImageWriter(format, finalPath, context)
+    case 'tif16':
+    case 'tif32':
+      return new TiffWriter(format, finalPath, context)
   }
 }
 
