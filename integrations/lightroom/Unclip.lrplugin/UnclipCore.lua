@@ -29,14 +29,17 @@ function Core.format(id)
 end
 
 --- One argument quoted for the shell of `platform` ('windows' or anything else for POSIX sh).
+--- On Windows every argument is quoted, so cmd.exe takes & | < > ^ ( ) literally; % cannot be escaped inside
+--- quotes (cmd expands %NAME%) and a " would end them, so such an argument is refused with a message naming it
+--- (Windows file names cannot hold ", and rarely hold %).
 function Core.quote(arg, platform)
   arg = tostring(arg)
   if platform == 'windows' then
-    -- CommandLineToArgvW rules: backslashes are literal except before a quote, where they must be doubled.
-    if arg ~= '' and not arg:find('[%s"]') then return arg end
-    local quoted = arg:gsub('(\\*)"', function(slashes) return slashes .. slashes .. '\\"' end)
-    quoted = quoted:gsub('(\\+)$', '%1%1')
-    return '"' .. quoted .. '"'
+    if arg:find('[%%"]') then
+      error('Unclip cannot pass ' .. arg .. ' to the command line on Windows: rename it without % or "', 0)
+    end
+    -- CommandLineToArgvW: backslashes before the closing quote must be doubled, elsewhere they are literal.
+    return '"' .. arg:gsub('(\\+)$', '%1%1') .. '"'
   end
   if arg ~= '' and not arg:find("[^%w%-%._/=:,+@]") then return arg end
   return "'" .. arg:gsub("'", "'\\''") .. "'"

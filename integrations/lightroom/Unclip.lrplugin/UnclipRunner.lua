@@ -28,7 +28,9 @@ function Runner.convert(input, outDir, settings)
   local stdoutFile = LrPathUtils.child(temp, 'unclip-' .. stamp .. '.jsonl')
   local stderrFile = LrPathUtils.child(temp, 'unclip-' .. stamp .. '.log')
   local args = Core.convertArgs(input, outDir, settings.unclipFormat, settings.unclipMode)
-  local command = Core.commandLine(Runner.program(settings.unclipCli), args, platform(), stdoutFile, stderrFile)
+  local built, command = pcall(Core.commandLine, Runner.program(settings.unclipCli), args, platform(), stdoutFile,
+    stderrFile)
+  if not built then return { outputs = {}, errors = { command }, skipped = {}, cancelled = false } end
   local status = LrTasks.execute(command)
   local events = Core.readEvents(LrFileUtils.readFile(stdoutFile) or '')
   local stderr = LrFileUtils.readFile(stderrFile) or ''

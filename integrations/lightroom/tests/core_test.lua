@@ -31,14 +31,19 @@ equal('POSIX quotes spaces', Core.quote('a b', 'posix'), "'a b'")
 equal("POSIX escapes single quotes", Core.quote("it's", 'posix'), "'it'\\''s'")
 equal('POSIX quotes shell characters', Core.quote('$(rm -rf ~);`x`', 'posix'), "'$(rm -rf ~);`x`'")
 equal('POSIX quotes the empty string', Core.quote('', 'posix'), "''")
-equal('Windows plain', Core.quote('C:\\Photos\\a.jpg', 'windows'), 'C:\\Photos\\a.jpg')
+equal('Windows quotes even plain words', Core.quote('C:\\Photos\\a.jpg', 'windows'), '"C:\\Photos\\a.jpg"')
+equal('Windows takes cmd operators literally inside quotes', Core.quote('C:\\P\\a&calc^(1).jpg', 'windows'),
+  '"C:\\P\\a&calc^(1).jpg"')
+local okPercent, percentMessage = pcall(Core.quote, 'C:\\P\\100%USERPROFILE%.jpg', 'windows')
+check('Windows refuses % (cmd expands it even inside quotes)', not okPercent
+  and percentMessage:find('rename it without % or "', 1, true), percentMessage)
 equal('Windows spaces', Core.quote('C:\\My Photos\\a.jpg', 'windows'), '"C:\\My Photos\\a.jpg"')
-equal('Windows inner quotes', Core.quote('say "hi"', 'windows'), '"say \\"hi\\""')
+check('Windows refuses a quote, which would end the quoting', not pcall(Core.quote, 'say "hi"', 'windows'))
 equal('Windows trailing backslashes doubled', Core.quote('C:\\My Dir\\', 'windows'), '"C:\\My Dir\\\\"')
 local line = Core.commandLine({ 'C:\\Program Files\\Unclip\\unclip.exe' }, { 'convert', 'a b.tif' }, 'windows',
   'C:\\t\\o.jsonl', 'C:\\t\\e.log')
 equal('Windows line wrapped once for cmd.exe', line,
-  '""C:\\Program Files\\Unclip\\unclip.exe" convert "a b.tif" > C:\\t\\o.jsonl 2> C:\\t\\e.log"')
+  '""C:\\Program Files\\Unclip\\unclip.exe" "convert" "a b.tif" > "C:\\t\\o.jsonl" 2> "C:\\t\\e.log""')
 local ok, message = pcall(Core.convertArgs, 'a.jpg', 'out', 'png', 'hdr')
 check('an unknown format is refused', not ok and message:find('unknown Unclip format: png', 1, true), message)
 
