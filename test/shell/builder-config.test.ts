@@ -73,8 +73,7 @@ describe('electron-builder.yml', () => {
       enableNodeCliInspectArguments: false,
       enableCookieEncryption: true,
       enableEmbeddedAsarIntegrityValidation: true,
-      onlyLoadAppFromAsar: true,
-      grantFileProtocolExtraPrivileges: false
+      onlyLoadAppFromAsar: true
     })
     // runAsNode off breaks child_process.fork in the main process: the engine must stay a utility process.
     expect(readFileSync('src-main/index.ts', 'utf8')).toContain('utilityProcess.fork(')

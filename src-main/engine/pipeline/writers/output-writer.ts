@@ -1,8 +1,9 @@
 /**
  * Output writers fed strip by strip. Radiance `.hdr` streams straight to disk; PNG (8/16-bit) is
  * tone-mapped and compressed per strip on the thread pool (`png-encoder.ts`); JPEG is tone-mapped per
- * strip and encoded with sharp at the end; both carry the input's EXIF and an sRGB ICC profile; EXR and Ultra HDR JPEG need the whole float image
- * (`full-image-outputs.ts`). Every writer goes through a temporary file (`output-file.ts`).
+ * strip and encoded with sharp at the end; both carry the input's EXIF and an sRGB ICC profile; TIFF
+ * streams strip by strip (`tiff-writer.ts`); EXR and Ultra HDR JPEG need the whole float image
+ * (`whole-image-writers.ts`). Every writer goes through a temporary file (`temp-file-writer.ts`, `file-commit.ts`).
  */
 import { open, type FileHandle } from 'node:fs/promises'
 import sharp from 'sharp'
