@@ -21,7 +21,7 @@ import type { EngineHost, EngineHostOptions, ProgressListener } from './types'
 
 /** The worker answers at least this often (`HEARTBEAT_MS` in worker.ts) while it is alive. */
 const DEFAULT_STALL_TIMEOUT_MS = 60_000
-/** A batch whose worker keeps dying gives up after this many restarts in a row. */
+/** A batch whose worker keeps dying, with no photo finished in between, gives up after this many restarts. */
 const MAX_BATCH_RESTARTS = 3
 
 /** The part of Electron's `UtilityProcess` this host uses. */
@@ -131,11 +131,17 @@ export function createUtilityEngineHost(
     })
   }
 
+  /** Jobs the user cancelled: remembered on this side, so a cancel sent while a worker restarts is not lost. */
+  const cancelled = new Set<string>()
+
   const job = <T>(jobId: string, onProgress: ProgressListener, run: () => Promise<T>): Promise<T> => {
     if (listeners.has(jobId))
       return Promise.reject(new ShellError('JOB_EXISTS', `A job with id "${jobId}" is already running.`))
     listeners.set(jobId, onProgress)
-    return run().finally(() => listeners.delete(jobId))
+    return run().finally(() => {
+      listeners.delete(jobId)
+      cancelled.delete(jobId)
+    })
   }
 
   /**
@@ -160,14 +166,18 @@ export function createUtilityEngineHost(
       onProgress(event)
     })
     let startAt = request.startAt ?? 0
-    for (let restarts = 0; ; restarts++) {
+    // Crashes since the last photo that finished: a worker that dies on every photo is given up on, one
+    // that dies now and then in a long batch is not.
+    let crashesInARow = 0
+    let lastCrashFinal = -1
+    for (let runs = 0; ; runs++) {
       try {
         const rest = await call<BatchResult>('startBatch', jobId, { ...request, startAt })
         // The worker's own result has the timings; the record only what came before a crash.
-        return restarts === 0 ? rest : mergeResults(record, rest)
+        return runs === 0 ? rest : mergeResults(record, rest)
       } catch (error) {
         const crash = error instanceof ShellError && error.code === 'ENGINE_CRASHED'
-        if (!crash || !current || restarts >= MAX_BATCH_RESTARTS) throw error
+        if (!crash || !current) throw error
         const lost = current.index > finalSeen ? current : undefined
         if (lost) {
           const failure = {
@@ -185,7 +195,22 @@ export function createUtilityEngineHost(
           })
           finalSeen = lost.index
         }
-        if (finalSeen + 1 >= current.total) return record
+        crashesInARow = finalSeen > lastCrashFinal + 1 ? 1 : crashesInARow + 1
+        lastCrashFinal = finalSeen
+        const remaining = current.total - (finalSeen + 1)
+        if (remaining <= 0) return record
+        if (cancelled.has(jobId)) return { ...record, cancelled: true }
+        if (crashesInARow > MAX_BATCH_RESTARTS) {
+          // Give up, but keep what finished: the record goes back with the rest named as not converted.
+          record.failed.push({
+            input: current.file,
+            error: {
+              code: 'ENGINE_CRASHED',
+              message: `The engine stopped ${crashesInARow} times in a row; the ${remaining} photo(s) after ${current.file} were not converted.`
+            }
+          })
+          return record
+        }
         startAt = finalSeen + 1
       }
     }
@@ -200,8 +225,9 @@ export function createUtilityEngineHost(
     startBatch: (jobId, request, onProgress) =>
       job(jobId, onProgress, () => resumableBatch(jobId, request, onProgress)),
     cancel(jobId) {
-      if (!listeners.has(jobId) || !child) return false
-      child.postMessage({ kind: 'cancel', jobId } satisfies ToWorker)
+      if (!listeners.has(jobId)) return false
+      cancelled.add(jobId)
+      child?.postMessage({ kind: 'cancel', jobId } satisfies ToWorker)
       return true
     },
     configure(update) {

@@ -242,6 +242,60 @@ describe('utility engine host with the real worker in a child process', () => {
     expect(await filesUnder(crashOut)).toEqual([0, 1, 3, 4, 5].map((i) => `photo-${i}.hdr`))
   })
 
+  /** Runs the batch folder, killing the worker when photo `i` reaches inference for each i in `kills`. */
+  async function batchWithKills(
+    jobId: string,
+    kills: number[],
+    afterKill: () => void = () => undefined
+  ): Promise<{ result: Awaited<ReturnType<EngineHost['startBatch']>>; out: string }> {
+    const out = join(dir, `${jobId}-out`)
+    const killedAt = new Set<number>()
+    const result = await host.startBatch(
+      jobId,
+      {
+        inputs: [batchDir],
+        formats: ['hdr'],
+        outDir: out,
+        recursive: false,
+        overwrite: false,
+        mode: 'hdr',
+        tonemap: TONEMAP
+      },
+      (event) => {
+        if (kills.includes(event.index) && !killedAt.has(event.index) && event.stage === 'inference') {
+          killedAt.add(event.index)
+          children.at(-1)!.kill('SIGKILL')
+          afterKill()
+        }
+      }
+    )
+    return { result, out }
+  }
+  const photoAt = (i: number): string => join(batchDir, `photo-${i}.jpg`)
+
+  it('a worker that dies on photo after photo is given up on, and the finished photos are still reported', async () => {
+    const { result, out } = await batchWithKills('b-crash-4', [1, 2, 3, 4])
+    expect(result.converted.map((c) => c.input)).toEqual([photoAt(0)])
+    expect(result.failed.map((f) => [f.input, f.error.code])).toEqual([
+      ...[1, 2, 3, 4].map((i) => [photoAt(i), 'ENGINE_CRASHED']),
+      [photoAt(4), 'ENGINE_CRASHED']
+    ])
+    expect(result.failed.at(-1)!.error.message).toBe(
+      `The engine stopped 4 times in a row; the 1 photo(s) after ${photoAt(4)} were not converted.`
+    )
+    expect(await filesUnder(out)).toEqual(['photo-0.hdr'])
+  })
+
+  it('a cancel sent while the worker restarts after a crash is honoured', async () => {
+    const { result, out } = await batchWithKills('b-crash-cancel', [2], () => host.cancel('b-crash-cancel'))
+    expect(result.cancelled).toBe(true)
+    expect(result.converted.map((c) => c.input)).toEqual([0, 1].map(photoAt))
+    expect(result.failed.map((f) => f.input)).toEqual([photoAt(2)])
+    expect(await filesUnder(out)).toEqual(['photo-0.hdr', 'photo-1.hdr'])
+    // No worker was restarted for the cancelled batch; the next test needs a live one.
+    await host.info()
+  })
+
   it('dispose() ends the worker and settles the call in flight as cancelled', async () => {
     const worker = children.at(-1)!
     const exited = once(worker, 'exit')
