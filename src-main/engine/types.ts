@@ -180,6 +180,8 @@ export type ErrorCode =
   | 'UNSUPPORTED_FORMAT'
   | 'TOO_LARGE'
   | 'OUTPUT_EXISTS'
+  /** A target is one of the run's own inputs or outputs (by identity): never replaced, even with overwrite. */
+  | 'OUTPUT_PROTECTED'
   | 'OUTPUT_NOT_WRITABLE'
   | 'DISK_FULL'
   | 'MODEL_MISSING'

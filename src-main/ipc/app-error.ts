@@ -32,6 +32,7 @@ const CODES: ReadonlySet<AppErrorCode> = new Set<AppErrorCode>([
   'UNSUPPORTED_FORMAT',
   'TOO_LARGE',
   'OUTPUT_EXISTS',
+  'OUTPUT_PROTECTED',
   'OUTPUT_NOT_WRITABLE',
   'DISK_FULL',
   'MODEL_MISSING',

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   commitFiles,
@@ -12,6 +13,7 @@ import {
   writeFileAtomically
 } from './file-commit'
 
+const MODULE = fileURLToPath(new URL('./file-commit.ts', import.meta.url))
 let dir: string
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'unclip-commit-'))
@@ -47,9 +49,12 @@ describe('commitFiles', () => {
     await protect.add(join(dir, 'link', 'a.jpg'))
     const output = { tempPath: tempPathFor(join(dir, 'real', 'a.jpg')), finalPath: join(dir, 'real', 'a.jpg') }
     await writeFile(output.tempPath, 'an output')
-    await expect(commitFiles([output], { overwrite: true, protect })).rejects.toThrow(
+    const refused = commitFiles([output], { overwrite: true, protect })
+    await expect(refused).rejects.toThrow(
       `Will not replace ${output.finalPath}: it is one of this run's own photos or outputs, whatever path reaches it`
     )
+    // Its own code, so a batch reports it as a failure with this reason rather than a silent skip.
+    await expect(refused).rejects.toMatchObject({ code: 'OUTPUT_PROTECTED' })
     expect(await readFile(join(dir, 'real', 'a.jpg'), 'utf8')).toBe('the original')
   })
 
@@ -80,5 +85,42 @@ describe('removeStaleTemps', () => {
     for (const name of names) await writeFile(join(dir, name), '')
     expect(await removeStaleTemps(dir)).toEqual([join(dir, names[0])])
     expect((await readdir(dir)).sort()).toEqual(names.slice(1).sort())
+  })
+})
+
+describe('a process that ends in the middle of a commit', () => {
+  it('puts the originals back at exit: all or none, even on a second Ctrl+C', async () => {
+    {
+      await writeFile(join(dir, 'a.hdr'), 'old a')
+      await writeFile(join(dir, 'b.png'), 'old b')
+      // A child process commits two replacements and exits (as process.exit does) between the two.
+      const script = `
+        import { writeFile } from 'node:fs/promises'
+        import fs from 'node:fs/promises'
+        import { syncBuiltinESMExports } from 'node:module'
+        import { commitFiles, tempPathFor, registerTemp } from ${JSON.stringify(pathToFileURL(MODULE).href)}
+        const files = []
+        for (const name of ['a.hdr', 'b.png']) {
+          const finalPath = ${JSON.stringify(dir)} + '/' + name
+          const tempPath = tempPathFor(finalPath)
+          registerTemp(tempPath)
+          await writeFile(tempPath, 'new ' + name)
+          files.push({ tempPath, finalPath })
+        }
+        const rename = fs.rename
+        let renames = 0
+        // The second file's rename never comes: the process exits right after the first one.
+        fs.rename = async (...args) => { if (++renames === 2) process.exit(130); return rename(...args) }
+        syncBuiltinESMExports()
+        await commitFiles(files, { overwrite: true })
+      `
+      const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        encoding: 'utf8'
+      })
+      expect(run.status).toBe(130)
+      expect(await readFile(join(dir, 'a.hdr'), 'utf8')).toBe('old a')
+      expect(await readFile(join(dir, 'b.png'), 'utf8')).toBe('old b')
+      expect((await readdir(dir)).sort()).toEqual(['a.hdr', 'b.png'])
+    }
   })
 })

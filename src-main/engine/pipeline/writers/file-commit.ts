@@ -8,7 +8,7 @@
  * that folder removes the ones whose process is gone (killed, crashed, powered off).
  */
 import { randomBytes } from 'node:crypto'
-import { rmSync, type Stats } from 'node:fs'
+import { renameSync, rmSync, type Stats } from 'node:fs'
 import { copyFile, link, lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { UnclipError } from '../../errors'
@@ -31,6 +31,14 @@ export function tempPathFor(finalPath: string): string {
 
 /** Temporary files this process has (or is about to have) on disk. */
 const liveTemps = new Set<string>()
+/** What each commit under way has placed so far: undone at exit if the process ends mid-commit. */
+const openCommits = new Set<Placed[]>()
+
+interface Placed {
+  file: PendingFile
+  /** The replaced file's original content, while the commit is open. */
+  backup?: string
+}
 let exitHookInstalled = false
 
 /**
@@ -42,6 +50,8 @@ export function registerTemp(file: string): void {
     exitHookInstalled = true
     // Also runs after `process.exit()` (a second Ctrl+C), where no async cleanup gets to run.
     process.on('exit', () => {
+      // A commit cut short (a second Ctrl+C) is undone first, so its backups become originals again.
+      for (const placed of openCommits) undoSync(placed)
       for (const temp of liveTemps) rmSync(temp, { force: true })
     })
   }
@@ -105,7 +115,8 @@ export interface CommitOptions {
  * existing target being replaced is kept as a hard-linked (or copied) backup until every file is in
  * place, and put back if any step fails. Without `overwrite` a target is claimed with a hard link,
  * which fails atomically if a file appeared there since the check.
- * @throws UnclipError `OUTPUT_EXISTS` (a target exists and `overwrite` is off, or it is protected),
+ * @throws UnclipError `OUTPUT_EXISTS` (a target exists and `overwrite` is off), `OUTPUT_PROTECTED` (it is
+ *   one of the run's own photos or outputs),
  *   `OUTPUT_NOT_WRITABLE` (a folder or other non-file is in the way), `DISK_FULL`.
  */
 export async function commitFiles(files: PendingFile[], options: CommitOptions = {}): Promise<void> {
@@ -123,7 +134,8 @@ export async function commitFiles(files: PendingFile[], options: CommitOptions =
     existing.set(file.finalPath, stats)
   }
 
-  const placed: { file: PendingFile; backup?: string }[] = []
+  const placed: Placed[] = []
+  openCommits.add(placed)
   try {
     for (const file of files) {
       try {
@@ -145,6 +157,8 @@ export async function commitFiles(files: PendingFile[], options: CommitOptions =
   } catch (error) {
     await rollBack(placed)
     throw error
+  } finally {
+    openCommits.delete(placed)
   }
   for (const { backup } of placed) if (backup) await removeTemp(backup).catch(() => undefined)
   if (options.protect) for (const file of files) await options.protect.add(file.finalPath)
@@ -242,17 +256,41 @@ async function claim(file: PendingFile): Promise<void> {
   await rm(file.tempPath, { force: true })
 }
 
-async function rollBack(placed: { file: PendingFile; backup?: string }[]): Promise<void> {
+async function rollBack(placed: Placed[]): Promise<void> {
   for (const { file, backup } of placed.reverse()) {
     try {
-      if (backup) await rename(backup, file.finalPath)
-      else await rm(file.finalPath, { force: true })
+      if (backup) {
+        await rename(backup, file.finalPath)
+        // Renaming a hard link onto another link of the same file does nothing: the backup stays.
+        await rm(backup, { force: true })
+      } else await rm(file.finalPath, { force: true })
     } catch {
-      // Best effort. A backup that could not be put back keeps the original content under its
-      // temporary name, and is no longer deleted at exit.
+      // Best effort. A backup that could not be put back is the original's only copy: it leaves the
+      // temporary-name pattern (which the next run's stale sweep deletes) for a visible name.
+      if (backup) await rename(backup, keptBackupName(file.finalPath)).catch(() => undefined)
     }
     if (backup) releaseTemp(backup)
   }
+}
+
+/** The exit hook's rollback: synchronous, as nothing asynchronous runs at exit. */
+function undoSync(placed: Placed[]): void {
+  for (const { file, backup } of [...placed].reverse()) {
+    try {
+      if (backup) {
+        renameSync(backup, file.finalPath)
+        rmSync(backup, { force: true }) // still there when it was a hard link to the final file
+        releaseTemp(backup)
+      } else rmSync(file.finalPath, { force: true })
+    } catch {
+      // The backup may not exist yet (the copy had not started): the original is still in place.
+    }
+  }
+}
+
+/** Where an original goes when it cannot be put back: beside its file, not hidden, never swept. */
+function keptBackupName(finalPath: string): string {
+  return `${finalPath}.unclip-original-${Date.now()}`
 }
 
 function noHardLinks(error: unknown): boolean {
@@ -266,7 +304,7 @@ function outputExists(file: string): UnclipError {
 
 function notOurs(file: string): UnclipError {
   return new UnclipError(
-    'OUTPUT_EXISTS',
+    'OUTPUT_PROTECTED',
     `Will not replace ${file}: it is one of this run's own photos or outputs, whatever path reaches it`
   )
 }
