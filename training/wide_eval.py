@@ -17,7 +17,8 @@ Options:
     --max-side N       longest side of each evaluation image (default 512).
     --no-peers         skip ExpandNet and LHDR (peers.py; skipped with a message when ../shared/peers is absent).
     --cache DIR        per-method JSONL of per-image metrics, keyed by the model file's hash: reruns only score what
-                       is missing (the peers take ~25 min on 2 cores, once).
+                       is missing (the peers take ~25 min on 2 cores, once); a row is reused only when its image's
+                       clipped fraction matches the freshly simulated one (so other sizes or camera code rescore).
     --json PATH        write every per-image row, the subset means and the intervals.
 
 Each scene is photographed by four camera kinds (camera_kinds.EVAL_KINDS: sRGB, random EMoR, highlight roll-off,
@@ -244,7 +245,10 @@ def main(argv=None) -> dict:
         meta["clip_fraction"] = float(pair["clip"].mean())
         pairs_meta.append(meta)
         for method, (_, factory) in methods.items():
-            if pair["key"] in caches[method].rows:
+            cached = caches[method].rows.get(pair["key"])
+            # A row is reused only for the same input: another size, camera code or curve folder changes
+            # the simulated photo, and with it the clipped fraction.
+            if cached is not None and abs(cached.get("clip_fraction", -1.0) - meta["clip_fraction"]) < 1e-12:
                 continue
             if method not in predictors:
                 predictors[method] = factory()
