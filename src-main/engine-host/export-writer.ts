@@ -1,17 +1,15 @@
 /**
- * Writes files from a prediction already in memory: the export formats (through the engine's
- * own output writers, so EXIF, ICC and naming match the batch) and the 16-bit TIFF of Save and
- * return. Files appear only complete (`file-commit.ts`).
+ * Writes files from a prediction already in memory: the export formats and the 16-bit TIFF of Save
+ * and return, through the engine's own output writers (so EXIF, ICC and naming match the batch).
+ * Files appear only complete (`file-commit.ts`).
  */
 import { access } from 'node:fs/promises'
 import { basename, dirname, extname, join } from 'node:path'
-import sharp from 'sharp'
 import { outputPathFor } from '../engine/pipeline/convert'
 import { UnclipError } from '../engine/errors'
 import type { ProtectedFiles } from '../engine/pipeline/writers/file-commit'
 import { writeOutputs, writeStep, type OutputTarget } from '../engine/pipeline/writers/write-outputs'
-import { toneMapImage } from '../engine/imaging/tonemap'
-import type { OutputFormat, RgbImage, ToneMapSettings } from '../engine/types'
+import type { OutputFormat, ToneMapSettings } from '../engine/types'
 import { imageFor, toneFor, type Prediction } from './prediction'
 
 /** True when `path` exists. */
@@ -58,16 +56,6 @@ export async function writeExports(
   return writeOutputs(targets, context, async (writers) => {
     for (const writer of writers) await writeStep(writer, () => writer.add(imageFor(prediction, writer.format)))
   })
-}
-
-/** 16-bit tone-mapped TIFF with an sRGB profile, LZW-compressed. */
-export async function encodeTiff16(hdr: RgbImage, tonemap: ToneMapSettings): Promise<Buffer> {
-  // sharp reads the sample depth from the typed array: a Uint16Array is 16-bit.
-  return sharp(toneMapImage(hdr, tonemap, 16), { raw: { width: hdr.width, height: hdr.height, channels: 3 } })
-    .toColourspace('rgb16')
-    .withIccProfile('srgb')
-    .tiff({ compression: 'lzw', predictor: 'horizontal' })
-    .toBuffer()
 }
 
 /** `<folder>/<name>-unclip.tif` beside the original. */

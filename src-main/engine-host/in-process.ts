@@ -10,18 +10,11 @@ import { decodeImage } from '../engine/pipeline/decode'
 import { downscaleArea } from '../engine/imaging/resample'
 import { createEngine, type Engine, type EngineOptions } from '../engine/pipeline/engine'
 import { UnclipError } from '../engine/errors'
-import { ProtectedFiles, writeFileAtomically } from '../engine/pipeline/writers/file-commit'
+import { ProtectedFiles } from '../engine/pipeline/writers/file-commit'
 import type { DecodedImage, Mode } from '../engine/types'
 import { createJobRegistry } from './jobs'
-import {
-  canReplaceOriginal,
-  encodeTiff16,
-  exportTargets,
-  refuseExisting,
-  saveAndReturnPath,
-  writeExports
-} from './export-writer'
-import { displayImage, predict, toneFor, type Prediction } from './prediction'
+import { canReplaceOriginal, exportTargets, refuseExisting, saveAndReturnPath, writeExports } from './export-writer'
+import { displayImage, predict, type Prediction } from './prediction'
 import { clippedFraction, peak, previewSize } from './preview'
 import type { EngineHost, EngineHostOptions } from './types'
 
@@ -176,8 +169,10 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
         (stats) => written.has(stats),
         () => false
       )
-      const bytes = await encodeTiff16(displayImage(prediction), toneFor(prediction, tonemap))
-      await writeFileAtomically(output, bytes, { overwrite: ours || replaceConfirmed === true })
+      // The engine's own tif16 writer and commit: the photo's EXIF and the sRGB profile come along.
+      const exif = cache.get(path)?.decoded.metadata.exif
+      const overwrite = ours || replaceConfirmed === true
+      await writeExports(prediction, [{ format: 'tif16', path: output }], { tonemap, exif, overwrite })
       await written.add(output)
       return { output }
     },
