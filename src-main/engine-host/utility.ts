@@ -39,6 +39,8 @@ export type ForkWorker = (workerPath: string, args: string[]) => WorkerProcess
 interface Pending {
   resolve(value: unknown): void
   reject(error: Error): void
+  /** The worker the call went to: only its exit fails the call. */
+  worker: WorkerProcess
 }
 
 /**
@@ -58,21 +60,40 @@ export function createUtilityEngineHost(
   let child: WorkerProcess | undefined
   let nextId = 1
   let disposing = false
-  /** Set when this host killed a worker that stopped answering. */
-  let stalled = false
   let lastHeard = Date.now()
   let watchdog: ReturnType<typeof setInterval> | undefined
   const pending = new Map<number, Pending>()
   const listeners = new Map<string, ProgressListener>()
 
-  /** Kills the current worker once it has been silent for `stallTimeoutMs` with calls waiting on it. */
+  /** Fails every call waiting on `worker` with `error`. */
+  const failCalls = (worker: WorkerProcess, error: ShellError): void => {
+    for (const [id, call] of pending) {
+      if (call.worker !== worker) continue
+      pending.delete(id)
+      call.reject(error)
+    }
+  }
+
+  /**
+   * Once the current worker has been silent for `stallTimeoutMs` with calls waiting on it, its calls
+   * fail at once and the next call starts a fresh worker, whether or not the silent one ever exits.
+   */
   const watch = (): void => {
     if (watchdog) return
     watchdog = setInterval(
       () => {
-        if (!child || pending.size === 0 || stalled || Date.now() - lastHeard < stallTimeoutMs) return
-        stalled = true
-        child.kill()
+        const worker = child
+        if (!worker || Date.now() - lastHeard < stallTimeoutMs) return
+        if (![...pending.values()].some((call) => call.worker === worker)) return
+        child = undefined
+        failCalls(
+          worker,
+          new ShellError(
+            'ENGINE_CRASHED',
+            `The engine stopped answering for ${Math.round(stallTimeoutMs / 1000)} s and was restarted; try again.`
+          )
+        )
+        worker.kill()
       },
       Math.min(1000, stallTimeoutMs / 4)
     )
@@ -100,19 +121,13 @@ export function createUtilityEngineHost(
       if (child === worker) child = undefined
       // Calls still running when the host is shut down are cancelled, not reported as a crash.
       const shutDown = disposing
-      const hung = stalled
       disposing = false
-      stalled = false
-      const error = shutDown
-        ? new ShellError('CANCELLED', 'Cancelled: the engine was shut down.')
-        : hung
-          ? new ShellError(
-              'ENGINE_CRASHED',
-              `The engine stopped answering for ${Math.round(stallTimeoutMs / 1000)} s and was restarted; try again.`
-            )
+      failCalls(
+        worker,
+        shutDown
+          ? new ShellError('CANCELLED', 'Cancelled: the engine was shut down.')
           : new ShellError('ENGINE_CRASHED', `The engine stopped unexpectedly (exit code ${code}); try again.`)
-      for (const call of pending.values()) call.reject(error)
-      pending.clear()
+      )
     })
     return worker
   }
@@ -126,7 +141,7 @@ export function createUtilityEngineHost(
     const worker = child
     const id = nextId++
     return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject, worker })
       worker.postMessage({ kind: 'call', id, method, args } satisfies ToWorker)
     })
   }
