@@ -3,7 +3,7 @@
  * host, answer a Result. Electron-free — the app wires it to ipcMain through the gateway, the e2e
  * calls it directly.
  */
-import { stat } from 'node:fs/promises'
+import { realpath, stat } from 'node:fs/promises'
 import {
   MAX_RECENT_FOLDERS,
   type CommandName,
@@ -107,7 +107,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const granted: string[] = []
       for (const path of dropped) {
         const stats = await stat(path).catch(() => undefined)
-        if (!stats || (!stats.isFile() && !stats.isDirectory()) || isTooBroad(path)) continue
+        // A dropped link to / or to the home folder is as broad as the folder itself.
+        const target = await realpath(path).catch(() => path)
+        if (!stats || (!stats.isFile() && !stats.isDirectory()) || isTooBroad(path) || isTooBroad(target)) continue
         guard.grant(path, stats.isDirectory() ? 'tree' : 'file')
         granted.push(path)
       }

@@ -3,7 +3,7 @@
  * user gestures and never cover a root or the home folder; saved folders come back only while
  * they exist; the renderer cannot make the app replace a file the user did not choose.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -54,7 +54,11 @@ describe('grants', () => {
   it('never cover a file-system root or the home folder itself, nor paths that do not exist', async () => {
     const photos = join(dir, 'photos')
     await mkdir(photos)
-    const granted = await handlers['paths:grant']({ paths: ['/', homedir(), join(dir, 'missing'), photos] })
+    // A link to the root is as broad as the root.
+    await symlink('/', join(dir, 'everything'))
+    const granted = await handlers['paths:grant']({
+      paths: ['/', homedir(), join(dir, 'missing'), join(dir, 'everything'), photos]
+    })
     expect(granted).toEqual({ ok: true, value: [photos] })
     expect(guard.allows('/etc/passwd')).toBe(false)
     expect(() => createPathGuard().grant('/', 'tree')).toThrow(
