@@ -7,11 +7,12 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { convertFile } from './convert'
 import { isLinearFormat } from '../domain/formats'
-import { LOW_LIGHT_DISPLAY_TONEMAP } from '../imaging/tonemap'
+import { LOW_LIGHT_DISPLAY_TONEMAP, srgbDecode } from '../imaging/tonemap'
 import { createEngine, type Engine } from './engine'
 import {
   compressHighlight,
   exposureGain,
+  keepSrgbBelowHighlights,
   LOW_LIGHT_KEY,
   LOW_LIGHT_KNEE,
   processLowLight,
@@ -197,5 +198,24 @@ describe('convertFile in low-light mode', () => {
     expect(await mean(`${base}.png`)).toBeGreaterThan(2 * (await mean(photo)))
     const hdr = decodeRadiance(await readFile(`${base}.hdr`))
     expect(clippedMean(hdr, 1)).toBeCloseTo(LOW_LIGHT_KEY, 1)
+  })
+})
+
+describe('keepSrgbBelowHighlights', () => {
+  it("keeps the model's output only where its blend trusts it, the sRGB-linearised input elsewhere", () => {
+    const source = {
+      width: 1,
+      height: 4,
+      bits: 8 as const,
+      data: Uint8Array.from([0, 0, 0, 128, 128, 128, 250, 10, 10, 255, 255, 255])
+    }
+    const hdr = new Float32Array(12).fill(9)
+    keepSrgbBelowHighlights(source, hdr)
+    const lin = (v: number): number => srgbDecode(v / 255)
+    const alpha = (250 / 255 - 0.95) / 0.05
+    expect(Array.from(hdr.subarray(0, 6))).toEqual([0, 0, 0, lin(128), lin(128), lin(128)].map(Math.fround))
+    expect(hdr[6]).toBeCloseTo((1 - alpha) * lin(250) + alpha * 9, 5)
+    expect(Array.from(hdr.subarray(7, 9))).toEqual([lin(10), lin(10)].map(Math.fround))
+    expect(Array.from(hdr.subarray(9))).toEqual([9, 9, 9])
   })
 })

@@ -32,6 +32,8 @@ import type { Engine, PredictOptions, PredictTimings } from './engine'
 import { estimateNoise, guidedFilter, type Plane } from '../imaging/denoise'
 import { luminance, srgbDecode, srgbEncode } from '../imaging/tonemap'
 import type { PixelSource, RgbImage } from '../types'
+import { BLEND_RAMP_START } from '../domain/clip'
+import { lineariseSamples } from '../imaging/srgb-tables'
 
 /** Mean clipped linear luminance a well-exposed photo has (Reinhard's middle-grey key). */
 export const LOW_LIGHT_KEY = 0.18
@@ -209,10 +211,36 @@ export async function lowLightImage(
   })
   throwIfAborted(signal)
   const started = performance.now()
+  keepSrgbBelowHighlights(source, hdr)
   const result = processLowLight({ width: source.width, height: source.height, data: hdr })
   timings.upsample += performance.now() - started
   onProgress?.(1)
   return { ...result, timings }
+}
+
+/**
+ * Puts the sRGB-linearised input back wherever the model's blend would not trust the network, so only
+ * the recovered highlights come from the model. Since 1.2.0 the model also picks a camera curve for
+ * the rest (its tone head); low light's exposure, denoiser and tone curve are tuned on the sRGB
+ * linearisation, and on dark photos the curve the head guesses cost 2.8 dB at −3 EV in
+ * `training/lowlight_bench.py` (models/README.md).
+ * @param source The photo, sRGB.
+ * @param hdr The model's full-resolution output, changed in place.
+ */
+export function keepSrgbBelowHighlights(source: PixelSource, hdr: Float32Array): void {
+  const data = source.data
+  const scale = data instanceof Uint8Array ? 1 / 255 : data instanceof Uint16Array ? 1 / 65535 : 1
+  const ramp = 1 / (1 - BLEND_RAMP_START)
+  const chunk = 1 << 16
+  const linear = new Float32Array(chunk)
+  for (let start = 0; start < hdr.length; start += chunk) {
+    const count = Math.min(chunk, hdr.length - start)
+    lineariseSamples(source, start, count, linear)
+    for (let i = 0; i < count; i++) {
+      const alpha = Math.min(1, Math.max(0, (data[start + i] * scale - BLEND_RAMP_START) * ramp))
+      hdr[start + i] = (1 - alpha) * linear[i] + alpha * hdr[start + i]
+    }
+  }
 }
 
 /**
