@@ -27,6 +27,8 @@ export interface ConvertArgs extends EngineArgs {
   mode: Mode
   recursive: boolean
   overwrite: boolean
+  /** The photo-editor round trip: TIFFs replaced by their result, other photos get `<name>-unclip.tif`. */
+  inPlace: boolean
   /** Keep the photo's GPS location in the outputs' metadata. */
   keepGps: boolean
   json: boolean
@@ -59,20 +61,33 @@ export function parseCommand(argv: string[]): Command {
   throw new UsageError(`Unknown command '${first}'; expected convert or info`)
 }
 
+/** What `--in-place` writes: the editor's TIFF comes back as a TIFF (the first is the default). */
+const IN_PLACE_FORMATS: readonly OutputFormat[] = ['tif16', 'tif32']
+
+function checkInPlace(values: { out?: string; recursive?: boolean; format?: string }): void {
+  if (values.out !== undefined) throw new UsageError('--in-place writes beside each photo; it takes no --out')
+  if (values.recursive) throw new UsageError('--in-place takes files, not folders; it takes no --recursive')
+  if (values.format !== undefined && !IN_PLACE_FORMATS.includes(values.format as OutputFormat))
+    throw new UsageError(`--in-place writes ${IN_PLACE_FORMATS.join(' or ')}, not '${values.format}'`)
+}
+
 function parseConvert(argv: string[]): Command {
   const { values, positionals } = parse(argv, CONVERT_OPTIONS)
   if (values.help) return { name: 'help', topic: 'convert' }
   if (positionals.length === 0) throw new UsageError('Expected at least one file or folder to convert')
+  const inPlace = values['in-place'] ?? false
+  if (inPlace) checkInPlace(values)
   return {
     name: 'convert',
     args: {
       ...engineArgs(values),
       inputs: positionals,
       outDir: nonEmpty(values.out, '--out'),
-      formats: parseFormats(values.format ?? DEFAULT_FORMATS.join(',')),
+      formats: parseFormats(values.format ?? (inPlace ? IN_PLACE_FORMATS[0] : DEFAULT_FORMATS.join(','))),
       mode: oneOf(values.mode ?? MODES[0], MODES, '--mode'),
       recursive: values.recursive ?? false,
       overwrite: values.overwrite ?? false,
+      inPlace,
       keepGps: values['keep-gps'] ?? false,
       json: values.json ?? false
     }

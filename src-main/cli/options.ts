@@ -71,6 +71,13 @@ export const CONVERT_OWN_OPTIONS = {
   mode: { type: 'string', short: 'm', value: 'MODE', help: [`${list(MODES)} (default: ${MODES[0]})`] },
   recursive: { type: 'boolean', short: 'r', help: ['include sub-folders'] },
   overwrite: { type: 'boolean', help: ['replace existing outputs'] },
+  'in-place': {
+    type: 'boolean',
+    help: [
+      "photo editors' round trip: a TIFF is replaced by its result (tif16, or tif32 with --format tif32),",
+      'atomically; any other photo gets <name>-unclip.tif beside it. Files only; no --out or --recursive'
+    ]
+  },
   'keep-gps': {
     type: 'boolean',
     help: [

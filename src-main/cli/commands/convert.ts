@@ -1,6 +1,7 @@
 import { constants } from 'node:os'
 import { resolve } from 'node:path'
 import { assertModeAvailable, convertPlanned, planBatch } from '../../engine/batch/batch'
+import { planInPlace } from '../../engine/batch/in-place'
 import { createEngine } from '../../engine/pipeline/engine'
 import { UnclipError } from '../../engine/errors'
 import type { BatchResult, BatchWarning } from '../../engine/types'
@@ -36,13 +37,15 @@ export async function runConvert(args: ConvertArgs, io: CliIo): Promise<number> 
   const reporter = createReporter(args.json, io.stdout, io.stderr)
   const warnings: BatchWarning[] = []
   // Inputs are checked before the model loads: a typo should not wait for (or be hidden by) the model.
-  const plan = await planBatch(args.inputs, {
-    ...options,
-    onWarning: (warning) => {
-      warnings.push(warning)
-      reporter.warning(warning)
-    }
-  })
+  const plan = args.inPlace
+    ? await planInPlace(args.inputs)
+    : await planBatch(args.inputs, {
+        ...options,
+        onWarning: (warning) => {
+          warnings.push(warning)
+          reporter.warning(warning)
+        }
+      })
   if (plan.length === 0) throw new UnclipError('FILE_NOT_FOUND', `No images found in ${args.inputs.join(', ')}`)
   const controller = new AbortController()
   let signalled: NodeJS.Signals | undefined

@@ -19,6 +19,10 @@ const FORMAT_LIST = OUTPUT_FORMATS.join(', ')
 export interface PlannedFile {
   input: string
   outputBase: string
+  /** The exact output path of its one format, instead of `outputBase` + suffix (`in-place.ts`). */
+  target?: string
+  /** The user asked for `target` itself to be replaced (the editor's own TIFF), even when it is the input. */
+  replace?: boolean
 }
 
 export type PlanOptions = Pick<BatchOptions, 'outDir' | 'outDirExplicit' | 'recursive' | 'formats' | 'onWarning'>

@@ -76,7 +76,8 @@ export async function convertPlanned(engine: Engine, plan: PlannedFile[], option
     onProgress?.({ index, total, file, stage, fraction, ...more })
   // Never written over, whatever path reaches them: the inputs, then each photo's outputs.
   const protect = new ProtectedFiles()
-  for (const file of plan) await protect.add(file.input)
+  // An editor's TIFF replaced in place is the one input the user asked to have replaced.
+  for (const file of plan) if (!(file.replace && file.target === file.input)) await protect.add(file.input)
 
   for (const [index, file] of plan.entries()) {
     if (index < (options.startAt ?? 0)) continue
@@ -85,7 +86,8 @@ export async function convertPlanned(engine: Engine, plan: PlannedFile[], option
       break
     }
     emit(index, file.input, 'queued', 0)
-    if (!options.overwrite && (await anyOutputExists(file, options))) {
+    const overwrite = options.overwrite || file.replace === true
+    if (!overwrite && (await anyOutputExists(file, options))) {
       result.skipped.push(file.input)
       emit(index, file.input, 'skipped', 1)
       continue
@@ -93,8 +95,10 @@ export async function convertPlanned(engine: Engine, plan: PlannedFile[], option
     try {
       const converted = await convertFile(engine, file.input, {
         ...options,
+        overwrite,
         outDir: dirname(file.outputBase),
         outputBase: file.outputBase,
+        targetPath: file.target,
         index,
         total,
         protect,
@@ -149,7 +153,7 @@ export function assertModeAvailable(mode: Mode): void {
 async function anyOutputExists(file: PlannedFile, options: BatchOptions): Promise<boolean> {
   for (const format of options.formats) {
     try {
-      await access(outputPathFor(file.outputBase, format))
+      await access(file.target ?? outputPathFor(file.outputBase, format))
       return true
     } catch {
       // Absent (or unreadable, which convertFile reports precisely when it tries to write).

@@ -41,6 +41,8 @@ export interface ConvertFileOptions extends ConvertOptions {
   total?: number
   /** Files never to replace, by identity: the batch's inputs and earlier outputs (`ProtectedFiles`). */
   protect?: ProtectedFiles
+  /** The exact path of the one output format, instead of `outputBase` + its suffix. */
+  targetPath?: string
 }
 
 /**
@@ -77,7 +79,12 @@ export async function convertFile(
     )
   }
   const lowLight = options.mode === 'lowlight'
-  const targets = [...new Set(formats)].map((format) => ({ format, path: outputPathFor(options.outputBase, format) }))
+  if (options.targetPath !== undefined && formats.length !== 1)
+    throw new UnclipError('INVALID_ARGUMENT', `Expected one output format for ${options.targetPath}`)
+  const targets = [...new Set(formats)].map((format) => ({
+    format,
+    path: options.targetPath ?? outputPathFor(options.outputBase, format)
+  }))
   if (!options.overwrite) {
     const existing = targets.find((t) => existsSync(t.path))
     if (existing)

@@ -3,7 +3,7 @@
  * grey/CMYK/palette made RGB, alpha flattened, first frame of animations and multi-page files.
  */
 import { constants } from 'node:fs'
-import { access, open, stat } from 'node:fs/promises'
+import { access, open, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp'
 import { UnclipError } from '../errors'
@@ -153,13 +153,26 @@ export async function decodeSamples(
     samples: toSamples(options.shared ? shareBytes(raw.data) : raw.data, info, sixteenBit),
     ...(reduced ? { reduced } : {}),
     metadata: {
-      exif: meta.exif,
+      exif: meta.exif ?? (meta.format === 'tiff' ? await tiffOwnTags(filePath) : undefined),
       format: meta.format,
       width: info.width,
       height: info.height,
       hadIccProfile: meta.icc !== undefined
     }
   }
+}
+
+/** Larger TIFFs keep no metadata rather than being read into memory a second time. */
+const TIFF_TAGS_READ_LIMIT = 512 * 2 ** 20
+
+/**
+ * A TIFF keeps its camera tags in its own IFD0 and Exif IFD, which sharp does not report as `exif`;
+ * the file itself is that structure, and `prepareExif` keeps what is worth keeping from it. This is
+ * how an editor's "Edit In" TIFF comes back with its metadata.
+ */
+async function tiffOwnTags(filePath: string): Promise<Buffer | undefined> {
+  const { size } = await stat(filePath)
+  return size <= TIFF_TAGS_READ_LIMIT ? readFile(filePath) : undefined
 }
 
 /** Oriented, flattened, sRGB pixels: the one pipeline both the full and the reduced decode use. */
