@@ -22,6 +22,7 @@ describe('parseCommand', () => {
         mode: 'hdr',
         recursive: false,
         overwrite: false,
+        inPlace: false,
         keepGps: false,
         json: false,
         model: undefined,
@@ -61,6 +62,7 @@ describe('parseCommand', () => {
         mode: 'lowlight',
         recursive: true,
         overwrite: true,
+        inPlace: false,
         keepGps: true,
         json: true,
         model: 'm',
@@ -68,6 +70,16 @@ describe('parseCommand', () => {
         provider: 'cuda'
       }
     })
+  })
+
+  it('takes --in-place with tif16 by default, or tif32', () => {
+    const parsed = (argv: string[]) => {
+      const command = parseCommand(argv)
+      if (command.name !== 'convert') throw new Error('expected convert')
+      return [command.args.inPlace, command.args.formats]
+    }
+    expect(parsed(['convert', 'a.tif', '--in-place'])).toEqual([true, ['tif16']])
+    expect(parsed(['convert', 'a.tif', '--in-place', '-f', 'tif32'])).toEqual([true, ['tif32']])
   })
 
   it('answers help and version', () => {
