@@ -120,8 +120,9 @@ describe.skipIf(!CHROMIUM)(
       STEP_TIMEOUT
     )
 
-    it('opens a photo dropped on the window', async () => {
+    it("opens a photo dropped on the window, without the last photo's export outcome", async () => {
       await dropPhoto(app.page, options.photos.photos[2])
+      expect(await app.page.getByRole('list', { name: 'Exported files' }).count()).toBe(0)
     })
 
     it(

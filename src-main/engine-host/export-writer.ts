@@ -23,7 +23,7 @@ export async function exists(path: string): Promise<boolean> {
 /** @throws {UnclipError} OUTPUT_EXISTS when `target` exists. */
 export async function refuseExisting(target: string): Promise<void> {
   if (await exists(target))
-    throw new UnclipError('OUTPUT_EXISTS', `${target} already exists; turn on Overwrite to replace it.`)
+    throw new UnclipError('OUTPUT_EXISTS', `${target} already exists; tick "Replace existing files" to replace it.`)
 }
 
 /** Output paths for one input, as the batch names them. */

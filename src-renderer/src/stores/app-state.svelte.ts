@@ -91,7 +91,7 @@ export class AppState {
 
   async openItem(path: string): Promise<void> {
     this.library.select(path)
-    await this.viewer.open(path)
+    await this.#open(path)
   }
 
   closeImage(): void {
@@ -137,6 +137,12 @@ export class AppState {
 
   async #openSelection(): Promise<void> {
     const path = this.library.selectedPath
-    if (path) await this.viewer.open(path)
+    if (path) await this.#open(path)
+  }
+
+  /** Opens a photo in the viewer; the previous photo's export outcome goes with it. */
+  async #open(path: string): Promise<void> {
+    if (path !== this.viewer.path) this.exportOptions.forget()
+    await this.viewer.open(path)
   }
 }

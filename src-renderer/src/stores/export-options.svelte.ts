@@ -98,6 +98,12 @@ export class ExportOptions {
     else this.error = result.error.message
   }
 
+  /** Forgets the last export's outcome, so another photo does not show it as its own. */
+  forget(): void {
+    this.lastOutputs = []
+    this.error = null
+  }
+
   async showInFolder(path: string): Promise<void> {
     await this.#api.showInFolder(path)
   }
