@@ -20,6 +20,7 @@ import { defaultModelsDir, selectModel } from '../src-main/engine/model/model-re
 import type { Measurement } from './measure'
 import { syntheticPhoto } from './photo'
 import { formatTable, type SizeResult } from './table'
+import { formatWholeProcess, measureWholeProcess, type WholeProcessTiming } from './whole-process'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -40,6 +41,8 @@ const { modelsDir, model } = await chooseModel(values['models-dir'], values.mode
 const work = await mkdtemp(join(tmpdir(), 'unclip-bench-'))
 const results: SizeResult[] = []
 let cancel: CancelTiming | undefined
+let wholeProcess: WholeProcessTiming | undefined
+const modelFlags = [...(modelsDir ? ['--models-dir', modelsDir] : []), ...(model ? ['--model', model] : [])]
 try {
   for (const megapixels of sizes) {
     const { jpeg, width, height } = await syntheticPhoto(megapixels)
@@ -54,6 +57,9 @@ try {
       ...(await measureInChild(photo, work, modelsDir, model))
     })
     if (megapixels === Math.max(...sizes)) cancel = await measureCancel(photo, work, modelsDir, model, megapixels)
+    // A user's timing of a typical camera photo: the size nearest 12 MP.
+    if (megapixels === sizes.reduce((a, b) => (Math.abs(b - 12) < Math.abs(a - 12) ? b : a)))
+      wholeProcess = await measureWholeProcess(photo, megapixels, join(work, 'whole'), root, modelFlags)
     await rm(photo)
   }
 } finally {
@@ -73,7 +79,8 @@ const report = {
   provider: results.find((r) => r.info)?.info?.provider,
   formats: ['hdr', 'png'],
   results: results.map(({ info: _info, ...rest }) => rest),
-  cancel
+  cancel,
+  wholeProcess
 }
 const outDir = join(root, 'bench/results')
 await mkdir(outDir, { recursive: true })
@@ -85,6 +92,7 @@ if (cancel)
   process.stdout.write(
     `Cancel (SIGINT at the first strip, ${cancel.megapixels} MP): summary after ${cancel.summaryMs} ms, exit after ${cancel.exitMs} ms\n`
   )
+if (wholeProcess) process.stdout.write(`${formatWholeProcess(wholeProcess)}\n`)
 process.stdout.write(`Written to ${join(outDir, 'latest.json')}\n`)
 
 /** Uses the product model when there is one; otherwise the fixture, loudly. */
