@@ -56,7 +56,9 @@ export async function runConvert(args: ConvertArgs, io: CliIo): Promise<number> 
   }
   for (const signal of CANCEL_SIGNALS) process.on(signal, onSignal)
   try {
-    const engine = await createEngine(engineOptions(args))
+    // One photo gains nothing from a warm-up conversion first (measured at 12 MP: the same conversion time,
+    // 0.35 s more loading); a batch pays it once.
+    const engine = await createEngine({ ...engineOptions(args), warmUp: plan.length > 1 })
     let result: BatchResult
     try {
       result = await convertPlanned(engine, plan, {

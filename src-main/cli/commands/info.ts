@@ -11,8 +11,8 @@ import { engineOptions } from './engine-options'
  * @throws {UnclipError} MODEL_MISSING, MODEL_CORRUPT or PROVIDER_UNAVAILABLE from `createEngine`
  */
 export async function runInfo(args: EngineArgs, io: CliIo): Promise<number> {
-  // Strip threads are for converting; info only reports.
-  const engine = await createEngine({ ...engineOptions(args), stripWorkers: false })
+  // Strip threads and the warm-up conversion are for converting; info only reports.
+  const engine = await createEngine({ ...engineOptions(args), stripWorkers: false, warmUp: false })
   try {
     io.stdout.write(`${JSON.stringify(engine.info, null, 2)}\n`)
     return 0

@@ -33,6 +33,8 @@ export interface EngineOptions {
    * (default: the cores, at most 4), or `false` to compute strips on the calling thread.
    */
   stripWorkers?: { entry?: string | URL; size?: number } | false
+  /** Convert a small image while loading, so the first photo meets optimised code (default true). */
+  warmUp?: boolean
 }
 
 export interface PredictOptions {
@@ -144,14 +146,16 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   // Part of loading: the threads' start-up is paid once per engine, not by the first photo.
   await pool?.ready
   const engine = new SessionEngine(session, card, info, pool)
-  await warmUp(engine)
+  if (options.warmUp !== false) await warmUp(engine)
   return engine
 }
 
 /**
  * One small reduced-size conversion with every encoding, discarded: the JIT then meets the first
- * real photo with optimised code. Warming on 0.4 MP costs far less than the same warm-up spread
- * over a 12 MP photo (measured: the first 12 MP conversion was ~0.5 s slower than the next).
+ * real photo with optimised code (measured in an earlier session: the first 12 MP conversion was
+ * ~0.5 s slower than the next). With the compiled CLI and model 1.2.0 a fresh 12 MP conversion took
+ * the same time with or without it (medians of 5: 1.57 vs 1.60 s) while loading took 0.35 s longer,
+ * so the CLI skips it for a single photo (`warmUp: false`).
  */
 async function warmUp(engine: Engine): Promise<void> {
   const width = 1280
