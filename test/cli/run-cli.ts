@@ -1,6 +1,9 @@
 /** Runs the real `bin/unclip.js` in a child process, as a user's shell would. */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 export const BIN = fileURLToPath(new URL('../../bin/unclip.js', import.meta.url))
 export const FIXTURE_MODELS = fileURLToPath(new URL('../fixtures/models', import.meta.url))
@@ -54,8 +57,18 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
 export function unprivileged(): { command: string[] } | { skip: string } {
   if (process.getuid?.() !== 0) return { command: [process.execPath, BIN] }
   const drop = ['/usr/bin/setpriv', '--bounding-set=-dac_override,-dac_read_search']
-  const probe = spawnSync(drop[0], [...drop.slice(1), 'true'])
-  if (probe.status !== 0) return { skip: 'running as root and cannot drop CAP_DAC_OVERRIDE with setpriv here' }
+  // The probe must really be refused a file it has no permission for: a container can keep the
+  // capability in ways the bounding set does not reach, and then the tests would fail, not skip.
+  const dir = mkdtempSync(join(tmpdir(), 'unclip-probe-'))
+  try {
+    const locked = join(dir, 'locked')
+    writeFileSync(locked, 'secret', { mode: 0o000 })
+    const probe = spawnSync(drop[0], [...drop.slice(1), 'cat', locked])
+    if (probe.error || probe.status === 0)
+      return { skip: 'running as root and cannot drop the permission override with setpriv here' }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
   return { command: [...drop, process.execPath, BIN] }
 }
 
