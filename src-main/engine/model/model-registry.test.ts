@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url'
 import { InferenceSession } from 'onnxruntime-node'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createEngine } from '../pipeline/engine'
-import { UnclipError } from '../errors'
 import { compareVersions, defaultModelsDir, listModels, selectModel } from './model-registry'
 import type { ModelCard } from '../types'
+import { expectError } from '../../../test/helpers/errors'
 
 const FIXTURE_DIR = fileURLToPath(new URL('../../../test/fixtures/models/', import.meta.url))
 const FIXTURE_ONNX = path.join(FIXTURE_DIR, 'unclip-fixture.onnx')
@@ -26,16 +26,6 @@ function modelsDir(cards: (Partial<ModelCard> & { name: string; onnx?: false | B
     else if (onnx !== false) copyFileSync(FIXTURE_ONNX, path.join(dir, `${card.name}.onnx`))
   }
   return dir
-}
-
-async function expectError(promise: Promise<unknown>, code: string, message: string): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(error).toBeInstanceOf(UnclipError)
-  expect((error as UnclipError).code).toBe(code)
-  expect((error as UnclipError).message).toBe(message)
 }
 
 describe('model discovery and selection', () => {

@@ -3,18 +3,9 @@ import { InferenceSession, Tensor } from 'onnxruntime-node'
 import { describe, expect, it, vi } from 'vitest'
 import { UnclipError } from '../errors'
 import { createSession, cudaLibrariesInstalled, preferredProviders, providersAvailable } from './providers'
+import { expectError } from '../../../test/helpers/errors'
 
 const FIXTURE_ONNX = fileURLToPath(new URL('../../../test/fixtures/models/unclip-fixture.onnx', import.meta.url))
-
-async function expectError(promise: Promise<unknown>, code: string, message: string): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(error).toBeInstanceOf(UnclipError)
-  expect((error as UnclipError).code).toBe(code)
-  expect((error as UnclipError).message).toBe(message)
-}
 
 describe('providers', () => {
   it("prefers each platform's GPU API, always ending in cpu", () => {

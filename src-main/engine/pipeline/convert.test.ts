@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { imagePipeline, type PixelFn } from '../../../test/helpers/images'
 import { convertFile, outputPathFor, type ConvertFileOptions } from './convert'
 import { createEngine, type Engine } from './engine'
-import { UnclipError } from '../errors'
 import { decodeRadiance } from '../codecs/radiance-decoder'
 import type { ProgressEvent } from '../types'
+import { expectError } from '../../../test/helpers/errors'
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/models/', import.meta.url))
 const root = mkdtempSync(path.join(tmpdir(), 'unclip-convert-'))
@@ -46,16 +46,6 @@ function options(dir: string, extra: Partial<ConvertFileOptions> = {}): ConvertF
     overwrite: false,
     ...extra
   }
-}
-
-async function expectError(promise: Promise<unknown>, code: string, message: string): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(error).toBeInstanceOf(UnclipError)
-  expect((error as UnclipError).code).toBe(code)
-  expect((error as UnclipError).message).toBe(message)
 }
 
 const listing = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).sort() : [])

@@ -6,7 +6,7 @@ import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
 import { gradient, imagePipeline, renderRaw } from '../../../test/helpers/images'
 import { decodeImage, decodeSamples } from './decode'
-import { UnclipError } from '../errors'
+import { expectError } from '../../../test/helpers/errors'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'unclip-decode-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -20,16 +20,6 @@ function maxError(data: Float32Array, expected: Uint8Array | Uint16Array, max: n
   let worst = 0
   for (let i = 0; i < data.length; i++) worst = Math.max(worst, Math.abs(data[i] - expected[i] / max))
   return worst
-}
-
-async function expectError(promise: Promise<unknown>, code: string, message: string): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(error).toBeInstanceOf(UnclipError)
-  expect((error as UnclipError).code).toBe(code)
-  expect((error as UnclipError).message).toBe(message)
 }
 
 describe('decodeImage: formats', () => {
