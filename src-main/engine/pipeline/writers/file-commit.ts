@@ -51,7 +51,7 @@ export function registerTemp(file: string): void {
     // Also runs after `process.exit()` (a second Ctrl+C), where no async cleanup gets to run.
     process.on('exit', () => {
       // A commit cut short (a second Ctrl+C) is undone first, so its backups become originals again.
-      for (const placed of openCommits) undoSync(placed)
+      for (const placed of openCommits) undo(placed)
       for (const temp of liveTemps) rmSync(temp, { force: true })
     })
   }
@@ -155,7 +155,7 @@ export async function commitFiles(files: PendingFile[], options: CommitOptions =
       }
     }
   } catch (error) {
-    await rollBack(placed)
+    undo(placed)
     throw error
   } finally {
     openCommits.delete(placed)
@@ -256,35 +256,30 @@ async function claim(file: PendingFile): Promise<void> {
   await rm(file.tempPath, { force: true })
 }
 
-async function rollBack(placed: Placed[]): Promise<void> {
-  for (const { file, backup } of placed.reverse()) {
-    try {
-      if (backup) {
-        await rename(backup, file.finalPath)
-        // Renaming a hard link onto another link of the same file does nothing: the backup stays.
-        await rm(backup, { force: true })
-      } else await rm(file.finalPath, { force: true })
-    } catch {
-      // Best effort. A backup that could not be put back is the original's only copy: it leaves the
-      // temporary-name pattern (which the next run's stale sweep deletes) for a visible name.
-      if (backup) await rename(backup, keptBackupName(file.finalPath)).catch(() => undefined)
-    }
-    if (backup) releaseTemp(backup)
-  }
-}
-
-/** The exit hook's rollback: synchronous, as nothing asynchronous runs at exit. */
-function undoSync(placed: Placed[]): void {
+/**
+ * Puts back what a commit placed, newest first: replaced files get their originals again, new
+ * files are removed. Synchronous, so the exit hook can run it too (nothing asynchronous runs at exit).
+ */
+function undo(placed: Placed[]): void {
   for (const { file, backup } of [...placed].reverse()) {
     try {
       if (backup) {
         renameSync(backup, file.finalPath)
         rmSync(backup, { force: true }) // still there when it was a hard link to the final file
-        releaseTemp(backup)
       } else rmSync(file.finalPath, { force: true })
     } catch {
-      // The backup may not exist yet (the copy had not started): the original is still in place.
+      // Best effort; a backup not made yet means the original is still in place. One that exists but
+      // could not be put back is the original's only copy: it leaves the temporary-name pattern (which
+      // the next run's stale sweep deletes) for a visible name.
+      if (backup) {
+        try {
+          renameSync(backup, keptBackupName(file.finalPath))
+        } catch {
+          // Nothing left to save.
+        }
+      }
     }
+    if (backup) releaseTemp(backup)
   }
 }
 
