@@ -2,6 +2,7 @@
  * The engine's public types: one contract shared by the CLI, the Electron shell and the renderer.
  * Pure types only (no Node imports) so the renderer can import it too.
  */
+import type { SourceColourOutput } from './pipeline/decode-source-colour'
 
 import type { Mode } from './domain/modes'
 import type { OutputFormat } from './domain/formats'
@@ -55,6 +56,8 @@ export interface SourceMetadata {
   height: number
   /** Whether the input carried an ICC profile that was converted to sRGB. */
   hadIccProfile: boolean
+  /** A wide-gamut photo's own samples and profile, to hand TIFFs back in its space. */
+  sourceColour?: SourceColourOutput
 }
 
 /** A decoded input: sRGB-encoded values in [0,1], orientation applied, ICC converted to sRGB. */

@@ -99,6 +99,7 @@ export async function convertPlanned(engine: Engine, plan: PlannedFile[], option
         outDir: dirname(file.outputBase),
         outputBase: file.outputBase,
         targetPath: file.target,
+        matchInputDepth: file.replace === true,
         index,
         total,
         protect,

@@ -4,22 +4,7 @@
  * Colorants are the primaries adapted to the profile connection space's D50 white (Bradford), as ICC
  * profiles store them; the sRGB ones are the values of the ICC's own sRGB profile.
  */
-
-/** Red, green and blue colorants (D50-adapted XYZ) and a name. */
-export interface IccPrimaries {
-  name: string
-  red: [number, number, number]
-  green: [number, number, number]
-  blue: [number, number, number]
-}
-
-/** sRGB / Rec. 709 primaries with a D65 white, adapted to D50. */
-export const SRGB_PRIMARIES: IccPrimaries = {
-  name: 'sRGB',
-  red: [0.4360747, 0.2225045, 0.0139322],
-  green: [0.3850649, 0.7168786, 0.0971045],
-  blue: [0.1430804, 0.0606169, 0.7141733]
-}
+import { SRGB_COLORANTS, type Colorants } from '../imaging/colour-space'
 
 const D50: [number, number, number] = [0.9642, 1.0, 0.8249]
 
@@ -28,7 +13,7 @@ const D50: [number, number, number] = [0.9642, 1.0, 0.8249]
  * @param primaries The colorants; the description reads `<name> linear (Unclip)`.
  * @returns The ICC bytes, ready for TIFF tag 34675.
  */
-export function linearIccProfile(primaries: IccPrimaries = SRGB_PRIMARIES): Buffer {
+export function linearIccProfile(primaries: Colorants = SRGB_COLORANTS): Buffer {
   const identityCurve = Buffer.alloc(12) // 'curv', reserved, count 0: the identity (gamma 1.0)
   identityCurve.write('curv', 0, 'latin1')
   const tags: [string, Buffer][] = [

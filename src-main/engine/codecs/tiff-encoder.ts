@@ -62,9 +62,9 @@ const COPIED_IFD0_TAGS = new Set([0x010e, 0x010f, 0x0110, 0x0131, 0x0132, 0x013b
 const TYPE = { byte: 1, ascii: 2, short: 3, long: 4, rational: 5, undefined: 7 } as const
 const COMPRESSION_DEFLATE = 8
 const PHOTOMETRIC_RGB = 2
-const PREDICTOR = { uint16: 2, float32: 3 } as const
-const SAMPLE_FORMAT = { uint16: 1, float32: 3 } as const
-const BITS = { uint16: 16, float32: 32 } as const
+const PREDICTOR = { uint8: 2, uint16: 2, float32: 3 } as const
+const SAMPLE_FORMAT = { uint8: 1, uint16: 1, float32: 3 } as const
+const BITS = { uint8: 8, uint16: 16, float32: 32 } as const
 const STRIP_TARGET_BYTES = 256 * 1024
 /** Classic TIFF addresses its file with 32-bit offsets. */
 const MAX_TIFF_BYTES = 2 ** 32 - 1
@@ -98,7 +98,7 @@ export class TiffEncoder {
   }
 
   /** Deflates the rows of one strip (for writers that do not use worker threads). */
-  encodeStrip(rows: Uint16Array | Float32Array): Uint8Array {
+  encodeStrip(rows: Uint8Array | Uint16Array | Float32Array): Uint8Array {
     return deflateTiffRows(rows, this.#options.width, this.littleEndian)
   }
 
@@ -128,7 +128,7 @@ export class TiffEncoder {
    * The whole file in memory, for small images and tests.
    * @param samples Interleaved RGB samples of the whole image.
    */
-  static encode(options: TiffImageOptions, samples: Uint16Array | Float32Array): Buffer {
+  static encode(options: TiffImageOptions, samples: Uint8Array | Uint16Array | Float32Array): Buffer {
     const encoder = new TiffEncoder(options)
     const rowSamples = options.width * 3
     const parts: Uint8Array[] = [encoder.header()]

@@ -43,6 +43,8 @@ export interface ConvertFileOptions extends ConvertOptions {
   protect?: ProtectedFiles
   /** The exact path of the one output format, instead of `outputBase` + its suffix. */
   targetPath?: string
+  /** An editor's round trip: a tone-mapped TIFF keeps an 8-bit original's 8 bits (16 otherwise). */
+  matchInputDepth?: boolean
 }
 
 /**
@@ -112,6 +114,8 @@ export async function convertFile(
       reducedSize: (w, h) => reducedSizeFor(engine, w, h),
       shared: true
     })
+    // TIFFs go back to editors in the photo's own colour space.
+    const { sourceColour } = metadata
     timings.decode = performance.now() - started
     throwIfAborted(signal)
 
@@ -123,6 +127,8 @@ export async function convertFile(
       keepGps: options.keepGps ?? false,
       overwrite: options.overwrite,
       protect: options.protect,
+      sourceColour: sourceColour && { ...sourceColour, input: image },
+      tiffBits: options.matchInputDepth && image.bits === 8 ? (8 as const) : undefined,
       timings
     }
     const outputs = await writeOutputs(

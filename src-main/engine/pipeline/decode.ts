@@ -1,6 +1,7 @@
 /**
  * Reads a photo into sRGB floats: orientation applied, embedded ICC profile converted to sRGB,
  * grey/CMYK/palette made RGB, alpha flattened, first frame of animations and multi-page files.
+ * A photo in a wide-gamut matrix/TRC space also keeps its own samples (`decode-source-colour.ts`).
  */
 import { constants } from 'node:fs'
 import { access, open, readFile, stat } from 'node:fs/promises'
@@ -8,6 +9,8 @@ import path from 'node:path'
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp'
 import { UnclipError } from '../errors'
 import { readError } from '../fs-errors'
+import { srgbCopy } from '../imaging/source-colour'
+import { decodeSourceColour, ownProfile } from './decode-source-colour'
 import type { DecodedImage, RgbImage, RgbSamples, SourceMetadata } from '../types'
 
 /** Default pixel limit: larger than any camera's output, small enough that decoding fits in memory. */
@@ -126,6 +129,15 @@ export async function decodeSamples(
     )
   }
   const sixteenBit = meta.depth !== 'uchar' && meta.depth !== 'char'
+  const profile = ownProfile(meta.icc)
+  if (profile) {
+    // The sRGB copy is made from the photo's own samples (exact, and consistent with the hand-back).
+    const sourceColour = await decodeSourceColour(filePath, profile, sixteenBit).catch((error: unknown) => {
+      throw decodeError(filePath, meta, error)
+    })
+    const samples = srgbCopy(sourceColour.colour, options.shared)
+    return { samples, metadata: { ...(await metadataOf(filePath, meta, samples)), sourceColour } }
+  }
   const swapped = (meta.orientation ?? 1) >= 5
   const reducedSize = options.reducedSize?.(swapped ? height : width, swapped ? width : height)
   let raw: { data: Buffer; info: OutputInfo }
@@ -152,13 +164,21 @@ export async function decodeSamples(
   return {
     samples: toSamples(options.shared ? shareBytes(raw.data) : raw.data, info, sixteenBit),
     ...(reduced ? { reduced } : {}),
-    metadata: {
-      exif: meta.exif ?? (meta.format === 'tiff' ? await tiffOwnTags(filePath) : undefined),
-      format: meta.format,
-      width: info.width,
-      height: info.height,
-      hadIccProfile: meta.icc !== undefined
-    }
+    metadata: await metadataOf(filePath, meta, info)
+  }
+}
+
+async function metadataOf(
+  filePath: string,
+  meta: Metadata,
+  size: { width: number; height: number }
+): Promise<SourceMetadata> {
+  return {
+    exif: meta.exif ?? (meta.format === 'tiff' ? await tiffOwnTags(filePath) : undefined),
+    format: meta.format,
+    width: size.width,
+    height: size.height,
+    hadIccProfile: meta.icc !== undefined
   }
 }
 

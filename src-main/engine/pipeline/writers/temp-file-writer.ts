@@ -6,7 +6,8 @@
 import { writeFile } from 'node:fs/promises'
 import { commitFiles, registerTemp, removeTemp, tempPathFor, type ProtectedFiles } from './file-commit'
 import type { EncodedStrip } from '../../parallel/strip-work'
-import type { OutputFormat, RgbImage, StageTimings, ToneMapSettings } from '../../types'
+import type { SourceColourOutput } from '../decode-source-colour'
+import type { OutputFormat, PixelSource, RgbImage, StageTimings, ToneMapSettings } from '../../types'
 
 /** One output file being produced. */
 export interface OutputWriter {
@@ -43,6 +44,13 @@ export interface WriterContext {
   overwrite?: boolean
   /** Files this run must never replace, by identity (its inputs and earlier outputs). */
   protect?: ProtectedFiles
+  /**
+   * TIFF outputs only: the photo's own colour space and pixels, and the sRGB copy the model saw, so
+   * the TIFF comes back in the photo's space (`imaging/source-colour.ts`); sRGB without it.
+   */
+  sourceColour?: SourceColourOutput & { input: PixelSource }
+  /** The tone-mapped TIFF's bits per sample: 8 for an 8-bit original handed back in place; default 16. */
+  tiffBits?: 8 | 16
   /** Stage timings, added to by every writer. */
   timings: StageTimings
 }
