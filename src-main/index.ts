@@ -11,6 +11,7 @@ import { filesFromArgv } from './open-with-args'
 import { createUtilityEngineHost } from './engine-host/utility'
 import { emitTo, registerGateway, type GatewayTarget } from './ipc/gateway'
 import { createHandlers, type Dialogs } from './ipc/handlers'
+import { HandedFiles } from './ipc/handed-files'
 import { createPathGuard } from './ipc/path-guard'
 import { regrantSavedFolders } from './ipc/saved-folders'
 import { installMenu } from './menu'
@@ -30,18 +31,23 @@ if (!app.requestSingleInstanceLock()) {
 
 async function main(): Promise<void> {
   const guard = createPathGuard()
+  const handed = new HandedFiles()
   let window: BrowserWindow | undefined
   let appUrl = ''
   const pending: string[] = []
   const target: GatewayTarget = { contents: () => window?.webContents, appUrl: () => appUrl }
   const emit = emitTo(target)
 
-  /** Files opened with the app: granted, then delivered now or queued until the renderer asks. */
+  /**
+   * Files opened with the app: granted, recorded as handed over by an editor (the round trip), then
+   * delivered now or queued until the renderer asks.
+   */
   const openWith = (paths: string[]): void => {
     if (paths.length === 0) return
     for (const path of paths) {
       try {
         guard.grant(path, statSync(path).isDirectory() ? 'tree' : 'file')
+        handed.add(path)
       } catch {
         // A root or the home folder itself is not opened as a whole.
       }
@@ -118,7 +124,9 @@ async function main(): Promise<void> {
     shell: { showItemInFolder: (path) => shell.showItemInFolder(path) },
     pathGuard: guard,
     emit,
-    pendingFiles: { drain: () => pending.splice(0) }
+    pendingFiles: { drain: () => pending.splice(0) },
+    // Quitting closes the window; darktable-style editors wait for the process to exit.
+    roundTrip: { files: handed, quit: () => app.quit() }
   })
   registerGateway(handlers, target)
 

@@ -77,6 +77,8 @@ export function createApi(transport: Transport, options: ApiOptions): Api {
     showInFolder: (path) => call('shell:showInFolder', { path }),
     pendingFiles: () => call('app:pendingFiles', undefined),
     saveAndReturn: (request) => call('plugin:saveAndReturn', request),
+    roundTrip: (paths) => call('plugin:roundTrip', { paths }),
+    quit: () => call('app:quit', undefined),
     onProgress: subscribe('job:progress'),
     onOpenFiles: subscribe('app:openFiles'),
     onMenuCommand: subscribe('menu:command')

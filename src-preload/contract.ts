@@ -201,13 +201,28 @@ export interface Commands {
   /** Files handed to the app before the renderer was listening (argv, macOS open-file); drained once. */
   'app:pendingFiles': { request: void; response: string[] }
   /**
-   * Writes a 16-bit tone-mapped TIFF `<name>-unclip.tif` next to the original.
-   * With `confirmReplace` it replaces the original file instead (the user confirmed in the UI).
+   * Writes the result for a photo editor's round trip: a TIFF handed to the app by the editor is
+   * replaced (same bit depth, its own colour space), any other photo gets `<name>-unclip.tif` beside
+   * it. With `confirmReplace` a TIFF the editor did not hand over is replaced too, after the user
+   * agrees in a native dialog. `returnHdr` writes 32-bit float linear light instead of tone-mapped.
    */
   'plugin:saveAndReturn': {
-    request: { path: string; tonemap: ToneMapSettings; mode: Mode; confirmReplace: boolean }
+    request: { path: string; tonemap: ToneMapSettings; mode: Mode; confirmReplace: boolean; returnHdr?: boolean }
     response: { output: string }
   }
+  /** What Save and Return will write for each photo (for the round trip's banner). */
+  'plugin:roundTrip': { request: { paths: string[] }; response: RoundTripFile[] }
+  /** Ends the app: the editor that launched it for a round trip carries on when it exits. */
+  'app:quit': { request: void; response: null }
+}
+
+/** One photo of an editor's round trip. */
+export interface RoundTripFile {
+  path: string
+  /** The file Save and Return writes: `path` itself, or `<name>-unclip.tif` beside it. */
+  output: string
+  /** True when `output` is `path`: the editor handed over this TIFF to have it replaced. */
+  replaces: boolean
 }
 
 export type SettingsPatch = Partial<Omit<Settings, 'export' | 'preview'>> & {
@@ -261,6 +276,8 @@ export interface Api {
   showInFolder(path: string): Promise<Result<null>>
   pendingFiles(): Promise<Result<string[]>>
   saveAndReturn(request: RequestOf<'plugin:saveAndReturn'>): Promise<Result<{ output: string }>>
+  roundTrip(paths: string[]): Promise<Result<RoundTripFile[]>>
+  quit(): Promise<Result<null>>
   onProgress(listener: (payload: Events['job:progress']) => void): Unsubscribe
   onOpenFiles(listener: (payload: Events['app:openFiles']) => void): Unsubscribe
   onMenuCommand(listener: (payload: Events['menu:command']) => void): Unsubscribe

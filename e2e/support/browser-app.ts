@@ -2,6 +2,7 @@ import { chromium, type Browser } from 'playwright-core'
 import { createInProcessEngineHost } from '../../src-main/engine-host/in-process'
 import type { EngineHost } from '../../src-main/engine-host/types'
 import { createHandlers, type Dialogs } from '../../src-main/ipc/handlers'
+import { HandedFiles } from '../../src-main/ipc/handed-files'
 import { createPathGuard } from '../../src-main/ipc/path-guard'
 import { openSettingsStore } from '../../src-main/settings'
 import type { CommandName, Events } from '../../src-preload/contract'
@@ -20,6 +21,8 @@ export interface BrowserExtras {
   consoleErrors(): string[]
   /** Sends a main → renderer event as the shell would (menu commands, files opened with the app). */
   emit<E extends keyof Events>(event: E, payload: Events[E]): Promise<void>
+  /** How many times the renderer asked the app to quit (the end of an editor's round trip). */
+  quitRequests(): number
 }
 
 export interface BrowserAppOptions {
@@ -31,6 +34,8 @@ export interface BrowserAppOptions {
   model: string
   settingsPath: string
   chromiumPath?: string
+  /** Files the app is launched with, as a photo editor hands them over (argv / "Open with"). */
+  launchFiles?: string[]
 }
 
 /**
@@ -68,6 +73,16 @@ export async function launchBrowserApp(options: BrowserAppOptions): Promise<AppD
       .catch(() => undefined)
   }
 
+  // As the shell does for files opened with the app: granted, recorded as handed over, queued.
+  const guard = createPathGuard()
+  const handed = new HandedFiles()
+  const pending = [...(options.launchFiles ?? [])]
+  for (const file of pending) {
+    guard.grant(file, 'file')
+    handed.add(file)
+  }
+  let quits = 0
+
   const handlers = createHandlers({
     host,
     dialogs: {
@@ -79,9 +94,10 @@ export async function launchBrowserApp(options: BrowserAppOptions): Promise<AppD
     },
     settings: await openSettingsStore(options.settingsPath),
     shell: { showItemInFolder: (path) => shown.push(path) },
-    pathGuard: createPathGuard(),
+    pathGuard: guard,
     emit,
-    pendingFiles: { drain: () => [] }
+    pendingFiles: { drain: () => pending.splice(0) },
+    roundTrip: { files: handed, quit: () => quits++ }
   })
 
   await page.exposeBinding('__unclipInvoke', async (_source, channel: string, payload: unknown) => {
@@ -111,6 +127,7 @@ export async function launchBrowserApp(options: BrowserAppOptions): Promise<AppD
       return [...shown]
     },
     consoleErrors: () => [...errors],
+    quitRequests: () => quits,
     async emit(event, payload) {
       emit(event, payload)
       await events

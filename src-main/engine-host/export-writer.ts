@@ -9,6 +9,7 @@ import { outputPathFor } from '../engine/pipeline/convert'
 import { UnclipError } from '../engine/errors'
 import type { ProtectedFiles } from '../engine/pipeline/writers/file-commit'
 import { writeOutputs, writeStep, type OutputTarget } from '../engine/pipeline/writers/write-outputs'
+import type { WriterContext } from '../engine/pipeline/writers/temp-file-writer'
 import type { OutputFormat, ToneMapSettings } from '../engine/types'
 import { imageFor, toneFor, type Prediction } from './prediction'
 
@@ -40,7 +41,15 @@ export function exportTargets(outputBase: string, formats: OutputFormat[]): Outp
 export async function writeExports(
   prediction: Prediction,
   targets: OutputTarget[],
-  options: { tonemap: ToneMapSettings; exif?: Buffer; overwrite: boolean; protect?: ProtectedFiles }
+  options: {
+    tonemap: ToneMapSettings
+    exif?: Buffer
+    overwrite: boolean
+    protect?: ProtectedFiles
+    /** TIFFs only: hand the photo back in its own colour space / bit depth (see `WriterContext`). */
+    sourceColour?: WriterContext['sourceColour']
+    tiffBits?: 8 | 16
+  }
 ): Promise<string[]> {
   if (!options.overwrite) for (const { path } of targets) await refuseExisting(path)
   const { width, height } = prediction.linear
@@ -51,6 +60,8 @@ export async function writeExports(
     exif: options.exif,
     overwrite: options.overwrite,
     protect: options.protect,
+    sourceColour: options.sourceColour,
+    tiffBits: options.tiffBits,
     timings: {}
   }
   return writeOutputs(targets, context, async (writers) => {

@@ -148,14 +148,15 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       return { outputs }
     },
 
-    async saveAndReturn({ path, tonemap, mode, confirmReplace, replaceConfirmed }) {
+    async saveAndReturn({ path, tonemap, mode, confirmReplace, replaceConfirmed, returnHdr }) {
       if (confirmReplace && !canReplaceOriginal(path)) {
         throw new UnclipError(
           'INVALID_ARGUMENT',
           `Only TIFF originals can be replaced; ${path} is kept and nothing was written.`
         )
       }
-      // Only the main process, after asking the user in a native dialog, may replace an existing file.
+      // Only the main process, after the user's consent (a native dialog, or the editor handing the
+      // file over for exactly this), may replace an existing file.
       if (confirmReplace && !replaceConfirmed)
         throw new UnclipError(
           'INVALID_ARGUMENT',
@@ -169,10 +170,17 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
         (stats) => written.has(stats),
         () => false
       )
-      // The engine's own tif16 writer and commit: the photo's EXIF and the sRGB profile come along.
-      const exif = cache.get(path)?.decoded.metadata.exif
+      // The engine's own TIFF writers and commit: the photo's EXIF, its colour space and (replaced in
+      // place) its bit depth come along.
+      const { image, metadata } = cache.get(path)!.decoded
       const overwrite = ours || replaceConfirmed === true
-      await writeExports(prediction, [{ format: 'tif16', path: output }], { tonemap, exif, overwrite })
+      await writeExports(prediction, [{ format: returnHdr ? 'tif32' : 'tif16', path: output }], {
+        tonemap,
+        exif: metadata.exif,
+        overwrite,
+        sourceColour: metadata.sourceColour && { ...metadata.sourceColour, input: image },
+        tiffBits: confirmReplace && metadata.bitsPerSample === 8 ? 8 : undefined
+      })
       await written.add(output)
       return { output }
     },

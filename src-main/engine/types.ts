@@ -56,6 +56,8 @@ export interface SourceMetadata {
   height: number
   /** Whether the input carried an ICC profile that was converted to sRGB. */
   hadIccProfile: boolean
+  /** The photo's own sample depth: 8, or 16 for anything deeper. */
+  bitsPerSample?: 8 | 16
   /** A wide-gamut photo's own samples and profile, to hand TIFFs back in its space. */
   sourceColour?: SourceColourOutput
 }

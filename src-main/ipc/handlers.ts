@@ -18,6 +18,7 @@ import { mergeSettings, type SettingsStore } from '../settings'
 import { ShellError, toAppError } from './app-error'
 import { listImages, thumbnail } from './files'
 import { canReplaceOriginal, saveAndReturnPath } from '../engine-host/export-writer'
+import type { HandedFiles } from './handed-files'
 import { isTooBroad, type PathGuard } from './path-guard'
 import {
   absolutePath,
@@ -51,6 +52,8 @@ export interface HandlerDeps {
   emit: <E extends keyof Events>(event: E, payload: Events[E]) => void
   /** Files from argv / open-file not yet handed to the renderer; drained by `app:pendingFiles`. */
   pendingFiles: { drain(): string[] }
+  /** The photo editor's round trip: the files it handed over (by identity), and ending the app. */
+  roundTrip: { files: HandedFiles; quit(): void }
 }
 
 export type Handlers = { [C in CommandName]: (request: unknown) => Promise<Result<ResponseOf<C>>> }
@@ -217,15 +220,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         path,
         tonemap: toneMap(r.tonemap, 'tonemap'),
         mode: mode(r.mode, 'mode'),
-        confirmReplace: boolean(r.confirmReplace, 'confirmReplace')
+        confirmReplace: boolean(r.confirmReplace, 'confirmReplace'),
+        returnHdr: optional(boolean)(r.returnHdr, 'returnHdr') ?? false
       }
-      // The renderer may ask to replace a file; only the user, in a native dialog, may agree.
+      // The renderer may ask to replace a file. A TIFF the editor handed over is there to be replaced
+      // (the banner names it); any other only if the user agrees in a native dialog.
       const ask = async (file: string): Promise<void> => {
         if (!(await dialogs.confirmReplace(file)))
           throw new ShellError('CANCELLED', `Kept ${file}; nothing was written.`)
       }
+      const handed = canReplaceOriginal(path) && (await deps.roundTrip.files.has(path))
       // (A non-TIFF original is refused by the host without asking.)
-      if (save.confirmReplace && canReplaceOriginal(path)) await ask(path)
+      if (save.confirmReplace && canReplaceOriginal(path) && !handed) await ask(path)
       let saved
       try {
         saved = await host.saveAndReturn({ ...save, replaceConfirmed: save.confirmReplace })
@@ -236,7 +242,23 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         saved = await host.saveAndReturn({ ...save, replaceConfirmed: true })
       }
       guard.grant(saved.output, 'file')
+      // The file now there is the result, a new file: still the one the editor waits for.
+      if (handed && saved.output === path) deps.roundTrip.files.add(path)
       return saved
+    },
+    async 'plugin:roundTrip'(request) {
+      const list = paths(object(request, 'request').paths, 'paths').map((path, i) => guard.check(path, `paths[${i}]`))
+      const files = []
+      for (const path of list) {
+        const replaces = canReplaceOriginal(path) && (await deps.roundTrip.files.has(path))
+        files.push({ path, output: replaces ? path : saveAndReturnPath(path), replaces })
+      }
+      return files
+    },
+    async 'app:quit'(request) {
+      nothing(request, 'request')
+      deps.roundTrip.quit()
+      return null
     }
   }
 

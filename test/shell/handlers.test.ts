@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import sharp from 'sharp'
@@ -10,6 +10,7 @@ import { LOW_LIGHT_DISPLAY_TONEMAP } from '../../src-main/engine/imaging/tonemap
 import { toneMapImage } from '../../src-main/engine/imaging/tonemap'
 import { createInProcessEngineHost } from '../../src-main/engine-host/in-process'
 import { createHandlers, type Dialogs } from '../../src-main/ipc/handlers'
+import { HandedFiles } from '../../src-main/ipc/handed-files'
 import { createPathGuard } from '../../src-main/ipc/path-guard'
 import { openSettingsStore } from '../../src-main/settings'
 import { decodeGainMapJpeg } from '../helpers/gainmap-decoder'
@@ -25,6 +26,8 @@ const events: { event: keyof Events; payload: unknown }[] = []
 const shown: string[] = []
 let dialogAnswer: { files: string[]; folder: string | null } = { files: [], folder: null }
 let handlers: ReturnType<typeof createHandlers>
+const handed = new HandedFiles()
+let quits = 0
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'unclip-handlers-'))
@@ -56,7 +59,8 @@ beforeAll(async () => {
     shell: { showItemInFolder: (path) => shown.push(path) },
     pathGuard: createPathGuard(),
     emit: (event, payload) => events.push({ event, payload }),
-    pendingFiles: { drain: () => ['/pending/a.jpg'] }
+    pendingFiles: { drain: () => ['/pending/a.jpg'] },
+    roundTrip: { files: handed, quit: () => quits++ }
   })
 })
 
@@ -202,6 +206,40 @@ describe('IPC handlers with the in-process engine host', () => {
     })
     expect(replace.ok ? 'ok' : replace.error.code).toBe('INVALID_ARGUMENT')
     expect((await sharp(photo).metadata()).format).toBe('png')
+  })
+
+  it('replaces a TIFF the editor handed over without asking, keeps its bit depth, and returns HDR as float', async () => {
+    const folder = join(dir, 'edit-in')
+    await mkdir(folder)
+    const tiff = join(folder, 'edit-in.tif')
+    const other = join(folder, 'not-handed.tif')
+    for (const file of [tiff, other]) await sharp(photo).tiff().toFile(file)
+    const otherBytes = await readFile(other)
+    expect(await handlers['paths:grant']({ paths: [tiff, other] })).toEqual({ ok: true, value: [tiff, other] })
+    handed.add(tiff)
+    expect(await handlers['plugin:roundTrip']({ paths: [tiff, other, photo] })).toEqual({
+      ok: true,
+      value: [
+        { path: tiff, output: tiff, replaces: true },
+        { path: other, output: join(folder, 'not-handed-unclip.tif'), replaces: false },
+        { path: photo, output: join(dir, 'sky-unclip.tif'), replaces: false }
+      ]
+    })
+    const request = { tonemap: TONEMAP, mode: 'hdr', confirmReplace: true } as const
+    // Not handed over: only a native "Replace" may agree, and the scripted dialog says no.
+    const refused = await handlers['plugin:saveAndReturn']({ ...request, path: other })
+    expect(refused.ok ? 'ok' : refused.error.code).toBe('CANCELLED')
+    expect(await readFile(other)).toEqual(otherBytes)
+    const saved = await handlers['plugin:saveAndReturn']({ ...request, path: tiff })
+    expect(saved).toEqual({ ok: true, value: { output: tiff } })
+    expect(await sharp(tiff).metadata()).toMatchObject({ format: 'tiff', width: 96, height: 64, depth: 'uchar' })
+    const hdr = await handlers['plugin:saveAndReturn']({ ...request, path: tiff, returnHdr: true })
+    expect(hdr).toEqual({ ok: true, value: { output: tiff } })
+    expect(await sharp(tiff).metadata()).toMatchObject({ format: 'tiff', width: 96, height: 64, depth: 'float' })
+    const invalid = await handlers['plugin:saveAndReturn']({ ...request, path: tiff, returnHdr: 'yes' })
+    expect(invalid.ok ? 'ok' : invalid.error.code).toBe('INVALID_ARGUMENT')
+    expect(await handlers['app:quit'](undefined)).toEqual({ ok: true, value: null })
+    expect(quits).toBe(1)
   })
 
   it('converts and exports in low-light mode: brighter, previewed as written, the same PNG as the CLI', async () => {

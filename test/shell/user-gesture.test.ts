@@ -12,6 +12,7 @@ import type { DroppedFile } from '../../src-preload/contract'
 import { createInProcessEngineHost } from '../../src-main/engine-host/in-process'
 import { defaultSettings, openSettingsStore } from '../../src-main/settings'
 import { createHandlers, type Handlers } from '../../src-main/ipc/handlers'
+import { HandedFiles } from '../../src-main/ipc/handed-files'
 import { createPathGuard, type PathGuard } from '../../src-main/ipc/path-guard'
 import { regrantSavedFolders } from '../../src-main/ipc/saved-folders'
 import { writePhoto } from '../cli/photos'
@@ -42,7 +43,8 @@ beforeAll(async () => {
     shell: { showItemInFolder: () => undefined },
     pathGuard: guard,
     emit: () => undefined,
-    pendingFiles: { drain: () => [] }
+    pendingFiles: { drain: () => [] },
+    roundTrip: { files: new HandedFiles(), quit: () => undefined }
   })
 })
 afterAll(async () => {

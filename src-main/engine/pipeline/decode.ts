@@ -136,7 +136,7 @@ export async function decodeSamples(
       throw decodeError(filePath, meta, error)
     })
     const samples = srgbCopy(sourceColour.colour, options.shared)
-    return { samples, metadata: { ...(await metadataOf(filePath, meta, samples)), sourceColour } }
+    return { samples, metadata: { ...(await metadataOf(filePath, meta, samples, sixteenBit)), sourceColour } }
   }
   const swapped = (meta.orientation ?? 1) >= 5
   const reducedSize = options.reducedSize?.(swapped ? height : width, swapped ? width : height)
@@ -164,16 +164,18 @@ export async function decodeSamples(
   return {
     samples: toSamples(options.shared ? shareBytes(raw.data) : raw.data, info, sixteenBit),
     ...(reduced ? { reduced } : {}),
-    metadata: await metadataOf(filePath, meta, info)
+    metadata: await metadataOf(filePath, meta, info, sixteenBit)
   }
 }
 
 async function metadataOf(
   filePath: string,
   meta: Metadata,
-  size: { width: number; height: number }
+  size: { width: number; height: number },
+  sixteenBit: boolean
 ): Promise<SourceMetadata> {
   return {
+    bitsPerSample: sixteenBit ? 16 : 8,
     exif: meta.exif ?? (meta.format === 'tiff' ? await tiffOwnTags(filePath) : undefined),
     format: meta.format,
     width: size.width,
