@@ -6,12 +6,12 @@
 import { stat } from 'node:fs/promises'
 import { PREVIEW_MAX_SIDE, type ConvertedImage, type OpenedImage } from '../../src-preload/contract'
 import { assertModeAvailable, convertBatch, planBatch } from '../engine/batch/batch'
-import { decodeImage } from '../engine/pipeline/decode'
+import { decodeImage, type DecodedPhoto } from '../engine/pipeline/decode'
 import { downscaleArea } from '../engine/imaging/resample'
 import { createEngine, type Engine, type EngineOptions } from '../engine/pipeline/engine'
 import { UnclipError } from '../engine/errors'
 import { ProtectedFiles } from '../engine/pipeline/writers/file-commit'
-import type { DecodedImage, Mode } from '../engine/types'
+import type { Mode } from '../engine/types'
 import { createJobRegistry } from './jobs'
 import { canReplaceOriginal, exportTargets, refuseExisting, saveAndReturnPath, writeExports } from './export-writer'
 import { displayImage, predict, type Prediction } from './prediction'
@@ -22,7 +22,7 @@ import type { EngineHost, EngineHostOptions } from './types'
 const DECODED_CACHE_SIZE = 2
 
 interface CachedImage {
-  decoded: DecodedImage
+  decoded: DecodedPhoto
   /** The current image's predictions, by mode. */
   predictions: Partial<Record<Mode, Prediction>>
 }
@@ -172,13 +172,13 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       )
       // The engine's own TIFF writers and commit: the photo's EXIF, its colour space and (replaced in
       // place) its bit depth come along.
-      const { image, metadata } = cache.get(path)!.decoded
+      const { image, metadata, sourceColour } = cache.get(path)!.decoded
       const overwrite = ours || replaceConfirmed === true
       await writeExports(prediction, [{ format: returnHdr ? 'tif32' : 'tif16', path: output }], {
         tonemap,
         exif: metadata.exif,
         overwrite,
-        sourceColour: metadata.sourceColour && { ...metadata.sourceColour, input: image },
+        sourceColour: sourceColour && { ...sourceColour, input: image },
         tiffBits: confirmReplace && metadata.bitsPerSample === 8 ? 8 : undefined
       })
       await written.add(output)

@@ -2,8 +2,6 @@
  * The engine's public types: one contract shared by the CLI, the Electron shell and the renderer.
  * Pure types only (no Node imports) so the renderer can import it too.
  */
-import type { SourceColourOutput } from './pipeline/decode-source-colour'
-
 import type { Mode } from './domain/modes'
 import type { OutputFormat } from './domain/formats'
 import type { ProviderName } from './domain/provider-names'
@@ -58,8 +56,6 @@ export interface SourceMetadata {
   hadIccProfile: boolean
   /** The photo's own sample depth: 8, or 16 for anything deeper. */
   bitsPerSample?: 8 | 16
-  /** A wide-gamut photo's own samples and profile, to hand TIFFs back in its space. */
-  sourceColour?: SourceColourOutput
 }
 
 /** A decoded input: sRGB-encoded values in [0,1], orientation applied, ICC converted to sRGB. */

@@ -250,6 +250,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const list = paths(object(request, 'request').paths, 'paths').map((path, i) => guard.check(path, `paths[${i}]`))
       const files = []
       for (const path of list) {
+        // Folders opened with the app are browsed, not handed back.
+        if (
+          !(await stat(path).then(
+            (stats) => stats.isFile(),
+            () => false
+          ))
+        )
+          continue
         const replaces = canReplaceOriginal(path) && (await deps.roundTrip.files.has(path))
         files.push({ path, output: replaces ? path : saveAndReturnPath(path), replaces })
       }

@@ -5,14 +5,20 @@
  * readers throughout: ImageMagick for the photo and the conversion, OpenCV for pixels, exiftool for tags.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pythonSkipReason, runPython } from '../../../test/helpers/python'
-import { hasTool } from '../../../test/helpers/tools'
+import {
+  ADOBE_RGB_ICC,
+  OUT_OF_SRGB_PATCH,
+  PROPHOTO_ICC,
+  proPhotoSkipReason,
+  SRGB_ICC,
+  writeProPhotoTiff
+} from '../../../test/helpers/prophoto'
 import { parseRgbProfile } from '../codecs/icc-profile'
 import { curveToEncoded, curveToLinear, SRGB_CURVE } from '../imaging/colour-space'
 import { convertFile } from './convert'
@@ -21,16 +27,15 @@ import type { ConvertResult, ToneMapSettings } from '../types'
 import { ownProfile } from './decode-source-colour'
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/models/', import.meta.url))
-/** Debian's libgs-common ships ROMM RGB (ProPhoto) and Adobe RGB (1998) profiles. */
-const PROPHOTO = '/usr/share/color/icc/ghostscript/rommrgb.icc'
-const ADOBE_RGB = '/usr/share/color/icc/ghostscript/a98.icc'
-const SRGB = '/usr/share/color/icc/ghostscript/srgb.icc'
 const TONEMAP: ToneMapSettings = { operator: 'reinhard', exposureEv: 0.3, whitePoint: 5, gamma: 1 }
 const noPython = pythonSkipReason(['cv2', 'numpy'])
-const canRun = existsSync(PROPHOTO) && existsSync(SRGB) && hasTool('convert', ['-version'])
-const why = canRun ? '' : ' (needs ImageMagick and libgs-common ICC profiles)'
-/** Where the test photo holds a green outside sRGB (rows 20–29, columns 30–39). */
-const PATCH = { x: 30, y: 20, size: 10 }
+const noProPhoto = proPhotoSkipReason()
+const canRun = noProPhoto === null
+const why = noProPhoto ? ` (${noProPhoto})` : ''
+const PATCH = OUT_OF_SRGB_PATCH
+const PROPHOTO = PROPHOTO_ICC
+const ADOBE_RGB = ADOBE_RGB_ICC
+const SRGB = SRGB_ICC
 
 describe('ICC profiles', () => {
   it.skipIf(!canRun)(`reads ProPhoto and Adobe RGB as matrix/TRC, sRGB as nothing to keep${why}`, () => {
@@ -67,24 +72,7 @@ describe.skipIf(!canRun)(`a ProPhoto TIFF comes back in ProPhoto${why}`, () => {
   const output = (suffix: string): string => result.outputs.find((o) => o.endsWith(suffix))!
 
   beforeAll(async () => {
-    // ProPhoto-encoded values, written untagged and then tagged by ImageMagick (assigned, not converted).
-    const [w, h] = [64, 48]
-    const data = new Uint16Array(w * h * 3)
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) {
-        const inPatch = x >= PATCH.x && x < PATCH.x + PATCH.size && y >= PATCH.y && y < PATCH.y + PATCH.size
-        const rgb = x < 16 && y < 16 ? [1, 1, 1] : inPatch ? [0.25, 0.7, 0.2] : [0.2 + x / 100, 0.3 + y / 120, 0.35]
-        data.set(
-          rgb.map((v) => Math.round(v * 65535)),
-          (y * w + x) * 3
-        )
-      }
-    const untagged = path.join(root, 'untagged.png')
-    await sharp(Buffer.from(data.buffer), { raw: { width: w, height: h, channels: 3, premultiplied: false } })
-      .toColourspace('rgb16')
-      .png()
-      .toFile(untagged)
-    execFileSync('convert', [untagged, '-profile', PROPHOTO, '-compress', 'zip', photo])
+    await writeProPhotoTiff(photo)
     engine = await createEngine({ modelsDir: FIXTURES, model: 'unclip-fixture', provider: 'cpu' })
     result = await convertFile(engine, photo, {
       outDir: root,
@@ -128,7 +116,7 @@ to_srgb = np.linalg.inv(srgb) @ pp
 x, y, n = ${PATCH.x}, ${PATCH.y}, ${PATCH.size}
 # Compared where the photo's colours are inside sRGB (sRGB outputs clip the others).
 own = (photo[..., ::-1].astype(float) / 65535) ** 1.8 @ to_srgb.T
-mask = np.all((own > -1e-4) & (own < 1 + 1e-4), axis=2)
+mask = np.all((own > 1e-4) & (own < 1 + 1e-4), axis=2)
 d16 = np.abs(back.astype(float) - png.astype(float))[mask] / 257
 lin32 = t32[..., ::-1].astype(np.float64) @ to_srgb.T
 rel = np.abs(lin32 - exr[..., ::-1]) / np.maximum(np.abs(exr[..., ::-1]), 1e-2)

@@ -109,13 +109,12 @@ export async function convertFile(
     const {
       samples: image,
       metadata,
-      reduced
+      reduced,
+      sourceColour
     } = await decodeSamples(inputPath, {
       reducedSize: (w, h) => reducedSizeFor(engine, w, h),
       shared: true
     })
-    // TIFFs go back to editors in the photo's own colour space.
-    const { sourceColour } = metadata
     timings.decode = performance.now() - started
     throwIfAborted(signal)
 
@@ -127,6 +126,7 @@ export async function convertFile(
       keepGps: options.keepGps ?? false,
       overwrite: options.overwrite,
       protect: options.protect,
+      // TIFFs go back to editors in the photo's own colour space.
       sourceColour: sourceColour && { ...sourceColour, input: image },
       tiffBits: options.matchInputDepth && image.bits === 8 ? (8 as const) : undefined,
       timings

@@ -10,8 +10,13 @@ import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp'
 import { UnclipError } from '../errors'
 import { readError } from '../fs-errors'
 import { srgbCopy } from '../imaging/source-colour'
-import { decodeSourceColour, ownProfile } from './decode-source-colour'
+import { decodeSourceColour, ownProfile, type SourceColourOutput } from './decode-source-colour'
 import type { DecodedImage, RgbImage, RgbSamples, SourceMetadata } from '../types'
+
+/** A decoded photo, plus (wide-gamut photos only) its own samples and profile for handing TIFFs back. */
+export interface DecodedPhoto extends DecodedImage {
+  sourceColour?: SourceColourOutput
+}
 
 /** Default pixel limit: larger than any camera's output, small enough that decoding fits in memory. */
 export const DEFAULT_MAX_PIXELS = 200_000_000
@@ -75,9 +80,9 @@ const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'tiff', 'heif', 'gif', 'avif',
  * @example
  * const { image, metadata } = await decodeImage('/photos/beach.jpg')
  */
-export async function decodeImage(filePath: string, options: DecodeOptions = {}): Promise<DecodedImage> {
-  const { samples, metadata } = await decodeSamples(filePath, options)
-  return { image: samplesToImage(samples), metadata }
+export async function decodeImage(filePath: string, options: DecodeOptions = {}): Promise<DecodedPhoto> {
+  const { samples, metadata, sourceColour } = await decodeSamples(filePath, options)
+  return { image: samplesToImage(samples), metadata, ...(sourceColour ? { sourceColour } : {}) }
 }
 
 /**
@@ -92,7 +97,7 @@ export async function decodeImage(filePath: string, options: DecodeOptions = {})
 export async function decodeSamples(
   filePath: string,
   options: DecodeOptions = {}
-): Promise<{ samples: RgbSamples; metadata: SourceMetadata; reduced?: RgbImage }> {
+): Promise<{ samples: RgbSamples; metadata: SourceMetadata; reduced?: RgbImage; sourceColour?: SourceColourOutput }> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS
   await assertReadableFile(filePath)
   if (CAMERA_RAW.has(path.extname(filePath).toLowerCase())) {
@@ -136,7 +141,7 @@ export async function decodeSamples(
       throw decodeError(filePath, meta, error)
     })
     const samples = srgbCopy(sourceColour.colour, options.shared)
-    return { samples, metadata: { ...(await metadataOf(filePath, meta, samples, sixteenBit)), sourceColour } }
+    return { samples, metadata: await metadataOf(filePath, meta, samples, sixteenBit), sourceColour }
   }
   const swapped = (meta.orientation ?? 1) >= 5
   const reducedSize = options.reducedSize?.(swapped ? height : width, swapped ? width : height)

@@ -4,6 +4,7 @@ import { Batch } from './batch.svelte'
 import { EngineStatus } from './engine-status.svelte'
 import { ExportOptions } from './export-options.svelte'
 import { Library } from './library.svelte'
+import { RoundTrip } from './round-trip.svelte'
 import { ToneSettings } from './tone.svelte'
 import { Viewer } from './viewer.svelte'
 
@@ -15,6 +16,7 @@ export class AppState {
   readonly viewer: Viewer
   readonly exportOptions: ExportOptions
   readonly batch: Batch
+  readonly roundTrip: RoundTrip
   /** Low light stays off until the engine offers it; see `EngineStatus.lowLightOffered`. */
   mode = $state<Mode>('hdr')
   dragging = $state(false)
@@ -30,16 +32,17 @@ export class AppState {
     this.viewer = new Viewer(api, this.library)
     this.exportOptions = new ExportOptions(api)
     this.batch = new Batch(api, this.library)
+    this.roundTrip = new RoundTrip(api)
     this.#unsubscribes = [
       api.onMenuCommand(({ command }) => void this.command(command)),
-      api.onOpenFiles(({ paths }) => void this.openPaths(paths))
+      api.onOpenFiles(({ paths }) => void this.openHanded(paths))
     ]
   }
 
   async start(): Promise<void> {
     await Promise.all([this.engine.load(), this.tone.load(), this.exportOptions.load()])
     const pending = await this.#api.pendingFiles()
-    if (pending.ok && pending.value.length > 0) await this.openPaths(pending.value)
+    if (pending.ok && pending.value.length > 0) await this.openHanded(pending.value)
   }
 
   async command(command: MenuCommand): Promise<void> {
@@ -63,9 +66,32 @@ export class AppState {
       case 'cancel':
         return this.batch.running ? this.batch.cancel() : this.viewer.cancel()
       case 'saveAndReturn':
-        // Photo-editor round trips arrive through the plugin flow, not this window.
-        return
+        return this.saveAndReturn()
     }
+  }
+
+  /**
+   * Files handed to the app (launch, "Open with", a second instance): opened straight into the editor
+   * with the round trip's banner. The app quits when it is over only if nothing else was open.
+   */
+  async openHanded(paths: string[]): Promise<void> {
+    const idle = !this.viewer.path && this.library.items.length === 0
+    await this.roundTrip.begin(paths, idle)
+    await this.openPaths(paths)
+    // Several files would show the folder view: the editor opens on the first of them.
+    const first = this.roundTrip.files[0]?.path
+    if (first && this.library.selectedPath !== first) await this.openItem(first)
+  }
+
+  /** Writes the round trip's results with what the screen shows: its result's mode and the tone settings. */
+  async saveAndReturn(): Promise<void> {
+    if (!this.roundTrip.active) return
+    const { path, converted } = this.viewer
+    await this.roundTrip.save({
+      mode: converted?.mode ?? this.mode,
+      tonemap: this.tone.settings,
+      converted: converted ? path : null
+    })
   }
 
   async openFolder(): Promise<void> {
@@ -131,6 +157,7 @@ export class AppState {
     for (const unsubscribe of this.#unsubscribes) unsubscribe()
     this.viewer.dispose()
     this.batch.dispose()
+    this.roundTrip.dispose()
     this.tone.dispose()
     this.library.dispose()
   }

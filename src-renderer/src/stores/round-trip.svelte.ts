@@ -1,0 +1,138 @@
+import type { Api, RoundTripFile, Unsubscribe } from '../../../src-preload/contract'
+import type { Mode, ToneMapSettings } from '../../../src-main/engine/types'
+import { fileName } from '../lib/file-name'
+import { newJobId } from '../lib/job-id'
+
+export type RoundTripPhase = 'off' | 'ready' | 'saving'
+
+/** What Save and Return writes with: the screen's mode and tone settings, and which result is on it. */
+export interface SaveSettings {
+  mode: Mode
+  tonemap: ToneMapSettings
+  /** The photo whose result in `mode` the engine already holds (the one on screen), if any. */
+  converted: string | null
+}
+
+/**
+ * A photo editor's "Edit In": the photos it handed over, what Save and Return writes for each, and
+ * the save itself (each photo converted with the same settings and written back, with progress and
+ * cancel). When the app was started for the round trip, finishing or cancelling it quits the app, so
+ * editors that wait for the process (darktable) carry on.
+ */
+export class RoundTrip {
+  files = $state.raw<RoundTripFile[]>([])
+  phase = $state<RoundTripPhase>('off')
+  /** Write 32-bit float linear light instead of the tone-mapped picture. */
+  returnHdr = $state(false)
+  /** The photo being saved (index into `files`) and its conversion's progress. */
+  current = $state(0)
+  progress = $state(0)
+  /** The outcome of the last save, or why it stopped. */
+  message = $state<string | null>(null)
+  failed = $state(false)
+  active = $derived(this.phase !== 'off')
+
+  readonly #api: Api
+  readonly #unsubscribe: Unsubscribe
+  #quitWhenDone = false
+  #stopRequested = false
+  #jobId: string | null = null
+
+  constructor(api: Api) {
+    this.#api = api
+    this.#unsubscribe = api.onProgress(({ jobId, event }) => {
+      if (jobId === this.#jobId) this.progress = event.fraction
+    })
+  }
+
+  /**
+   * Starts a round trip on files handed to the app.
+   * @param quitWhenDone The app was started for this (nothing else open): quit once it is over.
+   */
+  async begin(paths: string[], quitWhenDone: boolean): Promise<void> {
+    if (this.phase === 'saving') return
+    const planned = await this.#api.roundTrip(paths)
+    if (!planned.ok || planned.value.length === 0) return
+    this.files = planned.value
+    this.#quitWhenDone = quitWhenDone || (this.active && this.#quitWhenDone)
+    this.phase = 'ready'
+    this.message = null
+    this.failed = false
+  }
+
+  /** Converts and writes back every photo; stops at the first failure, naming the photo. */
+  async save(settings: SaveSettings): Promise<void> {
+    if (this.phase !== 'ready') return
+    this.phase = 'saving'
+    this.#stopRequested = false
+    this.message = null
+    this.failed = false
+    let saved = 0
+    for (const [index, file] of this.files.entries()) {
+      if (this.#stopRequested) break
+      this.current = index
+      this.progress = 0
+      const outcome = await this.#saveOne(file, settings)
+      if (outcome === 'stopped') break
+      if (outcome !== 'saved') {
+        this.phase = 'ready'
+        this.failed = true
+        this.message = saved > 0 ? `${outcome} (${saved} of ${this.files.length} saved)` : outcome
+        return
+      }
+      saved += 1
+    }
+    if (saved < this.files.length) {
+      this.phase = 'ready'
+      this.message = `Stopped: ${saved} of ${this.files.length} saved; the others are unchanged.`
+      return
+    }
+    this.message = `Saved ${saved === 1 ? fileName(this.files[0]!.output) : `${saved} photos`}.`
+    await this.#end()
+  }
+
+  /** Stops a save after the photo being converted (whose conversion is cancelled). */
+  async stop(): Promise<void> {
+    this.#stopRequested = true
+    if (this.#jobId) await this.#api.cancelJob(this.#jobId)
+  }
+
+  /** Leaves every handed file as it was. */
+  async cancel(): Promise<void> {
+    if (this.phase === 'saving') return this.stop()
+    this.message = null
+    await this.#end()
+  }
+
+  dispose(): void {
+    this.#unsubscribe()
+  }
+
+  async #end(): Promise<void> {
+    this.phase = 'off'
+    this.files = []
+    if (this.#quitWhenDone) await this.#api.quit()
+  }
+
+  /** @returns 'saved', 'stopped', or the error to show. */
+  async #saveOne(file: RoundTripFile, settings: SaveSettings): Promise<string> {
+    const { mode, tonemap } = settings
+    if (settings.converted !== file.path) {
+      const jobId = newJobId('round-trip')
+      this.#jobId = jobId
+      const converted = await this.#api.convertImage({ jobId, path: file.path, mode })
+      this.#jobId = null
+      if (!converted.ok) return converted.error.code === 'CANCELLED' ? 'stopped' : converted.error.message
+    }
+    if (this.#stopRequested) return 'stopped'
+    const result = await this.#api.saveAndReturn({
+      path: file.path,
+      tonemap,
+      mode,
+      confirmReplace: file.replaces,
+      returnHdr: this.returnHdr
+    })
+    this.progress = 1
+    return result.ok ? 'saved' : result.error.message
+  }
+}
