@@ -7,6 +7,7 @@ import { statSync } from 'node:fs'
 import { basename } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { MenuCommand } from '../src-preload/contract'
+import { cliArguments, runInstalledCli } from './cli-mode'
 import { filesFromArgv } from './open-with-args'
 import { createUtilityEngineHost } from './engine-host/utility'
 import { emitTo, registerGateway, type GatewayTarget } from './ipc/gateway'
@@ -23,7 +24,18 @@ import { createMainWindow } from './window'
 
 const IMAGE_FILTER = { name: 'Images', extensions: [...INPUT_EXTENSIONS] }
 
-if (!app.requestSingleInstanceLock()) {
+const cliArgs = cliArguments(process.argv)
+if (cliArgs) {
+  // `Unclip --cli …` (the launcher in resources/bin): the command line, no window, no single-instance lock.
+  const { modelsDir, stripWorker } = appPaths()
+  void runInstalledCli(cliArgs, { modelsDir, stripWorker }).then(
+    (code) => app.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`unclip: ${String(error)}\n`)
+      app.exit(1)
+    }
+  )
+} else if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   void main()
@@ -140,7 +152,9 @@ async function main(): Promise<void> {
     )
   )
   // DevTools only in development: a packaged app has no menu item and no DevTools at all.
-  installMenu((command: MenuCommand) => emit('menu:command', { command }), !paths.isPackaged)
+  installMenu((command: MenuCommand) => emit('menu:command', { command }), !paths.isPackaged, {
+    revealLightroomPlugin: () => shell.showItemInFolder(paths.lightroomPlugin)
+  })
 
   const open = (): void => {
     window = createMainWindow(

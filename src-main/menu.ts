@@ -10,11 +10,13 @@ import type { MenuCommand } from '../src-preload/contract'
  * @param send - delivers a command to the window
  * @param platform - `process.platform`; macOS gets the app menu
  * @param devTools - offer Toggle Developer Tools (development builds only: `!isPackaged`)
+ * @param help - Help menu actions the main process performs itself
  */
 export function menuTemplate(
   send: (command: MenuCommand) => void,
   platform: NodeJS.Platform,
-  devTools = false
+  devTools = false,
+  help?: HelpActions
 ): MenuItemConstructorOptions[] {
   const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
     label,
@@ -52,12 +54,26 @@ export function menuTemplate(
         ...(devTools ? [{ role: 'toggleDevTools' } as const] : [])
       ]
     },
-    { role: 'windowMenu' }
+    { role: 'windowMenu' },
+    ...(help
+      ? [
+          {
+            role: 'help' as const,
+            submenu: [{ label: 'Show Lightroom Classic Plug-in', click: () => help.revealLightroomPlugin() }]
+          }
+        ]
+      : [])
   ]
   return isMac ? [{ role: 'appMenu' }, ...template] : template
 }
 
+/** What the Help menu does in the main process. */
+export interface HelpActions {
+  /** Shows the plug-in folder in the file manager, for Lightroom's Plug-in Manager › Add. */
+  revealLightroomPlugin(): void
+}
+
 /** Installs the application menu; `devTools` only in development builds. */
-export function installMenu(send: (command: MenuCommand) => void, devTools: boolean): void {
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(send, process.platform, devTools)))
+export function installMenu(send: (command: MenuCommand) => void, devTools: boolean, help: HelpActions): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(send, process.platform, devTools, help)))
 }

@@ -29,6 +29,8 @@ export interface AppPaths {
   icon: string
   /** The settings JSON. */
   settingsFile: string
+  /** The Lightroom Classic plug-in folder, for File › Plug-in Manager › Add. */
+  lightroomPlugin: string
   isPackaged: boolean
 }
 
@@ -54,6 +56,9 @@ export function appPaths(): AppPaths {
         : { kind: 'file', file: join(mainDir, '../renderer/index.html') },
     icon: isPackaged ? join(process.resourcesPath, 'icon.png') : join(app.getAppPath(), 'build/icon.png'),
     settingsFile: join(app.getPath('userData'), 'settings.json'),
+    lightroomPlugin: isPackaged
+      ? join(process.resourcesPath, 'Unclip.lrplugin')
+      : join(app.getAppPath(), 'integrations/lightroom/Unclip.lrplugin'),
     isPackaged
   }
 }

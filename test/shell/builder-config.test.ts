@@ -48,6 +48,19 @@ describe('electron-builder.yml', () => {
       ])
     )
   })
+  it('ships the Lightroom plug-in and the command-line launchers where the plug-in and the Help menu look', () => {
+    expect(config.extraResources).toEqual(
+      expect.arrayContaining([
+        { from: 'integrations/lightroom/Unclip.lrplugin', to: 'Unclip.lrplugin' },
+        { from: 'build/cli', to: 'bin' }
+      ])
+    )
+    expect(readFileSync('src-main/paths.ts', 'utf8')).toContain("join(process.resourcesPath, 'Unclip.lrplugin')")
+    const core = readFileSync('integrations/lightroom/Unclip.lrplugin/UnclipCore.lua', 'utf8')
+    expect(core).toContain('/Applications/Unclip.app/Contents/Resources/bin/unclip')
+    expect(existsSync('build/cli/unclip') && existsSync('build/cli/unclip.cmd')).toBe(true)
+  })
+
   it('ships models beside the asar where paths.ts looks for them', () => {
     const models = config.extraResources.find((r) => r.to === 'models')
     expect(models).toEqual({ from: 'models', to: 'models', filter: ['*.onnx', '*.json'] })

@@ -120,8 +120,18 @@ describe('menu', () => {
     expect(mainWindowOptions('/p', null, undefined, false).webPreferences?.devTools).toBe(false)
     expect(mainWindowOptions('/p', null).webPreferences?.devTools).toBe(false)
     expect(readFileSync('src-main/index.ts', 'utf8')).toContain(
-      "installMenu((command: MenuCommand) => emit('menu:command', { command }), !paths.isPackaged)"
+      "installMenu((command: MenuCommand) => emit('menu:command', { command }), !paths.isPackaged, {"
     )
+  })
+  it('Help reveals the Lightroom plug-in folder from the main process', () => {
+    let revealed = 0
+    const help = menuTemplate(() => undefined, 'linux', false, { revealLightroomPlugin: () => revealed++ }).find(
+      (menu) => menu.role === 'help'
+    )
+    const item = Array.isArray(help?.submenu) ? help.submenu[0] : undefined
+    expect(item?.label).toBe('Show Lightroom Classic Plug-in')
+    ;(item!.click as () => void)()
+    expect(revealed).toBe(1)
   })
   it('adds the app menu on macOS only', () => {
     expect(menuTemplate(() => undefined, 'darwin')[0]).toEqual({ role: 'appMenu' })

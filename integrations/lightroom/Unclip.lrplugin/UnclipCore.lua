@@ -6,6 +6,7 @@ The plug-in's pure parts: no Lightroom SDK here, so they run (and are tested) un
   (Lightroom's LrTasks.execute runs a command through the shell and returns only its exit status).
 - decodeJson / readEvents / summaryOf: the CLI's --json output, one object per line.
 - resultName: where a result goes beside the original without replacing anything.
+- installedClis / program: which command line to run (the user's, the installed app's, or `unclip` on PATH).
 ]]
 
 local Core = {}
@@ -26,6 +27,34 @@ function Core.format(id)
     if f.id == id then return f end
   end
   error('unknown Unclip format: ' .. tostring(id))
+end
+
+--- Where the Unclip app installs its command line (the launcher in its resources/bin folder), for `platform`
+--- ('mac', 'windows', anything else for Linux); `env` reads an environment variable (os.getenv).
+function Core.installedClis(platform, env)
+  if platform == 'mac' then
+    local list = { '/Applications/Unclip.app/Contents/Resources/bin/unclip' }
+    if env('HOME') then list[2] = env('HOME') .. '/Applications/Unclip.app/Contents/Resources/bin/unclip' end
+    return list
+  end
+  if platform == 'windows' then
+    -- electron-builder's NSIS installer: per user under %LOCALAPPDATA%\Programs, per machine under Program Files.
+    local list = {}
+    if env('LOCALAPPDATA') then list[#list + 1] = env('LOCALAPPDATA') .. '\\Programs\\Unclip\\resources\\bin\\unclip.cmd' end
+    if env('ProgramFiles') then list[#list + 1] = env('ProgramFiles') .. '\\Unclip\\resources\\bin\\unclip.cmd' end
+    return list
+  end
+  return { '/opt/Unclip/resources/bin/unclip' }
+end
+
+--- The command line to run, as a program list: the user's setting, else the first installed launcher for which
+--- `exists(path)` is true, else `unclip` from the PATH (an npm install of the command line).
+function Core.program(setting, installed, exists)
+  if setting and setting:find('%S') then return { setting } end
+  for _, path in ipairs(installed) do
+    if exists(path) then return { path } end
+  end
+  return { 'unclip' }
 end
 
 --- One argument quoted for the shell of `platform` ('windows' or anything else for POSIX sh).

@@ -15,10 +15,10 @@ local function platform()
   return WIN_ENV and 'windows' or 'posix'
 end
 
---- The CLI as a program list: the user's setting, else `unclip` from PATH.
+--- The CLI as a program list: the user's setting, else the installed app's, else `unclip` from PATH.
 function Runner.program(cliSetting)
-  if cliSetting and cliSetting:find('%S') then return { cliSetting } end
-  return { 'unclip' }
+  local installed = Core.installedClis(MAC_ENV and 'mac' or WIN_ENV and 'windows' or 'linux', os.getenv)
+  return Core.program(cliSetting, installed, function(path) return LrFileUtils.exists(path) == 'file' end)
 end
 
 --- Converts `input` into `outDir`; returns UnclipCore.outcome plus the exit status and the CLI's stderr.

@@ -25,6 +25,21 @@ local function readAll(path)
 end
 local function exists(path) local f = io.open(path, 'rb'); if f then f:close() return true end return false end
 
+-- Which command line
+local env = function(name) return ({ HOME = '/Users/ann', LOCALAPPDATA = 'C:\\Users\\ann\\AppData\\Local' })[name] end
+equal('macOS looks in /Applications first', Core.installedClis('mac', env)[1],
+  '/Applications/Unclip.app/Contents/Resources/bin/unclip')
+equal("then in the user's Applications", Core.installedClis('mac', env)[2],
+  '/Users/ann/Applications/Unclip.app/Contents/Resources/bin/unclip')
+equal('Windows looks where the per-user installer puts the app', Core.installedClis('windows', env)[1],
+  'C:\\Users\\ann\\AppData\\Local\\Programs\\Unclip\\resources\\bin\\unclip.cmd')
+equal('Linux looks in /opt', Core.installedClis('linux', env)[1], '/opt/Unclip/resources/bin/unclip')
+local installed = { '/none/unclip', '/app/bin/unclip' }
+local isApp = function(path) return path == '/app/bin/unclip' end
+equal("the user's setting comes first", Core.program('/my/unclip', installed, isApp)[1], '/my/unclip')
+equal('then the installed app', Core.program('  ', installed, isApp)[1], '/app/bin/unclip')
+equal('then unclip on the PATH', Core.program(nil, installed, function() return false end)[1], 'unclip')
+
 -- Quoting
 equal('plain POSIX words stay bare', Core.quote('/a/b-c_d.jpg', 'posix'), '/a/b-c_d.jpg')
 equal('POSIX quotes spaces', Core.quote('a b', 'posix'), "'a b'")
