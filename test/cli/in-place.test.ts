@@ -1,16 +1,17 @@
 /**
  * `unclip convert --in-place`, the photo editors' round trip through the real CLI: the host's 16-bit
  * TIFF is replaced by its result (tone-mapped 16-bit, or 32-bit float), keeping its size and EXIF; a
- * JPEG is never replaced and gets `<name>-unclip.tif`; a kill during the conversion leaves the host's
- * file as it was. Files are read back by sharp, exiftool and OpenCV.
+ * JPEG is never replaced and gets `<name>-unclip.tif`; a kill during the save leaves the host's
+ * file as it was (and, unless it is SIGKILL, no temporary file). Files are read back by sharp, exiftool and OpenCV.
  */
 import { execFileSync } from 'node:child_process'
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { imagePipeline } from '../helpers/images'
+import { proPhotoSkipReason, writeProPhotoTiff } from '../helpers/prophoto'
 import { hasTool } from '../helpers/tools'
 import { listFiles, writePhoto } from './photos'
 import { FIXTURE_FLAGS, finished, jsonLines, runCli, startCli } from './run-cli'
@@ -85,24 +86,52 @@ describe('unclip convert --in-place', () => {
     expect(await listFiles(dir)).toEqual(['camera-unclip.tif', 'camera.jpg'])
   })
 
-  it("leaves the host's file as it was when killed mid-conversion, and the next run leaves no temporary file", async () => {
-    const tiff = await hostTiff('big.tif', 3000, 2000)
+  /** Starts the round trip on a big TIFF and sends `signal` once the result's temporary file is being written. */
+  async function killDuringSave(
+    signal: NodeJS.Signals
+  ): Promise<{ code: number | null; original: Buffer; tiff: string }> {
+    const tiff = await hostTiff('big.tif', 2000, 1500)
     const original = await readFile(tiff)
     const child = startCli(['convert', 'big.tif', '--in-place', '--json', ...FIXTURE_FLAGS], dir)
-    let killed = false
-    child.stdout.on('data', (chunk: string) => {
-      if (!killed && chunk.includes('"stage":"upsample"')) {
-        killed = true
-        child.kill('SIGKILL')
-      }
-    })
-    await finished(child)
-    expect(killed).toBe(true)
+    const done = finished(child)
+    // The save streams into a hidden temporary file beside the original; kill while it grows.
+    const saving = async (): Promise<boolean> =>
+      (await readdir(dir)).some((name) => name.startsWith('.big.tif.unclip-tmp-'))
+    while (!(await saving())) await new Promise((resolve) => setTimeout(resolve, 20))
+    child.kill(signal)
+    const { code } = await done
+    return { code, original, tiff }
+  }
+
+  it("leaves the host's file as it was and no temporary file when stopped (SIGTERM) during the save", async () => {
+    const { code, original, tiff } = await killDuringSave('SIGTERM')
+    expect(code).toBe(143)
+    expect(await readFile(tiff)).toEqual(original)
+    expect(await listFiles(dir)).toEqual(['big.tif'])
+  })
+
+  it("leaves the host's file as it was when killed (SIGKILL) during the save; the next run removes the leftover", async () => {
+    const { original, tiff } = await killDuringSave('SIGKILL')
     expect(await readFile(tiff)).toEqual(original)
     // SIGKILL allows no cleanup; the next run in the folder sweeps what the dead process left.
     await writePhoto(join(dir, 'small.jpg'))
     expect((await runCli(['convert', 'small.jpg', '--in-place', ...FIXTURE_FLAGS], dir)).code).toBe(0)
     expect(await listFiles(dir)).toEqual(['big.tif', 'small-unclip.tif', 'small.jpg'])
+  })
+
+  it('keeps an 8-bit TIFF 8-bit, and a ProPhoto TIFF in ProPhoto with its profile', async () => {
+    const eight = join(dir, 'eight.tif')
+    await imagePipeline(40, 30).tiff().toFile(eight)
+    expect((await runCli(['convert', 'eight.tif', '--in-place', ...FIXTURE_FLAGS], dir)).code).toBe(0)
+    expect(await sharp(eight).metadata()).toMatchObject({ format: 'tiff', depth: 'uchar', width: 40 })
+    if (proPhotoSkipReason()) return
+    const prophoto = join(dir, 'prophoto.tif')
+    await writeProPhotoTiff(prophoto)
+    const profile = (await sharp(prophoto).metadata()).icc
+    expect((await runCli(['convert', 'prophoto.tif', '--in-place', ...FIXTURE_FLAGS], dir)).code).toBe(0)
+    const after = await sharp(prophoto).metadata()
+    expect(after).toMatchObject({ depth: 'ushort', width: 64, height: 48 })
+    expect(after.icc?.equals(profile!)).toBe(true)
   })
 
   it('refuses an output folder, folders and other formats with a usage error', async () => {
