@@ -93,11 +93,13 @@ describe('unclip convert --in-place', () => {
     const tiff = await hostTiff('big.tif', 2000, 1500)
     const original = await readFile(tiff)
     const child = startCli(['convert', 'big.tif', '--in-place', '--json', ...FIXTURE_FLAGS], dir)
-    const done = finished(child)
+    let exited = false
+    const done = finished(child).finally(() => (exited = true))
     // The save streams into a hidden temporary file beside the original; kill while it grows.
     const saving = async (): Promise<boolean> =>
       (await readdir(dir)).some((name) => name.startsWith('.big.tif.unclip-tmp-'))
-    while (!(await saving())) await new Promise((resolve) => setTimeout(resolve, 20))
+    while (!exited && !(await saving())) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(exited, 'the conversion ended before its temporary file was seen').toBe(false)
     child.kill(signal)
     const { code } = await done
     return { code, original, tiff }
@@ -108,7 +110,7 @@ describe('unclip convert --in-place', () => {
     expect(code).toBe(143)
     expect(await readFile(tiff)).toEqual(original)
     expect(await listFiles(dir)).toEqual(['big.tif'])
-  })
+  }, 180_000) // a hang guard: a 3 MP conversion on two busy cores
 
   it("leaves the host's file as it was when killed (SIGKILL) during the save; the next run removes the leftover", async () => {
     const { original, tiff } = await killDuringSave('SIGKILL')
@@ -117,7 +119,7 @@ describe('unclip convert --in-place', () => {
     await writePhoto(join(dir, 'small.jpg'))
     expect((await runCli(['convert', 'small.jpg', '--in-place', ...FIXTURE_FLAGS], dir)).code).toBe(0)
     expect(await listFiles(dir)).toEqual(['big.tif', 'small-unclip.tif', 'small.jpg'])
-  })
+  }, 180_000)
 
   it('keeps an 8-bit TIFF 8-bit, and a ProPhoto TIFF in ProPhoto with its profile', async () => {
     const eight = join(dir, 'eight.tif')
