@@ -13,12 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { imagePipeline } from '../../../test/helpers/images'
 import { pythonSkipReason, runPython } from '../../../test/helpers/python'
 import { hasTool } from '../../../test/helpers/tools'
-import { convertFile } from './convert'
+import { convertToTiffs } from '../../../test/helpers/tiff-outputs'
 import { createEngine, type Engine } from './engine'
-import type { ConvertResult, ToneMapSettings } from '../types'
+import type { ConvertResult } from '../types'
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/models/', import.meta.url))
-const TONEMAP: ToneMapSettings = { operator: 'reinhard', exposureEv: 0.3, whitePoint: 5, gamma: 1 }
 const noPython = pythonSkipReason(['cv2', 'numpy', 'tifffile'])
 const hasExiftool = hasTool('exiftool', ['-ver'])
 const hasMagick = hasTool('identify', ['-version'])
@@ -40,14 +39,7 @@ beforeAll(async () => {
     .withMetadata({ orientation: 6 })
     .jpeg({ quality: 95 })
     .toFile(photo)
-  result = await convertFile(engine, photo, {
-    outDir: root,
-    outputBase: path.join(root, 'photo'),
-    formats: ['exr', 'png16', 'tif16', 'tif32'],
-    mode: 'hdr',
-    overwrite: false,
-    tonemap: TONEMAP
-  })
+  result = await convertToTiffs(engine, photo, root, 'photo')
 }, 60_000)
 
 afterAll(async () => {
