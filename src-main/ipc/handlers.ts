@@ -251,13 +251,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const files = []
       for (const path of list) {
         // Folders opened with the app are browsed, not handed back.
-        if (
-          !(await stat(path).then(
-            (stats) => stats.isFile(),
-            () => false
-          ))
+        const isFile = await stat(path).then(
+          (stats) => stats.isFile(),
+          () => false
         )
-          continue
+        if (!isFile) continue
         const replaces = canReplaceOriginal(path) && (await deps.roundTrip.files.has(path))
         files.push({ path, output: replaces ? path : saveAndReturnPath(path), replaces })
       }
