@@ -27,6 +27,7 @@ const IMAGE_FILTER = { name: 'Images', extensions: [...INPUT_EXTENSIONS] }
 const cliArgs = cliArguments(process.argv)
 if (cliArgs) {
   // `Unclip --cli …` (the launcher in resources/bin): the command line, no window, no single-instance lock.
+  app.dock?.hide() // no Dock icon for a command-line run on macOS
   const { modelsDir, stripWorker } = appPaths()
   void runInstalledCli(cliArgs, { modelsDir, stripWorker }).then(
     (code) => app.exit(code),
@@ -79,7 +80,10 @@ async function main(): Promise<void> {
 
   await app.whenReady()
   const paths = appPaths()
-  openWith(filesFromArgv(process.argv, process.cwd(), paths.isPackaged ? 1 : 2))
+  const launchFiles = filesFromArgv(process.argv, process.cwd(), paths.isPackaged ? 1 : 2)
+  // Started by an editor for a round trip: closing the window ends the app on macOS too, so the editor carries on.
+  const startedForRoundTrip = launchFiles.length > 0
+  openWith(launchFiles)
 
   const settings = await openSettingsStore(paths.settingsFile)
   const stored = settings.get()
@@ -183,7 +187,7 @@ async function main(): Promise<void> {
     if (BrowserWindow.getAllWindows().length === 0) open()
   })
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit()
+    if (process.platform !== 'darwin' || startedForRoundTrip) app.quit()
   })
   app.on('will-quit', () => void host.dispose())
 }

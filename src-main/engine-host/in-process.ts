@@ -11,6 +11,7 @@ import { downscaleArea } from '../engine/imaging/resample'
 import { createEngine, type Engine, type EngineOptions } from '../engine/pipeline/engine'
 import { UnclipError } from '../engine/errors'
 import { ProtectedFiles } from '../engine/pipeline/writers/file-commit'
+import type { WriterContext } from '../engine/pipeline/writers/temp-file-writer'
 import type { Mode } from '../engine/types'
 import { createJobRegistry } from './jobs'
 import { canReplaceOriginal, exportTargets, refuseExisting, saveAndReturnPath, writeExports } from './export-writer'
@@ -62,22 +63,33 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     return remember(path, { decoded: await decodeImage(path), predictions: {} })
   }
 
+  /** The photo's prediction in `mode` (computed once), with the decoded photo it was made from. */
+  const predictedPhoto = async (
+    path: string,
+    mode: Mode,
+    signal?: AbortSignal,
+    onFraction?: (fraction: number) => void
+  ): Promise<{ prediction: Prediction; photo: DecodedPhoto }> => {
+    assertModeAvailable(mode)
+    const entry = await decoded(path)
+    const hit = entry.predictions[mode]
+    if (hit) return { prediction: hit, photo: entry.decoded }
+    const prediction = await predict(await loadEngine(), entry.decoded.image, mode, { signal, onProgress: onFraction })
+    // Only the current image keeps predictions: their floats are the largest thing we hold.
+    for (const other of cache.values()) if (other !== entry) other.predictions = {}
+    entry.predictions[mode] = prediction
+    return { prediction, photo: entry.decoded }
+  }
   const predicted = async (
     path: string,
     mode: Mode,
     signal?: AbortSignal,
     onFraction?: (fraction: number) => void
-  ): Promise<Prediction> => {
-    assertModeAvailable(mode)
-    const entry = await decoded(path)
-    const hit = entry.predictions[mode]
-    if (hit) return hit
-    const prediction = await predict(await loadEngine(), entry.decoded.image, mode, { signal, onProgress: onFraction })
-    // Only the current image keeps predictions: their floats are the largest thing we hold.
-    for (const other of cache.values()) if (other !== entry) other.predictions = {}
-    entry.predictions[mode] = prediction
-    return prediction
-  }
+  ): Promise<Prediction> => (await predictedPhoto(path, mode, signal, onFraction)).prediction
+
+  /** What the TIFF writers need to hand a wide-gamut photo back in its own space. */
+  const sourceColourOf = (photo: DecodedPhoto): WriterContext['sourceColour'] =>
+    photo.sourceColour && { ...photo.sourceColour, input: photo.image }
 
   return {
     info: async () => (await loadEngine()).info,
@@ -137,13 +149,19 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       const targets = exportTargets(planned.outputBase, formats)
       // Refuse before a (slow) prediction when nothing would be written anyway.
       if (!overwrite) for (const target of targets) await refuseExisting(target.path)
-      const prediction = await predicted(path, mode)
-      const exif = cache.get(path)?.decoded.metadata.exif
+      const { prediction, photo } = await predictedPhoto(path, mode)
       // The photo itself is never an output, whatever path reaches it (planBatch already names
       // around it and the photos beside it; this holds even if the folder changes meanwhile).
       const protect = new ProtectedFiles()
       await protect.add(path)
-      const outputs = await writeExports(prediction, targets, { tonemap, exif, overwrite, protect })
+      // TIFFs keep a wide-gamut photo's colour space, as the CLI writes them.
+      const outputs = await writeExports(prediction, targets, {
+        tonemap,
+        exif: photo.metadata.exif,
+        overwrite,
+        protect,
+        sourceColour: sourceColourOf(photo)
+      })
       for (const output of outputs) await written.add(output)
       return { outputs }
     },
@@ -162,7 +180,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
           'INVALID_ARGUMENT',
           `Replacing ${path} needs the user's confirmation; nothing was written.`
         )
-      const prediction = await predicted(path, mode)
+      const { prediction, photo } = await predictedPhoto(path, mode)
       const output = confirmReplace ? path : saveAndReturnPath(path)
       // This feature's own -unclip.tif (written by this host) is updated by saving again; any other
       // existing file there is replaced only when the user confirmed it.
@@ -172,14 +190,13 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       )
       // The engine's own TIFF writers and commit: the photo's EXIF, its colour space and (replaced in
       // place) its bit depth come along.
-      const { image, metadata, sourceColour } = cache.get(path)!.decoded
       const overwrite = ours || replaceConfirmed === true
       await writeExports(prediction, [{ format: returnHdr ? 'tif32' : 'tif16', path: output }], {
         tonemap,
-        exif: metadata.exif,
+        exif: photo.metadata.exif,
         overwrite,
-        sourceColour: sourceColour && { ...sourceColour, input: image },
-        tiffBits: confirmReplace && metadata.bitsPerSample === 8 ? 8 : undefined
+        sourceColour: sourceColourOf(photo),
+        tiffBits: confirmReplace && photo.metadata.bitsPerSample === 8 ? 8 : undefined
       })
       await written.add(output)
       return { output }

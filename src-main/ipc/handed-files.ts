@@ -1,29 +1,31 @@
 /**
  * The files a photo editor handed to the app (command line, "Open with", a second instance, macOS
  * open-file): the only files Save and Return replaces without asking, because replacing them is what
- * the editor launched the app for. Kept by identity (device and inode), so another path to the same
- * file is the same file, and a file put in its place later is not.
+ * the editor launched the app for. Kept by resolved path and identity (device and inode) together: a
+ * link to a handed file is the same file, a file moved into its place later is not, and file systems
+ * that report no inode numbers cannot make two paths look alike.
  */
-import { statSync } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { realpathSync, statSync } from 'node:fs'
+import { realpath, stat } from 'node:fs/promises'
 import { identityOf } from '../engine/pipeline/writers/file-commit'
 
 export class HandedFiles {
-  readonly #ids = new Set<string>()
+  /** Resolved path → identity of the file handed over there. */
+  readonly #files = new Map<string, string>()
 
   /** Records a handed file; a missing file or a folder records nothing. */
   add(path: string): void {
     try {
       const stats = statSync(path)
-      if (stats.isFile()) this.#ids.add(identityOf(stats))
+      if (stats.isFile()) this.#files.set(realpathSync(path), identityOf(stats))
     } catch {
       // Nothing there to hand back.
     }
   }
 
-  /** True when the file now at `path` is one that was handed over. */
+  /** True when the file now at `path` is the one that was handed over there. */
   async has(path: string): Promise<boolean> {
-    const stats = await stat(path).catch(() => undefined)
-    return stats !== undefined && this.#ids.has(identityOf(stats))
+    const [real, stats] = await Promise.all([realpath(path).catch(() => undefined), stat(path).catch(() => undefined)])
+    return real !== undefined && stats !== undefined && this.#files.get(real) === identityOf(stats)
   }
 }

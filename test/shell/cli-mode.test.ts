@@ -8,7 +8,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { cliArguments, runInstalledCli } from '../../src-main/cli-mode'
 import type { CliIo } from '../../src-main/cli/io'
@@ -38,16 +38,24 @@ describe('Unclip --cli', () => {
   })
 
   it("converts with the app's models and strip worker when no --models-dir is given", async () => {
-    const photo = await writePhoto(join(root, 'photo.jpg'), 64, 48)
+    // Big enough for the strip threads; their entry records that it was the one started.
+    const photo = await writePhoto(join(root, 'photo.jpg'), 1600, 1200)
+    const loaded = join(root, 'worker-loaded')
+    const worker = join(root, 'recording-worker.mjs')
+    writeFileSync(
+      worker,
+      `import { writeFileSync } from 'node:fs'\nwriteFileSync(${JSON.stringify(loaded)}, 'yes')\nawait import(${JSON.stringify(pathToFileURL(STRIP_WORKER).href)})\n`
+    )
     const out = capture()
     const code = await runInstalledCli(
       ['convert', photo, '-o', join(root, 'out'), '--format', 'png', '--model', 'unclip-fixture', '--json'],
-      { modelsDir: FIXTURE_MODELS, stripWorker: STRIP_WORKER },
+      { modelsDir: FIXTURE_MODELS, stripWorker: worker },
       out.io
     )
     expect(code, out.text()).toBe(0)
     expect(out.text()).toContain('"type":"summary"')
     expect(await listFiles(join(root, 'out'))).toEqual(['photo.png'])
+    expect(readFileSync(loaded, 'utf8')).toBe('yes')
   })
 })
 

@@ -33,10 +33,19 @@ export function parseRgbProfile(bytes: Buffer): RgbProfile | undefined {
     const [red, green, blue] = ['rXYZ', 'gXYZ', 'bXYZ'].map((s) => readXyz(at(s)))
     const curves = ['rTRC', 'gTRC', 'bTRC'].map((s) => readCurve(at(s)))
     if (!red || !green || !blue || curves.some((c) => !c)) return undefined
-    const name = readDescription(at('desc')) || 'RGB'
+    // A damaged description costs the name only, never the colour space.
+    const name = attempt(() => readDescription(at('desc'))) || 'RGB'
     return { name, primaries: { name, red, green, blue }, curves: curves as RgbProfile['curves'], bytes }
   } catch {
     return undefined // a tag pointing outside the profile: not one we can trust
+  }
+}
+
+function attempt<T>(read: () => T): T | undefined {
+  try {
+    return read()
+  } catch {
+    return undefined
   }
 }
 
@@ -92,7 +101,10 @@ function readDescription(data: Buffer | undefined): string | undefined {
   const type = data.toString('latin1', 0, 4)
   if (type === 'desc') {
     const length = data.readUInt32BE(8)
-    return data.toString('latin1', 12, 12 + Math.max(0, length - 1)).replace(/\0+$/, '')
+    return data
+      .toString('latin1', 12, 12 + Math.max(0, length - 1))
+      .replace(/\0+$/, '')
+      .trim()
   }
   if (type === 'mluc' && data.readUInt32BE(8) > 0) {
     const length = data.readUInt32BE(20)

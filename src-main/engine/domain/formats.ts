@@ -83,6 +83,7 @@ const ROWS = {
     bits: 8,
     container: 'jpeg'
   },
+  // An editor's 8-bit TIFF replaced in place (--in-place, Save and Return) keeps its 8 bits (`tiffBits`).
   tif16: {
     name: '16-bit TIFF',
     suffix: '.tif',

@@ -166,3 +166,33 @@ function invertTable(table: Float64Array, y: number): number {
   const span = table[hi] - table[lo]
   return (lo + (span > 0 ? (y - table[lo]) / span : 0)) / (table.length - 1)
 }
+
+/** Buckets of the quantiser's index, spaced by the square root of linear light (dense near black). */
+const QUANTISER_BUCKETS = 16384
+
+/**
+ * Rounds linear values to a curve's codes exactly as `Math.round(curveToEncoded(curve, y) · max)`,
+ * by table instead of a power per sample: the linear value where each code gives way to the next,
+ * and an index into those by √y, so a lookup walks a few codes at most.
+ * @param curve The channel's curve (monotonic).
+ * @param bits 8 or 16.
+ * @returns A function of linear light (clamped to [0,1]) giving the code.
+ */
+export function curveQuantiser(curve: ToneCurve, bits: 8 | 16): (linear: number) => number {
+  const max = bits === 16 ? 65535 : 255
+  // thresholds[k]: from this linear value on, code k + 1 is the nearer one.
+  const thresholds = new Float64Array(max)
+  for (let k = 0; k < max; k++) thresholds[k] = curveToLinear(curve, (k + 0.5) / max)
+  const start = new Uint32Array(QUANTISER_BUCKETS + 1)
+  for (let b = 0, k = 0; b <= QUANTISER_BUCKETS; b++) {
+    const y = (b / QUANTISER_BUCKETS) ** 2
+    while (k < max && thresholds[k] < y) k++
+    start[b] = k
+  }
+  return (linear) => {
+    const y = linear > 0 ? (linear < 1 ? linear : 1) : 0
+    let code = start[(Math.sqrt(y) * QUANTISER_BUCKETS) | 0]!
+    while (code < max && thresholds[code]! <= y) code++
+    return code
+  }
+}

@@ -7,16 +7,16 @@
  * outside sRGB keep their gamut; where it recovered highlights, the recovery is added in full.
  */
 import {
-  curveToEncoded,
+  curveQuantiser,
   curveToLinear,
   rgbToRgb,
   SRGB_COLORANTS,
+  SRGB_CURVE,
   type Colorants,
   type Matrix3,
   type ToneCurve
 } from './colour-space'
 import { lineariseSamples } from './srgb-tables'
-import { srgbEncode } from './tonemap'
 import type { PixelSource, RgbSamples } from '../types'
 
 /** A colour space as a matrix/TRC profile describes it. */
@@ -55,7 +55,7 @@ export function srgbCopy(source: SourceColour, shared = false): RgbSamples {
   const m = rgbToRgb(source.space.primaries, SRGB_COLORANTS)
   const length = width * height * 3
   const out = new Uint16Array(shared ? new SharedArrayBuffer(length * 2) : new ArrayBuffer(length * 2))
-  const encode = (v: number): number => Math.round(srgbEncode(Math.min(1, Math.max(0, v))) * 65535)
+  const encode = curveQuantiser(SRGB_CURVE, 16)
   for (let i = 0; i < length; i += 3) {
     const r = lr[data[i]]
     const g = lg[data[i + 1]]
@@ -74,6 +74,7 @@ export class SourceColourTransfer {
   readonly #matrix: Matrix3
   /** Encoded sample → linear, per channel. */
   readonly #ownLinear: Float32Array[]
+  readonly #quantiserCache: Partial<Record<8 | 16, ((linear: number) => number)[]>> = {}
 
   /**
    * @param source The photo's own samples and space.
@@ -120,11 +121,20 @@ export class SourceColourTransfer {
    * @param bits 8 or 16.
    */
   encode(linear: Float32Array, bits: 8 | 16): Uint8Array | Uint16Array {
-    const max = bits === 16 ? 65535 : 255
     const out = bits === 16 ? new Uint16Array(linear.length) : new Uint8Array(linear.length)
-    const curves = this.#source.space.curves
-    for (let i = 0; i < linear.length; i++) out[i] = Math.round(curveToEncoded(curves[i % 3], linear[i]) * max)
+    const [r, g, b] = this.#quantisers(bits)
+    for (let i = 0; i < linear.length; i += 3) {
+      out[i] = r(linear[i])
+      out[i + 1] = g(linear[i + 1])
+      out[i + 2] = b(linear[i + 2])
+    }
     return out
+  }
+
+  /** Each channel's quantiser at `bits`, built once per transfer. */
+  #quantisers(bits: 8 | 16): ((linear: number) => number)[] {
+    this.#quantiserCache[bits] ??= this.#source.space.curves.map((curve) => curveQuantiser(curve, bits))
+    return this.#quantiserCache[bits]
   }
 }
 

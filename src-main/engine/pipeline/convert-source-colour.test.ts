@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pythonSkipReason, runPython } from '../../../test/helpers/python'
 import {
-  ADOBE_RGB_ICC,
   OUT_OF_SRGB_PATCH,
   PROPHOTO_ICC,
   proPhotoSkipReason,
@@ -20,48 +19,15 @@ import {
   writeProPhotoTiff
 } from '../../../test/helpers/prophoto'
 import { parseRgbProfile } from '../codecs/icc-profile'
-import { curveToEncoded, curveToLinear, SRGB_CURVE } from '../imaging/colour-space'
 import { convertToTiffs } from '../../../test/helpers/tiff-outputs'
 import { createEngine, type Engine } from './engine'
 import type { ConvertResult } from '../types'
-import { ownProfile } from './decode-source-colour'
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/models/', import.meta.url))
 const noPython = pythonSkipReason(['cv2', 'numpy'])
 const noProPhoto = proPhotoSkipReason()
 const canRun = noProPhoto === null
 const why = noProPhoto ? ` (${noProPhoto})` : ''
-const PATCH = OUT_OF_SRGB_PATCH
-const PROPHOTO = PROPHOTO_ICC
-const ADOBE_RGB = ADOBE_RGB_ICC
-const SRGB = SRGB_ICC
-
-describe('ICC profiles', () => {
-  it.skipIf(!canRun)(`reads ProPhoto and Adobe RGB as matrix/TRC, sRGB as nothing to keep${why}`, () => {
-    const prophoto = parseRgbProfile(readFileSync(PROPHOTO))!
-    expect(prophoto.curves[0]).toEqual({ kind: 'gamma', gamma: expect.closeTo(1.8, 2) })
-    expect(prophoto.primaries.red[0]).toBeCloseTo(0.7977, 3)
-    expect(prophoto.name).toMatch(/ROMM/)
-    expect(parseRgbProfile(readFileSync(ADOBE_RGB))?.curves[1]).toEqual({
-      kind: 'gamma',
-      gamma: expect.closeTo(2.2, 1)
-    })
-    expect(ownProfile(readFileSync(PROPHOTO))).toBeDefined()
-    expect(ownProfile(readFileSync(SRGB))).toBeUndefined()
-  })
-
-  it('refuses what is not an RGB matrix profile', () => {
-    expect(parseRgbProfile(Buffer.from('not a profile at all, not even close to 132 bytes long'))).toBeUndefined()
-    expect(parseRgbProfile(Buffer.alloc(400))).toBeUndefined()
-  })
-
-  it('inverts its curves', () => {
-    for (const v of [0, 0.001, 0.03, 0.2, 0.5, 0.99, 1])
-      expect(curveToEncoded(SRGB_CURVE, curveToLinear(SRGB_CURVE, v))).toBeCloseTo(v, 9)
-    const table = { kind: 'table' as const, table: Float64Array.from({ length: 33 }, (_, i) => (i / 32) ** 2) }
-    for (const v of [0.1, 0.45, 0.8]) expect(curveToEncoded(table, curveToLinear(table, v))).toBeCloseTo(v, 6)
-  })
-})
 
 describe.skipIf(!canRun)(`a ProPhoto TIFF comes back in ProPhoto${why}`, () => {
   const root = mkdtempSync(path.join(tmpdir(), 'unclip-prophoto-'))
@@ -88,7 +54,7 @@ describe.skipIf(!canRun)(`a ProPhoto TIFF comes back in ProPhoto${why}`, () => {
     expect(t16!['ICC_Profile:ProfileDescription']).toMatch(/ROMM/)
     expect(t16!['IFD0:BitsPerSample']).toBe('16 16 16')
     expect(t32!['ICC_Profile:ProfileDescription']).toMatch(/ROMM.*linear \(Unclip\)/)
-    const original = parseRgbProfile(readFileSync(PROPHOTO))!
+    const original = parseRgbProfile(readFileSync(PROPHOTO_ICC))!
     const embedded = execFileSync('exiftool', ['-b', '-ICC_Profile', output('out.tif')])
     expect(embedded.equals(original.bytes)).toBe(true)
   })
@@ -97,15 +63,15 @@ describe.skipIf(!canRun)(`a ProPhoto TIFF comes back in ProPhoto${why}`, () => {
     `converted to sRGB, both TIFFs equal the sRGB outputs; the green outside sRGB is kept${noPython ? ` (${noPython})` : ''}`,
     () => {
       const back = path.join(root, 'back-srgb.png')
-      execFileSync('convert', [output('out.tif'), '-intent', 'relative', '-profile', SRGB, '-depth', '16', back])
-      const p = parseRgbProfile(readFileSync(PROPHOTO))!.primaries
+      execFileSync('convert', [output('out.tif'), '-intent', 'relative', '-profile', SRGB_ICC, '-depth', '16', back])
+      const p = parseRgbProfile(readFileSync(PROPHOTO_ICC))!.primaries
       const report = runPython(
         `import sys, json, os, cv2, numpy as np
 back, png, t16, t32, exr, photo = (cv2.imread(f, cv2.IMREAD_UNCHANGED) for f in sys.argv[1:7])
 pp = np.array(json.loads(sys.argv[7])).T
 srgb = np.array([[0.4360747,0.3850649,0.1430804],[0.2225045,0.7168786,0.0606169],[0.0139322,0.0971045,0.7141733]])
 to_srgb = np.linalg.inv(srgb) @ pp
-x, y, n = ${PATCH.x}, ${PATCH.y}, ${PATCH.size}
+x, y, n = ${OUT_OF_SRGB_PATCH.x}, ${OUT_OF_SRGB_PATCH.y}, ${OUT_OF_SRGB_PATCH.size}
 # Compared where the photo's colours are inside sRGB (sRGB outputs clip the others).
 own = (photo[..., ::-1].astype(float) / 65535) ** 1.8 @ to_srgb.T
 mask = np.all((own > 1e-4) & (own < 1 + 1e-4), axis=2)

@@ -128,7 +128,8 @@ export async function convertFile(
       protect: options.protect,
       // TIFFs go back to editors in the photo's own colour space.
       sourceColour: sourceColour && { ...sourceColour, input: image },
-      tiffBits: options.matchInputDepth && image.bits === 8 ? (8 as const) : undefined,
+      // The photo's own depth: a wide-gamut photo's sRGB copy is 16-bit whatever the photo is.
+      tiffBits: options.matchInputDepth && metadata.bitsPerSample === 8 ? (8 as const) : undefined,
       timings
     }
     const outputs = await writeOutputs(

@@ -45,8 +45,11 @@ export async function decodeSourceColour(
     .toColourspace(sixteenBit ? 'rgb16' : 'srgb')
     .raw({ depth: sixteenBit ? 'ushort' : 'uchar' })
     .toBuffer({ resolveWithObject: true })
+  if (info.channels !== 3) throw new RangeError(`decoded ${info.channels} channels`)
+  // A view of sharp's buffer where it is aligned for 16-bit samples (it normally is), else one copy.
+  const aligned = data.byteOffset % 2 === 0 ? data : Buffer.from(data)
   const samples = sixteenBit
-    ? new Uint16Array(data.buffer, data.byteOffset, data.length / 2).slice()
+    ? new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2)
     : new Uint8Array(data.buffer, data.byteOffset, data.length)
   return {
     profile,

@@ -134,7 +134,8 @@ export async function decodeSamples(
     )
   }
   const sixteenBit = meta.depth !== 'uchar' && meta.depth !== 'char'
-  const profile = ownProfile(meta.icc)
+  // Float photos (an HDR TIFF handed over again) keep the sRGB path: their values are not encoded by the curve.
+  const profile = meta.depth === 'float' || meta.depth === 'double' ? undefined : ownProfile(meta.icc)
   if (profile) {
     // The sRGB copy is made from the photo's own samples (exact, and consistent with the hand-back).
     const sourceColour = await decodeSourceColour(filePath, profile, sixteenBit).catch((error: unknown) => {

@@ -78,8 +78,8 @@ export class AppState {
     const idle = !this.viewer.path && this.library.items.length === 0
     await this.roundTrip.begin(paths, idle)
     await this.openPaths(paths)
-    // Several files would show the folder view: the editor opens on the first of them.
-    const first = this.roundTrip.files[0]?.path
+    // Several files would show the folder view: the editor opens on the first of those just handed over.
+    const first = this.roundTrip.files.find((f) => paths.includes(f.path))?.path
     if (first && this.library.selectedPath !== first) await this.openItem(first)
   }
 

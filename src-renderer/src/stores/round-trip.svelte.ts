@@ -1,3 +1,4 @@
+import { SvelteSet } from 'svelte/reactivity'
 import type { Api, RoundTripFile, Unsubscribe } from '../../../src-preload/contract'
 import type { Mode, ToneMapSettings } from '../../../src-main/engine/types'
 import { fileName } from '../lib/file-name'
@@ -24,6 +25,8 @@ export class RoundTrip {
   phase = $state<RoundTripPhase>('off')
   /** Write 32-bit float linear light instead of the tone-mapped picture. */
   returnHdr = $state(false)
+  /** The photos already written back (by path): a later Save skips them. */
+  readonly saved = new SvelteSet<string>()
   /** The photo being saved (index into `files`) and its conversion's progress. */
   current = $state(0)
   progress = $state(0)
@@ -46,48 +49,56 @@ export class RoundTrip {
   }
 
   /**
-   * Starts a round trip on files handed to the app.
+   * Starts a round trip on files handed to the app, or adds them to the one under way (a second
+   * "Open with" while it runs: its files are saved with the others, and the app quits only after).
    * @param quitWhenDone The app was started for this (nothing else open): quit once it is over.
    */
   async begin(paths: string[], quitWhenDone: boolean): Promise<void> {
-    if (this.phase === 'saving') return
     const planned = await this.#api.roundTrip(paths)
     if (!planned.ok || planned.value.length === 0) return
-    this.files = planned.value
-    this.#quitWhenDone = quitWhenDone || (this.active && this.#quitWhenDone)
+    const added = planned.value.filter((f) => !this.files.some((known) => known.path === f.path))
+    if (this.active) {
+      this.files = [...this.files, ...added]
+      return
+    }
+    this.files = added
+    this.saved.clear()
+    this.#quitWhenDone = quitWhenDone
     this.phase = 'ready'
     this.message = null
     this.failed = false
   }
 
-  /** Converts and writes back every photo; stops at the first failure, naming the photo. */
+  /**
+   * Converts and writes back every photo not written yet (files handed over meanwhile included);
+   * stops at the first failure, naming the photo.
+   */
   async save(settings: SaveSettings): Promise<void> {
     if (this.phase !== 'ready') return
     this.phase = 'saving'
     this.#stopRequested = false
     this.message = null
     this.failed = false
-    let saved = 0
-    for (const [index, file] of this.files.entries()) {
-      if (this.#stopRequested) break
-      this.current = index
+    for (let next = this.#nextUnsaved(); next >= 0 && !this.#stopRequested; next = this.#nextUnsaved()) {
+      const file = this.files[next]!
+      this.current = next
       this.progress = 0
       const outcome = await this.#saveOne(file, settings)
       if (outcome === 'stopped') break
       if (outcome !== 'saved') {
         this.phase = 'ready'
         this.failed = true
-        this.message = saved > 0 ? `${outcome} (${saved} of ${this.files.length} saved)` : outcome
+        this.message = this.saved.size > 0 ? `${outcome} (${this.#count()} saved)` : outcome
         return
       }
-      saved += 1
+      this.saved.add(file.path)
     }
-    if (saved < this.files.length) {
+    if (this.#nextUnsaved() >= 0) {
       this.phase = 'ready'
-      this.message = `Stopped: ${saved} of ${this.files.length} saved; the others are unchanged.`
+      this.message = `Stopped: ${this.#count()} saved; the others are unchanged.`
       return
     }
-    this.message = `Saved ${saved === 1 ? fileName(this.files[0]!.output) : `${saved} photos`}.`
+    this.message = `Saved ${this.files.length === 1 ? fileName(this.files[0]!.output) : `${this.files.length} photos`}.`
     await this.#end()
   }
 
@@ -106,6 +117,14 @@ export class RoundTrip {
 
   dispose(): void {
     this.#unsubscribe()
+  }
+
+  #nextUnsaved(): number {
+    return this.files.findIndex((f) => !this.saved.has(f.path))
+  }
+
+  #count(): string {
+    return `${this.saved.size} of ${this.files.length}`
   }
 
   async #end(): Promise<void> {
