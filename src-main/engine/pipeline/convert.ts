@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { decodeSamples } from './decode'
-import type { Engine } from './engine'
+import type { Engine, PredictOptions } from './engine'
 import { throwIfAborted, toUnclipError, UnclipError } from '../errors'
 import { FORMATS, isLinearFormat } from '../domain/formats'
 import { predictLowLightStrips } from './lowlight'
@@ -43,6 +43,8 @@ export interface ConvertFileOptions extends ConvertOptions {
   protect?: ProtectedFiles
   /** The exact path of the one output format, instead of `outputBase` + its suffix. */
   targetPath?: string
+  /** Awaited before the full-resolution strips, in HDR mode (`PredictOptions.beforeStrips`). */
+  beforeStrips?: PredictOptions['beforeStrips']
 }
 
 /**
@@ -145,6 +147,7 @@ export async function convertFile(
                 context.tonemap
               ),
           reduced,
+          beforeStrips: lowLight ? undefined : options.beforeStrips,
           onProgress: (f: number) =>
             f <= 0.5
               ? report('inference', lerp(PROGRESS_AT.decode!, PROGRESS_AT.inference!, f / 0.5))
