@@ -245,7 +245,8 @@ class SessionEngine implements Engine {
       maxTileSide: Math.max(this.longSide, MIN_INFERENCE_SHORT_SIDE),
       onProgress: (f) => onProgress?.(f * INFERENCE_SHARE)
     })
-    // onnxruntime runs the model off this thread: the half of the fit that needs only its input runs meanwhile.
+    // onnxruntime-node runs the session on this thread from a setImmediate (its intra-op threads help),
+    // so the half of the fit that needs only the model's input runs before it, not beside it (--cpu-prof).
     const guideStarted = performance.now()
     const guide = reduced ? prepareRatioGuide(ldrSmall) : undefined
     const guideMs = performance.now() - guideStarted
