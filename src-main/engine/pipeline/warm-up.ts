@@ -6,7 +6,7 @@ import type { Engine } from './engine'
  * real photo with optimised code (measured in an earlier session: the first 12 MP conversion was
  * ~0.5 s slower than the next). With the compiled CLI and model 1.2.0 a fresh 12 MP conversion took
  * the same time with or without it (medians of 5: 1.57 vs 1.60 s) while loading took 0.35 s longer,
- * so the CLI skips it for a single photo (`warmUp: false`).
+ * so the CLI skips it (for batches too, since #17); the app's engine host, loaded at start, keeps it.
  */
 export async function warmUp(engine: Engine): Promise<void> {
   const width = 1280
