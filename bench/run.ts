@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --sizes 1,12,24,100] [--model NAME] [--models-dir DIR]`
+ * `npm run bench [-- --sizes 1,12,24,100] [--repeats 3] [--model NAME] [--models-dir DIR]`
  *
  * For each size: generates a photo-like JPEG (q90), converts it to .hdr + PNG in a fresh child process
  * and reports ms per stage (from ConvertResult.timings), end-to-end ms, peak RSS, and sharp's plain
@@ -30,6 +30,7 @@ const FIXTURE_DIR = join(root, 'test/fixtures/models')
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1,12,24' },
+    repeats: { type: 'string', default: '3' },
     model: { type: 'string' },
     'models-dir': { type: 'string' }
   }
@@ -64,7 +65,8 @@ try {
         megapixels,
         join(work, 'whole'),
         root,
-        { modelsDir, model }
+        { modelsDir, model },
+        Number(values.repeats)
       )
     await rm(photo)
   }

@@ -30,6 +30,13 @@ export interface WholeProcessTiming {
   nextPhotoMs: number
   sharpNextPhotoMs: number
   app: AppPreviewTiming
+  /**
+   * Each ratio to sharp taken within one repeat (runs seconds apart), then the median: steadier than a
+   * ratio of medians when the machine's load drifts between repeats.
+   */
+  pairedRatios: { onePhoto: number; folderPerPhoto: number; nextPhoto: number; appOpenToResult: number }
+  /** Every run's milliseconds, in repeat order. */
+  samples: Record<string, number[]>
   repeats: number
 }
 
@@ -130,6 +137,8 @@ export async function measureWholeProcess(
     await rm(out, { recursive: true, force: true })
   }
   const n = photos.length
+  const paired = (ours: (r: number) => number, theirs: (r: number) => number): number =>
+    Number((median(samples.one.map((_, r) => (1000 * ours(r)) / theirs(r))) / 1000).toFixed(2))
   const appMedian = (key: keyof AppPreviewTiming): number => median(samples.app.map((a) => a[key]))
   return {
     megapixels,
@@ -149,6 +158,32 @@ export async function measureWholeProcess(
       openToResultMs: appMedian('openToResultMs'),
       nextOpenToResultMs: appMedian('nextOpenToResultMs')
     },
+    pairedRatios: {
+      onePhoto: paired(
+        (r) => samples.one[r],
+        (r) => samples.sharpOne[r]
+      ),
+      folderPerPhoto: paired(
+        (r) => samples.folder[r],
+        (r) => samples.sharpFolder[r]
+      ),
+      nextPhoto: paired(
+        (r) => samples.folder[r] - samples.one[r],
+        (r) => samples.sharpFolder[r] - samples.sharpOne[r]
+      ),
+      appOpenToResult: paired(
+        (r) => samples.app[r].openToResultMs,
+        (r) => samples.sharpOne[r]
+      )
+    },
+    samples: {
+      ...Object.fromEntries(
+        Object.entries(samples)
+          .filter(([key]) => key !== 'app')
+          .map(([key, values]) => [key, (values as number[]).map(Math.round)])
+      ),
+      appOpenToResult: samples.app.map((a) => a.openToResultMs)
+    },
     repeats
   }
 }
@@ -163,6 +198,8 @@ export function formatWholeProcess(t: WholeProcessTiming): string {
     `  a folder of ${t.photos.length}: ${t.folderPerPhotoMs} ms per photo vs ${t.sharpFolderPerPhotoMs} ms (${ratio(t.folderPerPhotoMs, t.sharpFolderPerPhotoMs)});` +
       ` next photo ${t.nextPhotoMs} ms vs ${t.sharpNextPhotoMs} ms (${ratio(t.nextPhotoMs, t.sharpNextPhotoMs)})`,
     `  app: opened to the first HDR result ${t.app.openToResultMs} ms (open ${t.app.openMs} + convert ${t.app.convertMs}) vs sharp ${t.sharpOnePhotoMs} ms (${ratio(t.app.openToResultMs, t.sharpOnePhotoMs)});` +
-      ` next photo ${t.app.nextOpenToResultMs} ms; engine loaded ${t.app.engineLoadMs} ms after start`
+      ` next photo ${t.app.nextOpenToResultMs} ms; engine loaded ${t.app.engineLoadMs} ms after start`,
+    `  ratios paired within each repeat (medians): one photo ${t.pairedRatios.onePhoto}×, folder ${t.pairedRatios.folderPerPhoto}×,` +
+      ` next photo ${t.pairedRatios.nextPhoto}×, app ${t.pairedRatios.appOpenToResult}×`
   ].join('\n')
 }
