@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --sizes 1,12,24,100] [--model NAME] [--models-dir DIR]`
+ * `npm run bench [-- --sizes 1,12,24,100] [--repeats 3] [--model NAME] [--models-dir DIR]`
  *
  * For each size: generates a photo-like JPEG (q90), converts it to .hdr + PNG in a fresh child process
  * and reports ms per stage (from ConvertResult.timings), end-to-end ms, peak RSS, and sharp's plain
@@ -10,7 +10,7 @@
  * and says so: its inference cost is not the product's.
  */
 import { execFile, spawn } from 'node:child_process'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,6 +19,7 @@ import { isUnclipError } from '../src-main/engine/errors'
 import { defaultModelsDir, selectModel } from '../src-main/engine/model/model-registry'
 import type { Measurement } from './measure'
 import { syntheticPhoto } from './photo'
+import { scenePhotos } from './scene-photos'
 import { formatTable, type SizeResult } from './table'
 import { formatWholeProcess, measureWholeProcess, type WholeProcessTiming } from './whole-process'
 
@@ -29,6 +30,7 @@ const FIXTURE_DIR = join(root, 'test/fixtures/models')
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1,12,24' },
+    repeats: { type: 'string', default: '3' },
     model: { type: 'string' },
     'models-dir': { type: 'string' }
   }
@@ -42,7 +44,6 @@ const work = await mkdtemp(join(tmpdir(), 'unclip-bench-'))
 const results: SizeResult[] = []
 let cancel: CancelTiming | undefined
 let wholeProcess: WholeProcessTiming | undefined
-const modelFlags = [...(modelsDir ? ['--models-dir', modelsDir] : []), ...(model ? ['--model', model] : [])]
 try {
   for (const megapixels of sizes) {
     const { jpeg, width, height } = await syntheticPhoto(megapixels)
@@ -59,7 +60,14 @@ try {
     if (megapixels === Math.max(...sizes)) cancel = await measureCancel(photo, work, modelsDir, model, megapixels)
     // A user's timing of a typical camera photo: the size nearest 12 MP.
     if (megapixels === sizes.reduce((a, b) => (Math.abs(b - 12) < Math.abs(a - 12) ? b : a)))
-      wholeProcess = await measureWholeProcess(photo, megapixels, join(work, 'whole'), root, modelFlags)
+      wholeProcess = await measureWholeProcess(
+        await wholeProcessPhotos(photo, megapixels, join(work, 'photos')),
+        megapixels,
+        join(work, 'whole'),
+        root,
+        { modelsDir, model },
+        Number(values.repeats)
+      )
     await rm(photo)
   }
 } finally {
@@ -94,6 +102,21 @@ if (cancel)
   )
 if (wholeProcess) process.stdout.write(`${formatWholeProcess(wholeProcess)}\n`)
 process.stdout.write(`Written to ${join(outDir, 'latest.json')}\n`)
+
+/**
+ * Three photos for the whole-process runs: camera-like JPEGs made from the shared real HDR scenes
+ * when `../shared` is there, else three copies of the synthetic photo.
+ */
+async function wholeProcessPhotos(synthetic: string, megapixels: number, dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true })
+  const scenes = await scenePhotos(megapixels, 3)
+  const paths = [0, 1, 2].map((i) => join(dir, `${i + 1}-${scenes[i]?.name ?? 'synthetic'}.jpg`))
+  for (const [i, path] of paths.entries()) {
+    if (scenes[i]) await writeFile(path, scenes[i].jpeg)
+    else await copyFile(synthetic, path)
+  }
+  return paths
+}
 
 /** Uses the product model when there is one; otherwise the fixture, loudly. */
 async function chooseModel(

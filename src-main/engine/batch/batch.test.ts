@@ -83,6 +83,28 @@ describe('convertBatch', () => {
     }
   })
 
+  it('overlaps photos yet reports each from queued to its final event before the next, and writes the same files', async () => {
+    // Reduced for the model (over 1024 px), so the second is decoded and inferred during the first one's strips.
+    await photo('a.jpg', 1800, 1200)
+    await photo('b.jpg', 1500, 1000)
+    const events: ProgressEvent[] = []
+    const batch = await convertBatch(engine, [dir], options({ onProgress: (e) => events.push(e) }))
+    expect(batch.converted).toHaveLength(2)
+    const order = events.map((e) => e.index)
+    expect(order.indexOf(1)).toBeGreaterThan(order.lastIndexOf(0))
+    expect(events.filter((e) => e.index === 0).at(-1)?.stage).toBe('done')
+
+    // One at a time, each photo on its own, gives byte-identical outputs.
+    for (const name of ['a', 'b']) {
+      const alone = join(dir, `alone-${name}`)
+      await convertBatch(engine, [join(dir, `${name}.jpg`)], options({ outDir: alone, outDirExplicit: true }))
+      for (const suffix of ['.hdr', '.png'])
+        expect(
+          (await readFile(join(alone, name + suffix))).equals(await readFile(join(dir, 'unclip', name + suffix)))
+        ).toBe(true)
+    }
+  })
+
   it('mirrors sub-folders under an explicit output folder', async () => {
     await photo('in/top.jpg')
     await photo('in/trip/day1/deep.jpg')

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { decodeSamples } from './decode'
-import type { Engine } from './engine'
+import type { Engine, PredictOptions } from './engine'
 import { throwIfAborted, toUnclipError, UnclipError } from '../errors'
 import { FORMATS, isLinearFormat } from '../domain/formats'
 import { predictLowLightStrips } from './lowlight'
@@ -45,6 +45,8 @@ export interface ConvertFileOptions extends ConvertOptions {
   targetPath?: string
   /** An editor's round trip: a tone-mapped TIFF keeps an 8-bit original's 8 bits (16 otherwise). */
   matchInputDepth?: boolean
+  /** Awaited before the full-resolution strips, in HDR mode (`PredictOptions.beforeStrips`). */
+  beforeStrips?: PredictOptions['beforeStrips']
 }
 
 /**
@@ -152,6 +154,7 @@ export async function convertFile(
                 context.tonemap
               ),
           reduced,
+          beforeStrips: lowLight ? undefined : options.beforeStrips,
           onProgress: (f: number) =>
             f <= 0.5
               ? report('inference', lerp(PROGRESS_AT.decode!, PROGRESS_AT.inference!, f / 0.5))

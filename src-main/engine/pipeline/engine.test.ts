@@ -84,6 +84,19 @@ describe('engine', () => {
       expect(out.data[i]).toBeCloseTo(srgbDecode(image.data[i]), 4)
   })
 
+  it('predicts the same floats on the worker threads as on the calling thread', async () => {
+    const single = await createEngine({ modelsDir: FIXTURES, model: 'unclip-fixture', stripWorkers: false })
+    try {
+      const image = floatImage(2400, 1500, clippedRamp)
+      const threaded = await engine.predict(image)
+      expect(Buffer.from(threaded.data.buffer).equals(Buffer.from((await single.predict(image)).data.buffer))).toBe(
+        true
+      )
+    } finally {
+      await single.dispose()
+    }
+  })
+
   it('boosts the clipped region of a reduced photo and stays smooth across it', async () => {
     const image = floatImage(3000, 800, clippedRamp)
     const out = await engine.predict(image)

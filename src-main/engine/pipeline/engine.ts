@@ -15,9 +15,9 @@ import { runModel } from '../model/inference'
 import { defaultModelsDir, selectModel } from '../model/model-registry'
 import { createSession, providersAvailable } from '../model/providers'
 import { createStripPool, type StripPool } from '../parallel/strip-pool'
-import { DEFAULT_TONEMAP } from '../imaging/tonemap'
 import type { EncodedStrip, StripEncodings } from '../parallel/strip-work'
 import { MODES } from '../domain/modes'
+import { warmUp } from './warm-up'
 import type { EngineInfo, ModelCard, ProviderName, PixelSource, RgbImage, RgbSamples } from '../types'
 
 export interface EngineOptions {
@@ -52,6 +52,11 @@ export interface PredictOptions {
    * `decodeSamples`' `reducedSize`); saves reducing it here. Ignored when its size differs.
    */
   reduced?: RgbImage
+  /**
+   * Awaited after the model and the ratio fit, before the strips: a batch holds the next photo
+   * here until the current one is written.
+   */
+  beforeStrips?: (size: { width: number; height: number }) => Promise<void>
 }
 
 /** Receives full-width HDR row strips top to bottom; the strip's buffer is reused after it returns. */
@@ -105,6 +110,11 @@ const MIN_INFERENCE_SHORT_SIDE = 256
  * stays busy to the end. The same with and without threads, so both write identical files.
  */
 export const STRIP_PIXELS = 1 << 19
+/**
+ * `predict` spreads a float photo's strips over the threads up to this size: the copy into shared
+ * memory they read it from costs 12 bytes a pixel (0.3 GB at 24 MP) for about half the upsampling time.
+ */
+const SHARE_COPY_MAX_PIXELS = 24e6
 /** Share of progress given to running the model; the rest is the full-res upsample. */
 const INFERENCE_SHARE = 0.5
 
@@ -118,10 +128,13 @@ const INFERENCE_SHARE = 0.5
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const entry = await selectModel(options.modelsDir ?? defaultModelsDir(), options.model)
   const { card, onnxPath } = entry
+  // The threads load while the session does (both are start-up, before the first decode).
+  const pool = startStripPool(options.stripWorkers)
   let opened: Awaited<ReturnType<typeof createSession>>
   try {
     opened = await createSession(onnxPath, options.provider)
   } catch (error) {
+    await pool?.dispose()
     if (error instanceof UnclipError) throw error
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]
     throw new UnclipError('MODEL_CORRUPT', `Model "${card.name}" could not be loaded from ${onnxPath}: ${reason}`, {
@@ -131,6 +144,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const { session, report } = opened
   if (!session.inputNames.includes(card.input) || !session.outputNames.includes(card.output)) {
     await session.release()
+    await pool?.dispose()
     throw new UnclipError(
       'MODEL_CORRUPT',
       `Model "${card.name}" does not match its card: expected input "${card.input}" and output "${card.output}", the file has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`
@@ -142,33 +156,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     provider: report,
     modes: [...MODES]
   }
-  const pool = startStripPool(options.stripWorkers)
   // Part of loading: the threads' start-up is paid once per engine, not by the first photo.
   await pool?.ready
   const engine = new SessionEngine(session, card, info, pool)
   if (options.warmUp !== false) await warmUp(engine)
   return engine
-}
-
-/**
- * One small reduced-size conversion with every encoding, discarded: the JIT then meets the first
- * real photo with optimised code (measured in an earlier session: the first 12 MP conversion was
- * ~0.5 s slower than the next). With the compiled CLI and model 1.2.0 a fresh 12 MP conversion took
- * the same time with or without it (medians of 5: 1.57 vs 1.60 s) while loading took 0.35 s longer,
- * so the CLI skips it for a single photo (`warmUp: false`).
- */
-async function warmUp(engine: Engine): Promise<void> {
-  const width = 1280
-  const height = 320
-  const data = new Uint8Array(width * height * 3)
-  for (let i = 0; i < data.length; i++) data[i] = i % 3 === 0 && i % 7 === 0 ? 255 : (i * 31) & 255
-  try {
-    await engine.predictStrips({ width, height, bits: 8, data }, () => undefined, {
-      encode: { rgbe: true, png: [{ bits: 8, tonemap: DEFAULT_TONEMAP }] }
-    })
-  } catch {
-    // Only a speed-up: a model that fails here fails again, with its real error, on the first photo.
-  }
 }
 
 function startStripPool(settings: EngineOptions['stripWorkers']): StripPool | undefined {
@@ -221,7 +213,12 @@ class SessionEngine implements Engine {
 
   async predict(image: RgbImage, options: PredictOptions = {}): Promise<RgbImage> {
     const data = new Float32Array(image.width * image.height * 3)
-    await this.predictStrips(image, (strip, y) => data.set(strip.data, y * image.width * 3), options)
+    // Asking for no encodings still puts the strips on the worker threads (the app's preview), with
+    // the same floats; but a float photo is first copied into shared memory, so only up to a size.
+    const threads =
+      image.data.buffer instanceof SharedArrayBuffer || image.width * image.height <= SHARE_COPY_MAX_PIXELS
+    const encode = options.encode ?? (threads ? { rgbe: false, png: [] } : undefined)
+    await this.predictStrips(image, (strip, y) => data.set(strip.data, y * image.width * 3), { ...options, encode })
     return { width: image.width, height: image.height, data }
   }
 
@@ -248,7 +245,8 @@ class SessionEngine implements Engine {
       maxTileSide: Math.max(this.longSide, MIN_INFERENCE_SHORT_SIDE),
       onProgress: (f) => onProgress?.(f * INFERENCE_SHARE)
     })
-    // onnxruntime runs the model off this thread: the half of the fit that needs only its input runs meanwhile.
+    // onnxruntime-node runs the session on this thread from a setImmediate (its intra-op threads help),
+    // so the half of the fit that needs only the model's input runs before it, not beside it (--cpu-prof).
     const guideStarted = performance.now()
     const guide = reduced ? prepareRatioGuide(ldrSmall) : undefined
     const guideMs = performance.now() - guideStarted
@@ -264,6 +262,7 @@ class SessionEngine implements Engine {
     const inputs = guide ? withModelOutput(guide, hdrSmall) : undefined
     const field = !inputs ? undefined : pool ? await pool.fit(inputs) : fitRatioInputs(inputs)
     timings.upsample += performance.now() - fitStarted
+    await options.beforeStrips?.({ width: image.width, height: image.height })
 
     const stripsStarted = performance.now()
     if (field && pool && options.encode) {
