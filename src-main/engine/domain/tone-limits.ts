@@ -6,7 +6,7 @@
  */
 
 /** Tone-mapping operators shared by export and the live preview. */
-export const TONE_OPERATORS = ['reinhard', 'exposure'] as const
+export const TONE_OPERATORS = ['highlights', 'reinhard', 'exposure'] as const
 
 export type ToneOperator = (typeof TONE_OPERATORS)[number]
 
@@ -20,8 +20,11 @@ export interface ToneLimit {
 export const TONE_LIMITS = {
   /** Stops applied to linear radiance before the operator. */
   exposureEv: { min: -5, max: 5, step: 0.1 },
-  /** Extended-Reinhard white point; IPC also accepts any positive value and `Infinity`. */
-  whitePoint: { min: 1, max: 16, step: 0.1 },
+  /**
+   * The level mapped to white (1.0 = the input's clipping); photos' recovered peaks reach 30–60×.
+   * IPC also accepts any positive value and `Infinity`.
+   */
+  whitePoint: { min: 1, max: 64, step: 0.5 },
   /** Display gamma after the sRGB encode. */
   gamma: { min: 0.5, max: 2.5, step: 0.05 }
 } as const satisfies Record<string, ToneLimit>

@@ -1,5 +1,6 @@
 import type { Api, DroppedFile, MenuCommand, Unsubscribe } from '../../../src-preload/contract'
 import type { Mode } from '../../../src-main/engine/types'
+import { previewTone } from '../lib/preview-tone'
 import { Batch } from './batch.svelte'
 import { EngineStatus } from './engine-status.svelte'
 import { ExportOptions } from './export-options.svelte'
@@ -112,7 +113,7 @@ export class AppState {
   async exportCurrent(): Promise<void> {
     // The result's own mode, not the switch's: Export writes what the screen shows.
     const { path, converted } = this.viewer
-    if (path && converted) await this.exportOptions.exportImage(path, this.tone.settings, converted.mode)
+    if (path && converted) await this.exportOptions.exportImage(path, previewTone(converted, this.tone), converted.mode)
   }
 
   async startBatch(): Promise<void> {

@@ -118,7 +118,21 @@ describe('ToneSettings store', () => {
     const { api } = scriptedApi({ getSettings: () => Promise.resolve(ok({ preview } as unknown as Settings)) })
     const tone = new ToneSettings(api)
     await tone.load()
-    expect(tone.settings).toEqual({ operator: 'exposure', exposureEv: 5, whitePoint: 4, gamma: 0.5 })
+    expect(tone.settings).toEqual({ operator: 'exposure', exposureEv: 5, whitePoint: 64, gamma: 0.5 })
+  })
+
+  it("resolves an automatic white point from the result's peak until the slider moves, and Reset brings it back", () => {
+    const { api } = scriptedApi({})
+    const tone = new ToneSettings(api)
+    tone.set({ exposureEv: 1 })
+    expect(tone.forPeak(20)).toEqual({ ...tone.settings, whitePoint: 40 })
+    tone.set({ whitePoint: 12 })
+    expect(tone.autoWhite).toBe(false)
+    expect(tone.forPeak(20)).toEqual({ operator: 'highlights', exposureEv: 1, whitePoint: 12, gamma: 1 })
+    tone.reset()
+    expect(tone.autoWhite).toBe(true)
+    expect(tone.forPeak(20).whitePoint).toBe(20)
+    tone.dispose()
   })
 
   it('saves once after the user stops dragging, with the final values', async () => {
@@ -132,10 +146,10 @@ describe('ToneSettings store', () => {
     }
     expect(saved).toEqual([])
     vi.advanceTimersByTime(1000)
-    expect(saved).toEqual([{ preview: { operator: 'reinhard', exposureEv: 2, whitePoint: 4, gamma: 1 } }])
+    expect(saved).toEqual([{ preview: { operator: 'highlights', exposureEv: 2, whitePoint: 64, gamma: 1 } }])
     tone.reset()
     vi.advanceTimersByTime(1000)
-    expect(saved.at(-1)).toEqual({ preview: { operator: 'reinhard', exposureEv: 0, whitePoint: 4, gamma: 1 } })
+    expect(saved.at(-1)).toEqual({ preview: { operator: 'highlights', exposureEv: 0, whitePoint: 64, gamma: 1 } })
     tone.dispose()
   })
 })
