@@ -16,6 +16,7 @@ import { findChromium } from './support/chromium'
 import { electronBinary, launchElectronApp } from './support/electron-app'
 import { createNightPhoto, createPhotoFolder } from './support/photos'
 import { decodePng, meanLevel, previewDifference, readPreviewPixels } from './support/pixels'
+import * as photographer from './support/photographer'
 import * as walk from './support/walk'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -94,6 +95,11 @@ describe.skipIf(!CHROMIUM)(
     it('moves the before/after divider and the two sides differ', () => walk.compareSides(app, options), STEP_TIMEOUT)
     it('zooms with the wheel, pans by dragging, and returns to Fit and 100%', () => walk.zoomAndPan(app), STEP_TIMEOUT)
     it("marks the input's clipped pixels on request", () => walk.markClipped(app), STEP_TIMEOUT)
+    it(
+      'shows "before" through the same exposure and tone mapping, equal to "after" where the model kept the input',
+      () => photographer.beforeMatchesAfter(app, options.photos.photos[0]),
+      STEP_TIMEOUT
+    )
 
     it('follows menu commands from the shell', async () => {
       const slider = app.page.getByRole('slider', { name: 'Before/after divider' })

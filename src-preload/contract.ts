@@ -90,6 +90,12 @@ export interface ConvertedImage {
    * `LOW_LIGHT_DISPLAY_TONEMAP` (clamp and sRGB-encode only), since its exposure and curve are applied.
    */
   hdr: Float32Array
+  /**
+   * The input linearised as `hdr` is, same size and layout, so the preview's "before" goes through the
+   * same exposure and tone mapping: HDR mode takes the model's own linearisation (equal to `hdr`
+   * wherever a channel is below the blend's ramp), low light the sRGB curve.
+   */
+  before: Float32Array
   /** Largest channel value of the full-resolution `hdr`. */
   peak: number
   timings: StageTimings

@@ -11,11 +11,20 @@ import { downscaleArea } from '../engine/imaging/resample'
 import { createEngine, type Engine, type EngineOptions } from '../engine/pipeline/engine'
 import { UnclipError } from '../engine/errors'
 import { ProtectedFiles } from '../engine/pipeline/writers/file-commit'
-import type { DecodedImage, Mode } from '../engine/types'
+import type { DecodedImage, Mode, RgbImage } from '../engine/types'
 import { createJobRegistry } from './jobs'
 import { canReplaceOriginal, exportTargets, refuseExisting, saveAndReturnPath, writeExports } from './export-writer'
 import { displayImage, predict, type Prediction } from './prediction'
-import { clippedFraction, peak, previewSize } from './preview'
+import {
+  clippedFraction,
+  crop,
+  linearisedInput,
+  peak,
+  previewSize,
+  rampLevel,
+  srgbLinearised,
+  type Region
+} from './preview'
 import type { EngineHost, EngineHostOptions } from './types'
 
 /** Decoded images kept for quick re-open and export; each 24 MP image holds ~290 MB of floats. */
@@ -79,6 +88,17 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     return prediction
   }
 
+  /** "Before" for a prediction, linearised as its result is; the ramp level is found once per prediction. */
+  const levels = new WeakMap<Prediction, number>()
+  const beforeImage = (prediction: Prediction, input: RgbImage, region?: Region): RgbImage => {
+    if (prediction.mode === 'lowlight') return srgbLinearised(region ? crop(input, region) : input)
+    let level = levels.get(prediction)
+    if (level === undefined) levels.set(prediction, (level = rampLevel(input, prediction.linear)))
+    return region
+      ? linearisedInput(crop(input, region), crop(prediction.linear, region), level)
+      : linearisedInput(input, prediction.linear, level)
+  }
+
   return {
     info: async () => (await loadEngine()).info,
 
@@ -108,10 +128,12 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
           onProgress({ index: 0, total: 1, file: path, stage, fraction })
         report('decode', 0)
         const started = performance.now()
-        const shown = displayImage(await predicted(path, mode, signal, (fraction) => report('inference', fraction)))
+        const prediction = await predicted(path, mode, signal, (fraction) => report('inference', fraction))
+        const shown = displayImage(prediction)
         const inference = performance.now() - started
         report('done', 1)
         const size = previewSize(shown.width, shown.height, PREVIEW_MAX_SIDE)
+        const input = (await decoded(path)).decoded.image
         return {
           path,
           mode,
@@ -120,6 +142,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
           previewWidth: size.width,
           previewHeight: size.height,
           hdr: downscaleArea(shown, size.width, size.height).data,
+          before: downscaleArea(beforeImage(prediction, input), size.width, size.height).data,
           peak: peak(shown),
           timings: { inference }
         }

@@ -21,6 +21,8 @@ const UNIFORMS = [
   'u_ldr',
   'u_hdr',
   'u_hasHdr',
+  'u_before',
+  'u_hasBefore',
   'u_imageSize',
   'u_canvasSize',
   'u_scale',
@@ -46,10 +48,12 @@ export class PreviewRenderer {
   readonly #uniforms: Record<UniformName, WebGLUniformLocation | null>
   readonly #ldr: WebGLTexture
   readonly #hdr: WebGLTexture
+  readonly #before: WebGLTexture
   readonly #linearFloat: boolean
   #imageWidth = 0
   #imageHeight = 0
   #hasHdr = false
+  #hasBefore = false
 
   /**
    * @throws Error when WebGL2 is unavailable or the shaders do not compile.
@@ -67,6 +71,7 @@ export class PreviewRenderer {
     >
     this.#ldr = createTexture(gl)
     this.#hdr = createTexture(gl)
+    this.#before = createTexture(gl)
   }
 
   /** Uploads the input; clears any previous result. `rgb` is interleaved sRGB-encoded. */
@@ -74,22 +79,29 @@ export class PreviewRenderer {
     this.#imageWidth = width
     this.#imageHeight = height
     this.#hasHdr = false
+    this.#hasBefore = false
     upload(this.#gl, this.#ldr, width, height, rgb)
   }
 
-  /** Uploads the model's result, interleaved linear RGB at the input's size. */
-  setResult(width: number, height: number, rgb: Float32Array): void {
+  /**
+   * Uploads the model's result and the input linearised as the result is (`ConvertedImage.before`),
+   * interleaved linear RGB at the input's size; until then "before" is the input through the sRGB curve.
+   */
+  setResult(width: number, height: number, rgb: Float32Array, before: Float32Array): void {
     if (width !== this.#imageWidth || height !== this.#imageHeight) {
       throw new Error(
         `Expected the result at the input's ${this.#imageWidth}×${this.#imageHeight} but received ${width}×${height}`
       )
     }
     upload(this.#gl, this.#hdr, width, height, rgb)
+    upload(this.#gl, this.#before, width, height, before)
     this.#hasHdr = true
+    this.#hasBefore = true
   }
 
   clearResult(): void {
     this.#hasHdr = false
+    this.#hasBefore = false
   }
 
   draw(frame: Frame): void {
@@ -100,7 +112,7 @@ export class PreviewRenderer {
     gl.useProgram(this.#program)
     // Magnified pixels stay crisp; below 100% linear filtering avoids shimmering.
     const filter = frame.view.scale >= 1 || !this.#linearFloat ? gl.NEAREST : gl.LINEAR
-    for (const [unit, texture] of [this.#ldr, this.#hdr].entries()) {
+    for (const [unit, texture] of [this.#ldr, this.#hdr, this.#before].entries()) {
       gl.activeTexture(gl.TEXTURE0 + unit)
       gl.bindTexture(gl.TEXTURE_2D, texture)
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, filter)
@@ -110,6 +122,8 @@ export class PreviewRenderer {
     gl.uniform1i(u.u_ldr, 0)
     gl.uniform1i(u.u_hdr, 1)
     gl.uniform1i(u.u_hasHdr, this.#hasHdr ? 1 : 0)
+    gl.uniform1i(u.u_before, 2)
+    gl.uniform1i(u.u_hasBefore, this.#hasBefore ? 1 : 0)
     gl.uniform2f(u.u_imageSize, this.#imageWidth, this.#imageHeight)
     gl.uniform2f(u.u_canvasSize, width, height)
     gl.uniform1f(u.u_scale, frame.view.scale)
@@ -129,6 +143,7 @@ export class PreviewRenderer {
     const gl = this.#gl
     gl.deleteTexture(this.#ldr)
     gl.deleteTexture(this.#hdr)
+    gl.deleteTexture(this.#before)
     gl.deleteProgram(this.#program)
   }
 }

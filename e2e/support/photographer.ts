@@ -1,0 +1,76 @@
+/**
+ * Steps that check the editor the way a photographer reads it: "before" and "after" compared like
+ * with like, 100 % meaning the photo's own pixels, the file matching the screen.
+ */
+import type { Page } from 'playwright-core'
+import sharp from 'sharp'
+import { expect } from 'vitest'
+import { BLEND_RAMP_START } from '../../src-main/engine/domain/clip'
+import type { AppDriver } from './driver'
+import { imagePixel, readPreviewPixels, type CanvasPixels } from './pixels'
+
+/** The photo's own 8-bit samples, as the engine decodes them (sharp, orientation applied). */
+export async function photoSamples(path: string): Promise<{ width: number; height: number; rgb: Buffer }> {
+  const { data, info } = await sharp(path).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true })
+  return { width: info.width, height: info.height, rgb: data }
+}
+
+/** Moves the divider to `percent` (0: all "after", 100: all "before") and reads the preview. */
+export async function readSide(page: Page, percent: 0 | 100): Promise<CanvasPixels> {
+  const slider = page.getByRole('slider', { name: 'Before/after divider' })
+  await slider.focus()
+  await page.keyboard.press(percent === 0 ? 'Home' : 'End')
+  await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe(String(percent))
+  return readPreviewPixels(page)
+}
+
+/**
+ * Largest difference between the two sides over the pixels the model kept (every input channel
+ * below the blend's ramp), and how many such pixels there are; the view must be at scale 1.
+ */
+export function keptPixelDifference(
+  before: CanvasPixels,
+  after: CanvasPixels,
+  photo: { width: number; height: number; rgb: Buffer }
+): { worst: number; pixels: number } {
+  const ramp = BLEND_RAMP_START * 255
+  let worst = 0
+  let pixels = 0
+  for (let y = 0; y < photo.height; y++) {
+    for (let x = 0; x < photo.width; x++) {
+      const i = (y * photo.width + x) * 3
+      if (Math.max(photo.rgb[i], photo.rgb[i + 1], photo.rgb[i + 2]) >= ramp) continue
+      const b = imagePixel(before, x, y)
+      const a = imagePixel(after, x, y)
+      for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(a[c] - b[c]))
+      pixels++
+    }
+  }
+  return { worst, pixels }
+}
+
+/**
+ * "Before" goes through the same exposure and tone mapping as "after": at several exposures the two
+ * sides agree to 1/255 wherever the model kept the input, and the exposure moves both.
+ */
+export async function beforeMatchesAfter(app: AppDriver, photoPath: string): Promise<void> {
+  const { page } = app
+  const photo = await photoSamples(photoPath)
+  const ev = page.locator('#tone-ev')
+  let previousBefore: CanvasPixels | null = null
+  for (const exposure of ['0', '1.5', '-1']) {
+    await ev.fill(exposure)
+    await expect.poll(() => ev.inputValue()).toBe(exposure)
+    const before = await readSide(page, 100)
+    const after = await readSide(page, 0)
+    expect(before.view.scale).toBe(1)
+    const { worst, pixels } = keptPixelDifference(before, after, photo)
+    expect(pixels).toBeGreaterThan(photo.width * photo.height * 0.5)
+    expect(worst).toBeLessThanOrEqual(1)
+    // The exposure slider acts on "before" too (it used to show the input untouched).
+    if (previousBefore)
+      expect(imagePixel(before, 10, photo.height - 10)).not.toEqual(imagePixel(previousBefore, 10, photo.height - 10))
+    previousBefore = before
+  }
+  await ev.fill('0')
+}
