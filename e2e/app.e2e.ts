@@ -14,7 +14,7 @@ import { launchBrowserApp } from './support/browser-app'
 import { buildRenderer, bundlePageBridge } from './support/build-renderer'
 import { findChromium } from './support/chromium'
 import { electronBinary, launchElectronApp } from './support/electron-app'
-import { createNightPhoto, createPhotoFolder } from './support/photos'
+import { createLargePhoto, createNightPhoto, createPhotoFolder } from './support/photos'
 import { decodePng, meanLevel, previewDifference, readPreviewPixels } from './support/pixels'
 import * as photographer from './support/photographer'
 import * as walk from './support/walk'
@@ -193,6 +193,18 @@ describe.skipIf(!CHROMIUM)(
         expect(previewDifference(await readPreviewPixels(page), await decodePng(exported))).toBeLessThanOrEqual(1)
       },
       STEP_TIMEOUT
+    )
+
+    it(
+      "shows the photo's own pixels at 100 %, equal to the full-resolution export, also after panning",
+      async () => {
+        const large = join(options.dir, 'large.jpg')
+        await createLargePhoto(large)
+        await dropPhoto(app.page, large)
+        await photographer.fullResolutionAt100(app, large, options.exportDir)
+      },
+      // A 4-MP photo converted and exported twice over (.hdr and PNG) on a shared machine.
+      3 * STEP_TIMEOUT
     )
 
     it('logged no errors or warnings on the way (CSP, WebGL, Svelte)', () => {

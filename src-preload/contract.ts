@@ -101,6 +101,32 @@ export interface ConvertedImage {
   timings: StageTimings
 }
 
+/** A rectangle of full-resolution pixels. */
+export interface RegionRect {
+  x: number
+  y: number
+  width: number
+  height: number
+}
+
+/**
+ * `image:region`: full-resolution pixels of a rectangle of the opened photo, which the viewer shows
+ * at 100 % and above instead of the capped preview. Same layouts as `OpenedImage.ldr` and
+ * `ConvertedImage.hdr`/`before`, `width·height·3` samples each.
+ */
+export interface ImageRegion extends RegionRect {
+  path: string
+  /** The result's mode the region was cut from; null for the input alone. */
+  mode: Mode | null
+  ldr: Float32Array
+  /** With a mode: the result and the input linearised as it is. */
+  hdr?: Float32Array
+  before?: Float32Array
+}
+
+/** Largest side `image:region` serves (the viewer asks for tiles much smaller). */
+export const MAX_REGION_SIDE = 4096
+
 /** Preview long side cap, in pixels. */
 export const PREVIEW_MAX_SIDE = 2048
 
@@ -194,6 +220,8 @@ export interface Commands {
   'image:open': { request: { path: string }; response: OpenedImage }
   /** Runs the model; progress arrives as `job:progress` with this jobId. */
   'image:convert': { request: { jobId: string; path: string; mode: Mode }; response: ConvertedImage }
+  /** Full-resolution pixels of an opened photo (and of its result in `mode`, which must have been converted). */
+  'image:region': { request: RegionRect & { path: string; mode: Mode | null }; response: ImageRegion }
   /** Writes outputs for a converted image; returns the written absolute paths. */
   'export:write': { request: ExportRequest; response: { outputs: string[] } }
   /** Converts files/folders; per-file failures are in the result, not an error. */
@@ -258,6 +286,7 @@ export interface Api {
   thumbnail(path: string, maxSide: number): Promise<Result<Thumbnail>>
   openImage(path: string): Promise<Result<OpenedImage>>
   convertImage(request: RequestOf<'image:convert'>): Promise<Result<ConvertedImage>>
+  readRegion(request: RequestOf<'image:region'>): Promise<Result<ImageRegion>>
   exportImage(request: ExportRequest): Promise<Result<{ outputs: string[] }>>
   startBatch(request: BatchRequest): Promise<Result<BatchResult>>
   cancelJob(jobId: string): Promise<Result<null>>

@@ -2,12 +2,14 @@
  * Steps that check the editor the way a photographer reads it: "before" and "after" compared like
  * with like, 100 % meaning the photo's own pixels, the file matching the screen.
  */
+import { existsSync } from 'node:fs'
+import { basename, extname, join } from 'node:path'
 import type { Page } from 'playwright-core'
 import sharp from 'sharp'
 import { expect } from 'vitest'
 import { BLEND_RAMP_START } from '../../src-main/engine/domain/clip'
 import type { AppDriver } from './driver'
-import { imagePixel, readPreviewPixels, type CanvasPixels } from './pixels'
+import { decodePng, imagePixel, readPreviewPixels, type CanvasPixels } from './pixels'
 
 /** The photo's own 8-bit samples, as the engine decodes them (sharp, orientation applied). */
 export async function photoSamples(path: string): Promise<{ width: number; height: number; rgb: Buffer }> {
@@ -73,4 +75,59 @@ export async function beforeMatchesAfter(app: AppDriver, photoPath: string): Pro
     previousBefore = before
   }
   await ev.fill('0')
+}
+
+/**
+ * "100 %" is the photo's own pixels: for a photo past the preview's cap the view at 100 % shows
+ * tiles fetched at full resolution, equal within 1/255 to the full-resolution PNG export, and the
+ * same after panning to another part of the photo.
+ */
+export async function fullResolutionAt100(app: AppDriver, photoPath: string, exportDir: string): Promise<void> {
+  const { page } = app
+  const canvas = page.locator('canvas[data-view]')
+  await page.getByRole('button', { name: 'Convert to HDR' }).click()
+  await page.locator('canvas[data-phase="converted"]').waitFor({ timeout: 60_000 })
+  await page.getByRole('button', { name: '100%' }).click()
+  await expect.poll(() => canvas.getAttribute('data-detail'), { timeout: 30_000 }).not.toBe('none')
+  const shown = await readSide(page, 0)
+  expect(shown.view.scale).toBe(1)
+
+  await page.getByRole('button', { name: 'Export image' }).click()
+  const png = join(exportDir, `${basename(photoPath, extname(photoPath))}.png`)
+  await expect.poll(() => existsSync(png), { timeout: 60_000 }).toBe(true)
+  const exported = await decodePng(png)
+  const photo = await photoSamples(photoPath)
+  expect([exported.width, exported.height]).toEqual([photo.width, photo.height])
+  expect(visibleDifference(shown, exported)).toBeLessThanOrEqual(1)
+
+  // Pan towards the top-left corner: other tiles, fetched and shown at full resolution too. (The
+  // drag starts clear of the divider's handle, which sits at the left edge.)
+  const box = await canvas.boundingBox()
+  if (!box) throw new Error('The preview is not laid out')
+  const detailBefore = await canvas.getAttribute('data-detail')
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3)
+  await page.mouse.down()
+  await page.mouse.move(box.x + box.width * 0.3 + 600, box.y + box.height * 0.3 + 400, { steps: 4 })
+  await page.mouse.up()
+  await expect.poll(() => canvas.getAttribute('data-detail'), { timeout: 30_000 }).not.toBe(detailBefore)
+  await expect.poll(async () => visibleDifference(await readPreviewPixels(page), exported)).toBeLessThanOrEqual(1)
+}
+
+/** Largest channel difference between a scale-1 view and an image, over the image pixels in view. */
+function visibleDifference(view: CanvasPixels, image: { width: number; height: number; rgb: Uint8Array }): number {
+  let worst = 0
+  let seen = 0
+  for (let cy = 0; cy < view.height; cy++) {
+    for (let cx = 0; cx < view.width; cx++) {
+      const x = cx - view.view.offsetX
+      const y = cy - view.view.offsetY
+      if (x < 0 || y < 0 || x >= image.width || y >= image.height) continue
+      const i = (y * image.width + x) * 3
+      const j = (cy * view.width + cx) * 4
+      for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(view.rgba[j + c] - image.rgb[i + c]))
+      seen++
+    }
+  }
+  if (seen < view.width * view.height * 0.5) throw new Error(`Only ${seen} photo pixels in view`)
+  return worst
 }

@@ -4,7 +4,7 @@
  * Plain Node — used by tests, the e2e bridge and the utility-process worker.
  */
 import { stat } from 'node:fs/promises'
-import { PREVIEW_MAX_SIDE, type ConvertedImage, type OpenedImage } from '../../src-preload/contract'
+import { PREVIEW_MAX_SIDE, type ConvertedImage, type ImageRegion, type OpenedImage } from '../../src-preload/contract'
 import { assertModeAvailable, convertBatch, planBatch } from '../engine/batch/batch'
 import { decodeImage } from '../engine/pipeline/decode'
 import { downscaleArea } from '../engine/imaging/resample'
@@ -147,6 +147,28 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
           timings: { inference }
         }
       })
+    },
+
+    async readRegion({ path, mode, x, y, width, height }): Promise<ImageRegion> {
+      const entry = await decoded(path)
+      const input = entry.decoded.image
+      if (x + width > input.width || y + height > input.height) {
+        throw new UnclipError(
+          'INVALID_ARGUMENT',
+          `Expected a region inside the ${input.width}×${input.height} photo but received ${width}×${height} at (${x}, ${y})`
+        )
+      }
+      const region = { x, y, width, height }
+      const prediction = mode ? entry.predictions[mode] : undefined
+      if (mode && !prediction)
+        throw new UnclipError('INVALID_ARGUMENT', `${path} has no ${mode} result to show; convert it first.`)
+      const result = prediction
+        ? {
+            hdr: crop(displayImage(prediction), region).data,
+            before: beforeImage(prediction, input, region).data
+          }
+        : {}
+      return { path, mode, ...region, ldr: crop(input, region).data, ...result }
     },
 
     async exportImage({ path, formats, tonemap, mode, outDir, overwrite }) {

@@ -6,6 +6,7 @@ import type {
   BatchRequest,
   ConvertedImage,
   ExportRequest,
+  ImageRegion,
   OpenedImage,
   RequestOf,
   ResponseOf
@@ -46,6 +47,8 @@ export interface EngineHost {
     request: { path: string; mode: Mode },
     onProgress: ProgressListener
   ): Promise<ConvertedImage>
+  /** Full-resolution pixels of an opened photo and of its kept result in `mode`. */
+  readRegion(request: RequestOf<'image:region'>): Promise<ImageRegion>
   /** Writes outputs from the kept HDR (recomputing it if it was evicted). */
   exportImage(request: ExportRequest): Promise<ResponseOf<'export:write'>>
   /** Writes the 16-bit tone-mapped TIFF for editor round trips. */

@@ -6,6 +6,7 @@
 import { realpath, stat } from 'node:fs/promises'
 import {
   MAX_RECENT_FOLDERS,
+  MAX_REGION_SIDE,
   type CommandName,
   type Events,
   type ResponseOf,
@@ -27,6 +28,7 @@ import {
   jobId,
   mode,
   nothing,
+  nullable,
   object,
   optional,
   outputFormats,
@@ -136,6 +138,19 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return host.convertImage(id, { path, mode: mode(r.mode, 'mode') }, (event) =>
         emit('job:progress', { jobId: id, event })
       )
+    },
+    async 'image:region'(request) {
+      const r = object(request, 'request')
+      const path = guard.check(absolutePath(r.path, 'path'), 'path')
+      const side = integerBetween(1, MAX_REGION_SIDE)
+      return host.readRegion({
+        path,
+        mode: nullable(mode)(r.mode, 'mode'),
+        x: integerBetween(0, Number.MAX_SAFE_INTEGER)(r.x, 'x'),
+        y: integerBetween(0, Number.MAX_SAFE_INTEGER)(r.y, 'y'),
+        width: side(r.width, 'width'),
+        height: side(r.height, 'height')
+      })
     },
     async 'export:write'(request) {
       const r = object(request, 'request')

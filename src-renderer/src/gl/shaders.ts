@@ -23,6 +23,12 @@ uniform sampler2D u_hdr;
 uniform bool u_hasHdr;
 uniform sampler2D u_before;
 uniform bool u_hasBefore;
+// Full-resolution tiles over u_detailRect (x, y, width, height in photo pixels), used where they lie.
+uniform sampler2D u_detailLdr;
+uniform sampler2D u_detailHdr;
+uniform sampler2D u_detailBefore;
+uniform bool u_hasDetail;
+uniform vec4 u_detailRect;
 uniform vec2 u_imageSize;
 uniform vec2 u_canvasSize;
 uniform float u_scale;
@@ -52,12 +58,16 @@ void main() {
     return;
   }
   vec2 uv = imagePx / u_imageSize;
-  vec3 ldr = texture(u_ldr, uv).rgb;
+  vec2 detailPx = imagePx - u_detailRect.xy;
+  bool detail = u_hasDetail && detailPx.x >= 0.0 && detailPx.y >= 0.0 && detailPx.x < u_detailRect.z &&
+    detailPx.y < u_detailRect.w;
+  vec2 detailUv = detailPx / u_detailRect.zw;
+  vec3 ldr = detail ? texture(u_detailLdr, detailUv).rgb : texture(u_ldr, uv).rgb;
   vec3 linear;
   if (u_hasHdr && canvasPx.x >= u_splitX) {
-    linear = texture(u_hdr, uv).rgb;
+    linear = detail ? texture(u_detailHdr, detailUv).rgb : texture(u_hdr, uv).rgb;
   } else if (u_hasBefore) {
-    linear = texture(u_before, uv).rgb;
+    linear = detail ? texture(u_detailBefore, detailUv).rgb : texture(u_before, uv).rgb;
   } else {
     linear = vec3(srgbDecode(ldr.r), srgbDecode(ldr.g), srgbDecode(ldr.b));
   }

@@ -3,6 +3,7 @@ import type { Mode, Stage } from '../../../src-main/engine/types'
 import { newJobId } from '../lib/job-id'
 import { flipSplit } from '../lib/slider-keys'
 import { actualSizeView, fitView, panBy, zoomAt, type Size, type View } from '../lib/zoom'
+import { Detail } from './detail.svelte'
 import type { Library } from './library.svelte'
 
 export type ViewerPhase = 'empty' | 'opening' | 'open' | 'converting' | 'converted' | 'error'
@@ -29,12 +30,15 @@ export class Viewer {
   /** Canvas size in device pixels. */
   viewport = $state.raw<Size>({ width: 0, height: 0 })
 
+  /** The photo's full size: the view counts in its pixels, so 100 % is one photo pixel per screen pixel. */
   imageSize: Size = $derived(
-    this.opened ? { width: this.opened.previewWidth, height: this.opened.previewHeight } : { width: 0, height: 0 }
+    this.opened ? { width: this.opened.width, height: this.opened.height } : { width: 0, height: 0 }
   )
   zoomPercent = $derived(Math.round(this.view.scale * 100))
   busy = $derived(this.phase === 'opening' || this.phase === 'converting')
 
+  /** Full-resolution tiles for views at 100 % and above. */
+  readonly detail: Detail
   readonly #api: Api
   readonly #library: Library
   readonly #unsubscribe: Unsubscribe
@@ -44,6 +48,7 @@ export class Viewer {
   constructor(api: Api, library: Library) {
     this.#api = api
     this.#library = library
+    this.detail = new Detail(api)
     this.#unsubscribe = api.onProgress(({ jobId, event }) => {
       if (jobId !== this.#jobId) return
       this.stage = event.stage
