@@ -121,8 +121,16 @@ describe.skipIf(!CHROMIUM)(
       STEP_TIMEOUT
     )
     it(
+      'exporting again says the files exist where the eye is, and Keep both writes -2 files',
+      () => photographer.exportAgainKeepsBoth(app, options.exportDir, 'photo-01'),
+      STEP_TIMEOUT
+    )
+    it(
       'batches the folder, cancels part-way and lists the corrupt file',
-      () => walk.batchAndCancel(app, options),
+      async () => {
+        await walk.batchAndCancel(app, options)
+        await photographer.batchOutcomeInView(app)
+      },
       STEP_TIMEOUT
     )
 

@@ -188,6 +188,8 @@ export interface ExportRequest {
   /** Absolute output folder; default `unclip/` next to the input. */
   outDir?: string
   overwrite: boolean
+  /** Writes beside existing files under the first free `<name>-2`, `-3`… instead (ignores `overwrite`). */
+  keepBoth?: boolean
 }
 
 export interface BatchRequest {

@@ -131,3 +131,42 @@ function visibleDifference(view: CanvasPixels, image: { width: number; height: n
   if (seen < view.width * view.height * 0.5) throw new Error(`Only ${seen} photo pixels in view`)
   return worst
 }
+
+/** The locator's box lies inside the 1280×800 window (not below the fold of the side panel). */
+async function expectInView(page: Page, locator: ReturnType<Page['locator']>): Promise<void> {
+  const box = await locator.boundingBox()
+  const size = page.viewportSize()
+  if (!box || !size) throw new Error('The notice is not laid out')
+  expect(box.y + box.height).toBeLessThanOrEqual(size.height)
+  expect(box.x + box.width).toBeLessThanOrEqual(size.width)
+}
+
+/**
+ * Exporting a photo a second time says so where the eye is and offers Replace and Keep both; Keep
+ * both writes `<name>-2` files beside the first and the notice shows them in the folder.
+ */
+export async function exportAgainKeepsBoth(app: AppDriver, exportDir: string, name: string): Promise<void> {
+  const { page } = app
+  const notices = page.getByRole('list', { name: 'Notices' })
+  await page.getByRole('button', { name: 'Export image' }).click()
+  const exists = notices.getByRole('alert').filter({ hasText: 'already exists' })
+  await exists.waitFor({ timeout: 30_000 })
+  await expectInView(page, exists)
+  await exists.getByRole('button', { name: 'Keep both' }).click()
+  const done = notices.getByRole('status').filter({ hasText: `${name}-2.png` })
+  await done.waitFor({ timeout: 30_000 })
+  await expectInView(page, done)
+  for (const ext of ['.hdr', '.png']) expect(existsSync(join(exportDir, `${name}-2${ext}`))).toBe(true)
+  await done.getByRole('button', { name: 'Show in folder' }).click()
+  await expect.poll(async () => (await app.shownInFolder()).some((p) => p.includes(`${name}-2.`))).toBe(true)
+}
+
+/** A batch's outcome is announced over the photo, inside the window. */
+export async function batchOutcomeInView(app: AppDriver): Promise<void> {
+  const notice = app.page
+    .getByRole('list', { name: 'Notices' })
+    .locator('li')
+    .filter({ hasText: /^Batch (cancelled|finished)/ })
+  await notice.waitFor({ timeout: 30_000 })
+  await expectInView(app.page, notice)
+}

@@ -13,7 +13,14 @@ import { UnclipError } from '../engine/errors'
 import { ProtectedFiles } from '../engine/pipeline/writers/file-commit'
 import type { DecodedImage, Mode, RgbImage } from '../engine/types'
 import { createJobRegistry } from './jobs'
-import { canReplaceOriginal, exportTargets, refuseExisting, saveAndReturnPath, writeExports } from './export-writer'
+import {
+  canReplaceOriginal,
+  exportTargets,
+  keepBothTargets,
+  refuseExisting,
+  saveAndReturnPath,
+  writeExports
+} from './export-writer'
 import { displayImage, predict, type Prediction } from './prediction'
 import {
   clippedFraction,
@@ -171,7 +178,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       return { path, mode, ...region, ldr: crop(input, region).data, ...result }
     },
 
-    async exportImage({ path, formats, tonemap, mode, outDir, overwrite }) {
+    async exportImage({ path, formats, tonemap, mode, outDir, overwrite, keepBoth }) {
       const [planned] = await planBatch([path], {
         outDir: outDir ?? '',
         outDirExplicit: outDir !== undefined,
@@ -179,7 +186,9 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
         formats
       })
       if (!planned) throw new UnclipError('FILE_NOT_FOUND', `${path} does not exist.`)
-      const targets = exportTargets(planned.outputBase, formats)
+      const targets = keepBoth
+        ? await keepBothTargets(planned.outputBase, formats)
+        : exportTargets(planned.outputBase, formats)
       // Refuse before a (slow) prediction when nothing would be written anyway.
       if (!overwrite) for (const target of targets) await refuseExisting(target.path)
       const prediction = await predicted(path, mode)

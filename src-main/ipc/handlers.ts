@@ -163,7 +163,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         tonemap: toneMap(r.tonemap, 'tonemap'),
         mode: mode(r.mode, 'mode'),
         outDir,
-        overwrite: boolean(r.overwrite, 'overwrite')
+        overwrite: boolean(r.overwrite, 'overwrite'),
+        keepBoth: optional(boolean)(r.keepBoth, 'keepBoth') ?? false
       })
       for (const output of written.outputs) guard.grant(output, 'file')
       return written

@@ -203,6 +203,19 @@ describe('IPC handlers with the in-process engine host', () => {
       overwrite: false
     })
     expect(again.ok ? 'ok' : again.error.code).toBe('OUTPUT_EXISTS')
+    // Keep both: the first free -2, -3… beside the files already there.
+    for (const n of [2, 3]) {
+      const both = await handlers['export:write']({
+        path: photo,
+        formats: ['png'],
+        tonemap: TONEMAP,
+        mode: 'hdr',
+        overwrite: false,
+        keepBoth: true
+      })
+      if (!both.ok) throw new Error(both.error.message)
+      expect(both.value.outputs.map((o) => basename(o))).toEqual([`sky-${n}.png`])
+    }
 
     // Outputs the app wrote may be shown in the file manager.
     expect(await handlers['shell:showInFolder']({ path: exported.value.outputs[0] })).toEqual({ ok: true, value: null })

@@ -5,6 +5,7 @@ import { Batch } from './batch.svelte'
 import { EngineStatus } from './engine-status.svelte'
 import { ExportOptions } from './export-options.svelte'
 import { Library } from './library.svelte'
+import { Notices } from './notices.svelte'
 import { ToneSettings } from './tone.svelte'
 import { Viewer } from './viewer.svelte'
 
@@ -16,6 +17,8 @@ export class AppState {
   readonly viewer: Viewer
   readonly exportOptions: ExportOptions
   readonly batch: Batch
+  /** Export and batch outcomes, shown over the photo. */
+  readonly notices: Notices
   /** Low light stays off until the engine offers it; see `EngineStatus.lowLightOffered`. */
   mode = $state<Mode>('hdr')
   dragging = $state(false)
@@ -29,8 +32,9 @@ export class AppState {
     this.library = new Library(api)
     this.tone = new ToneSettings(api)
     this.viewer = new Viewer(api, this.library)
-    this.exportOptions = new ExportOptions(api)
-    this.batch = new Batch(api, this.library)
+    this.notices = new Notices()
+    this.exportOptions = new ExportOptions(api, this.notices)
+    this.batch = new Batch(api, this.library, this.notices)
     this.#unsubscribes = [
       api.onMenuCommand(({ command }) => void this.command(command)),
       api.onOpenFiles(({ paths }) => void this.openPaths(paths))
@@ -134,6 +138,7 @@ export class AppState {
     this.batch.dispose()
     this.tone.dispose()
     this.library.dispose()
+    this.notices.dispose()
   }
 
   async #openSelection(): Promise<void> {

@@ -10,6 +10,7 @@ import type { BatchFailure, Mode, Stage } from '../../../src-main/engine/types'
 import { newJobId } from '../lib/job-id'
 import { completedUnits, estimateRemainingMs } from '../lib/time-estimate'
 import type { Library } from './library.svelte'
+import type { Notices } from './notices.svelte'
 
 /** Elapsed and remaining time refresh this often while a batch runs. */
 const TICK_MS = 500
@@ -48,13 +49,18 @@ export class Batch {
 
   readonly #api: Api
   readonly #library: Library
+  readonly #notices: Notices
   readonly #unsubscribe: Unsubscribe
   #jobId: string | null = null
   #timer: ReturnType<typeof setInterval> | undefined
 
-  constructor(api: Api, library: Library) {
+  /** The file being converted now, for the status bar. */
+  current = $derived(this.files.findLast((f) => f.stage !== 'done' && f.stage !== 'failed' && f.stage !== 'skipped'))
+
+  constructor(api: Api, library: Library, notices: Notices) {
     this.#api = api
     this.#library = library
+    this.#notices = notices
     this.#unsubscribe = api.onProgress(({ jobId, event }) => {
       if (jobId === this.#jobId) this.#onProgress(event)
     })
@@ -90,9 +96,11 @@ export class Batch {
     this.#jobId = null
     if (!result.ok) {
       this.error = result.error.message
+      this.#notices.show({ tone: 'error', text: `Batch stopped: ${result.error.message}` })
       return
     }
     this.result = result.value
+    this.#notify(result.value)
     for (const failure of result.value.failed)
       this.#library.find(failure.input)?.setStatus('failed', failure.error.message)
     // Files that were mid-conversion when cancelled have no outputs: show them as not converted.
@@ -113,6 +121,17 @@ export class Batch {
   dispose(): void {
     clearInterval(this.#timer)
     this.#unsubscribe()
+  }
+
+  #notify(result: BatchResult): void {
+    const { converted, failed, skipped, cancelled } = result
+    const parts = [`${converted.length} converted`, `${failed.length} failed`]
+    if (skipped.length) parts.push(`${skipped.length} skipped`)
+    this.#notices.show({
+      tone: failed.length ? 'error' : 'done',
+      text: `Batch ${cancelled ? 'cancelled' : 'finished'}: ${parts.join(', ')}`,
+      reveal: converted[0]?.outputs[0]
+    })
   }
 
   #onProgress(event: ProgressEvent): void {

@@ -11,6 +11,7 @@ import type {
 import { Batch } from './batch.svelte'
 import { ExportOptions } from './export-options.svelte'
 import { Library } from './library.svelte'
+import { Notices } from './notices.svelte'
 import { ToneSettings } from './tone.svelte'
 
 type ProgressListener = (payload: Events['job:progress']) => void
@@ -50,7 +51,7 @@ describe('Batch store', () => {
     })
     const library = new Library(api)
     library.openFiles(['/p/a.jpg', '/p/b.jpg', '/p/c.jpg'])
-    const batch = new Batch(api, library)
+    const batch = new Batch(api, library, new Notices())
     const tonemap = { operator: 'reinhard' as const, exposureEv: 0, whitePoint: 4, gamma: 1 }
     const running = batch.start({
       inputs: ['/p/a.jpg', '/p/b.jpg', '/p/c.jpg'],
@@ -103,7 +104,7 @@ describe('Batch store', () => {
       startBatch: () =>
         Promise.resolve({ ok: false, error: { code: 'PATH_NOT_ALLOWED', message: 'Not allowed: /etc' } })
     })
-    const batch = new Batch(api, new Library(api))
+    const batch = new Batch(api, new Library(api), new Notices())
     const tonemap = { operator: 'exposure' as const, exposureEv: 1, whitePoint: 4, gamma: 1 }
     await batch.start({ inputs: ['/etc'], formats: ['png'], outDir: null, overwrite: false, mode: 'hdr', tonemap })
     expect(batch.error).toBe('Not allowed: /etc')
@@ -164,7 +165,7 @@ describe('ExportOptions store', () => {
         ),
       setSettings: (patch) => (saved.push(patch), Promise.resolve(ok({} as Settings)))
     })
-    const options = new ExportOptions(api)
+    const options = new ExportOptions(api, new Notices())
     expect(options.formats).toEqual(['hdr', 'png'])
     await options.load()
     expect(options.formats).toEqual(['jpg-hdr', 'png16', 'jpg'])
