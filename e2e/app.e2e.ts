@@ -133,6 +133,11 @@ describe.skipIf(!CHROMIUM)(
       },
       STEP_TIMEOUT
     )
+    it(
+      'reopens a photo the batch converted with its result, without converting again, and shows it in the thumbnail',
+      () => photographer.reopenBatchResult(app, options.photos.photos),
+      STEP_TIMEOUT
+    )
 
     it("opens a photo dropped on the window, without the last photo's export outcome", async () => {
       await dropPhoto(app.page, options.photos.photos[2])

@@ -221,7 +221,14 @@ export interface Commands {
   'image:thumbnail': { request: { path: string; maxSide: number }; response: Thumbnail }
   'image:open': { request: { path: string }; response: OpenedImage }
   /** Runs the model; progress arrives as `job:progress` with this jobId. */
-  'image:convert': { request: { jobId: string; path: string; mode: Mode }; response: ConvertedImage }
+  'image:convert': {
+    /**
+     * `from`: a Radiance file a batch wrote for this photo in `mode`; when it is one (same size), it
+     * is shown as the result without running the model again.
+     */
+    request: { jobId: string; path: string; mode: Mode; from?: string }
+    response: ConvertedImage
+  }
   /** Full-resolution pixels of an opened photo (and of its result in `mode`, which must have been converted). */
   'image:region': { request: RegionRect & { path: string; mode: Mode | null }; response: ImageRegion }
   /** Writes outputs for a converted image; returns the written absolute paths. */

@@ -170,3 +170,37 @@ export async function batchOutcomeInView(app: AppDriver): Promise<void> {
   await notice.waitFor({ timeout: 30_000 })
   await expectInView(app.page, notice)
 }
+
+/**
+ * A photo the batch converted reopens with its result, read back from the batch's files rather than
+ * converted again (no inference progress), and its thumbnail shows the result.
+ */
+export async function reopenBatchResult(app: AppDriver, photos: string[]): Promise<void> {
+  const { page } = app
+  const card = (path: string): ReturnType<Page['locator']> =>
+    page.getByRole('list', { name: 'Filmstrip' }).getByRole('button', { name: new RegExp(`^${basename(path)}, `) })
+  const done = await page.locator('.card:has([data-status="done"]) .name').allTextContents()
+  const converted = photos.find((photo) => done.includes(basename(photo)))
+  if (!converted) throw new Error('The batch converted none of the photos')
+  const result = page.locator(`.card:has([data-status="done"]) img[data-of$="${basename(converted, '.jpg')}.png"]`)
+  await expect.poll(() => result.count(), { timeout: 30_000 }).toBe(1)
+  // Two other photos push the converted one out of the engine's cache of opened photos.
+  for (const other of photos.filter((photo) => !done.includes(basename(photo))).slice(0, 2)) {
+    await card(other).click()
+    await page.locator('canvas[data-phase="open"]').waitFor({ timeout: 30_000 })
+  }
+  await page.evaluate(() => {
+    const g = globalThis as unknown as {
+      unclip: { onProgress(l: (p: { event: { stage: string } }) => void): () => void }
+      __stages: string[]
+    }
+    g.__stages = []
+    g.unclip.onProgress(({ event }) => g.__stages.push(event.stage))
+  })
+  await card(converted).click()
+  await page.locator('canvas[data-phase="converted"]').waitFor({ timeout: 30_000 })
+  const stages = await page.evaluate(() => (globalThis as unknown as { __stages: string[] }).__stages)
+  expect(stages).not.toContain('inference')
+  expect(stages.at(-1)).toBe('done')
+  expect(await page.getByRole('button', { name: 'Export image' }).isEnabled()).toBe(true)
+}

@@ -21,7 +21,7 @@ import {
   saveAndReturnPath,
   writeExports
 } from './export-writer'
-import { displayImage, predict, type Prediction } from './prediction'
+import { displayImage, predict, predictionFromFile, type Prediction } from './prediction'
 import {
   clippedFraction,
   crop,
@@ -95,6 +95,16 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     return prediction
   }
 
+  /** Takes a batch's written result as the photo's prediction in `mode`, when it is one (`predictionFromFile`). */
+  const adopt = async (path: string, mode: Mode, file: string): Promise<void> => {
+    const entry = await decoded(path)
+    if (entry.predictions[mode]) return
+    const prediction = await predictionFromFile(file, mode, entry.decoded.image).catch(() => null)
+    if (!prediction) return
+    for (const other of cache.values()) if (other !== entry) other.predictions = {}
+    entry.predictions[mode] = prediction
+  }
+
   /** "Before" for a prediction, linearised as its result is; the ramp level is found once per prediction. */
   const levels = new WeakMap<Prediction, number>()
   const beforeImage = (prediction: Prediction, input: RgbImage, region?: Region): RgbImage => {
@@ -129,12 +139,13 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       }
     },
 
-    convertImage(jobId, { path, mode }, onProgress): Promise<ConvertedImage> {
+    convertImage(jobId, { path, mode, from }, onProgress): Promise<ConvertedImage> {
       return jobs.run(jobId, async (signal) => {
         const report = (stage: 'decode' | 'inference' | 'done', fraction: number): void =>
           onProgress({ index: 0, total: 1, file: path, stage, fraction })
         report('decode', 0)
         const started = performance.now()
+        if (from) await adopt(path, mode, from)
         const prediction = await predicted(path, mode, signal, (fraction) => report('inference', fraction))
         const shown = displayImage(prediction)
         const inference = performance.now() - started

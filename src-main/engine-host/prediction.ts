@@ -5,9 +5,12 @@
  * the preview get low light's finished picture with `LOW_LIGHT_DISPLAY_TONEMAP`, whose curve and
  * exposure are already applied, or in HDR mode the radiance with the user's tone settings.
  */
+import { readFile } from 'node:fs/promises'
+import { extname } from 'node:path'
+import { decodeRadiance } from '../engine/codecs/radiance-decoder'
 import type { Engine, PredictOptions } from '../engine/pipeline/engine'
 import { isLinearFormat } from '../engine/domain/formats'
-import { lowLightImage } from '../engine/pipeline/lowlight'
+import { lowLightDisplay, lowLightImage } from '../engine/pipeline/lowlight'
 import { LOW_LIGHT_DISPLAY_TONEMAP } from '../engine/imaging/tonemap'
 import type { Mode, OutputFormat, RgbImage, ToneMapSettings } from '../engine/types'
 
@@ -37,6 +40,25 @@ export async function predict(
   if (mode === 'hdr') return { mode, linear: await engine.predict(image, options) }
   const { linear, display } = await lowLightImage(engine, image, options)
   return { mode, linear, display }
+}
+
+/**
+ * A prediction read back from the Radiance file a batch wrote for this photo, so a converted photo
+ * reopens with its result instead of converting again (RGBE keeps about 1 % per sample).
+ * @param file The batch's `.hdr` output (its linear radiance; low light's exposed result).
+ * @param size The photo's size; a file of another size is not this photo's result.
+ * @returns The prediction, or null when the file is not a Radiance file of that size.
+ */
+export async function predictionFromFile(
+  file: string,
+  mode: Mode,
+  size: { width: number; height: number }
+): Promise<Prediction | null> {
+  if (extname(file).toLowerCase() !== '.hdr') return null
+  const { width, height, data } = decodeRadiance(await readFile(file))
+  if (width !== size.width || height !== size.height) return null
+  const linear = { width, height, data }
+  return mode === 'lowlight' ? { mode, linear, display: lowLightDisplay(linear).display } : { mode, linear }
 }
 
 /** The image the preview and display-referred files show. */

@@ -44,7 +44,7 @@ export interface EngineHost {
   /** Runs the model on an opened image, keeping its HDR for export. */
   convertImage(
     jobId: string,
-    request: { path: string; mode: Mode },
+    request: Omit<RequestOf<'image:convert'>, 'jobId'>,
     onProgress: ProgressListener
   ): Promise<ConvertedImage>
   /** Full-resolution pixels of an opened photo and of its kept result in `mode`. */

@@ -135,7 +135,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const r = object(request, 'request')
       const id = jobId(r.jobId, 'jobId')
       const path = guard.check(absolutePath(r.path, 'path'), 'path')
-      return host.convertImage(id, { path, mode: mode(r.mode, 'mode') }, (event) =>
+      const from = optional(absolutePath)(r.from, 'from')
+      if (from) guard.check(from, 'from')
+      return host.convertImage(id, { path, mode: mode(r.mode, 'mode'), from }, (event) =>
         emit('job:progress', { jobId: id, event })
       )
     },

@@ -183,10 +183,20 @@ export function processLowLight(hdr: RgbImage): LowLightResult {
     linear[3 * i + 2] = srgbDecode(Math.max(0, b))
   }
   const linearImage = { width, height, data: linear }
-  const whitePoint = whitePointOf(linearImage)
-  const display = new Float32Array(3 * n)
-  for (let i = 0; i < 3 * n; i++) display[i] = Math.min(1, compressHighlight(linear[i], whitePoint))
-  return { linear: linearImage, display: { width, height, data: display }, gain, whitePoint, noise }
+  return { linear: linearImage, ...lowLightDisplay(linearImage), gain, noise }
+}
+
+/**
+ * Step 3 of the module comment alone: the display picture of an exposed, denoised radiance (also
+ * what the app shows for a low-light batch's .hdr reopened without converting again).
+ * @param linear `LowLightResult.linear`.
+ * @returns Display-linear values in [0,1] and the white point used.
+ */
+export function lowLightDisplay(linear: RgbImage): { display: RgbImage; whitePoint: number } {
+  const whitePoint = whitePointOf(linear)
+  const display = new Float32Array(linear.data.length)
+  for (let i = 0; i < display.length; i++) display[i] = Math.min(1, compressHighlight(linear.data[i], whitePoint))
+  return { display: { width: linear.width, height: linear.height, data: display }, whitePoint }
 }
 
 /**

@@ -146,9 +146,16 @@ export class AppState {
     if (path) await this.#open(path)
   }
 
-  /** Opens a photo in the viewer; the previous photo's export outcome goes with it. */
+  /**
+   * Opens a photo in the viewer; the previous photo's export outcome goes with it. A photo a batch
+   * converted in the current mode opens with that result (read back, not converted again).
+   */
   async #open(path: string): Promise<void> {
     if (path !== this.viewer.path) this.exportOptions.forget()
     await this.viewer.open(path)
+    const item = this.library.find(path)
+    const from = item?.linearOutput
+    if (from && item.result?.mode === this.mode && this.viewer.path === path && this.viewer.phase === 'open')
+      await this.viewer.convert(this.mode, from)
   }
 }

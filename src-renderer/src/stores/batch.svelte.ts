@@ -101,6 +101,10 @@ export class Batch {
     }
     this.result = result.value
     this.#notify(result.value)
+    for (const converted of result.value.converted) {
+      const item = this.#library.find(converted.input)
+      if (item) void this.#library.setResult(item, run.mode, converted.outputs)
+    }
     for (const failure of result.value.failed)
       this.#library.find(failure.input)?.setStatus('failed', failure.error.message)
     // Files that were mid-conversion when cancelled have no outputs: show them as not converted.

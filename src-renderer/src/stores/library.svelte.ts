@@ -1,4 +1,4 @@
-import type { Api, FolderEntry } from '../../../src-preload/contract'
+import type { Api, FolderEntry, Mode } from '../../../src-preload/contract'
 
 export type ItemStatus = 'new' | 'converting' | 'done' | 'failed'
 
@@ -15,6 +15,13 @@ export class LibraryItem {
   error = $state<string | null>(null)
   thumbnailUrl = $state<string | null>(null)
   thumbnailError = $state<string | null>(null)
+  /** The file the thumbnail shows: the photo, or its converted result once a batch wrote one. */
+  thumbnailOf = $state<string | null>(null)
+  /** What a batch wrote for this photo, so reopening it shows the result (see `linearOutput`). */
+  result = $state.raw<{ mode: Mode; outputs: string[] } | null>(null)
+
+  /** The batch's Radiance file, from which the engine restores the result without converting again. */
+  linearOutput = $derived(this.result?.outputs.find((output) => output.toLowerCase().endsWith('.hdr')) ?? null)
 
   constructor(path: string, name: string) {
     this.path = path
@@ -83,6 +90,22 @@ export class Library {
 
   select(path: string | null): void {
     this.selectedPath = path
+  }
+
+  /**
+   * Records what a batch wrote for a photo and shows its result in the thumbnail (from the first
+   * display-referred output; linear files have no thumbnail).
+   */
+  async setResult(item: LibraryItem, mode: Mode, outputs: string[]): Promise<void> {
+    item.result = { mode, outputs }
+    const shown = outputs.find((output) => /\.(png|jpe?g|tiff?)$/i.test(output))
+    if (!shown) return
+    const generation = this.#generation
+    const result = await this.#api.thumbnail(shown, THUMBNAIL_SIDE)
+    if (!result.ok || generation !== this.#generation) return
+    if (item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl)
+    item.thumbnailUrl = URL.createObjectURL(new Blob([new Uint8Array(result.value.bytes)], { type: result.value.mime }))
+    item.thumbnailOf = shown
   }
 
   find(path: string): LibraryItem | undefined {

@@ -76,7 +76,11 @@ export class Viewer {
     this.#applyZoomMode()
   }
 
-  async convert(mode: Mode): Promise<void> {
+  /**
+   * Runs the model on the open photo in `mode`, or, given `from` (a batch's Radiance output for it),
+   * shows that result without running the model again.
+   */
+  async convert(mode: Mode, from?: string): Promise<void> {
     const path = this.path
     if (!path || !this.opened || this.busy) return
     const jobId = newJobId('convert')
@@ -88,7 +92,7 @@ export class Viewer {
     this.error = null
     const item = this.#library.find(path)
     item?.setStatus('converting')
-    const result = await this.#api.convertImage({ jobId, path, mode })
+    const result = await this.#api.convertImage({ jobId, path, mode, ...(from ? { from } : {}) })
     if (this.#jobId === jobId) this.#jobId = null
     if (!result.ok) {
       const cancelled = result.error.code === 'CANCELLED'
