@@ -138,6 +138,11 @@ describe.skipIf(!CHROMIUM)(
       () => photographer.reopenBatchResult(app, options.photos.photos),
       STEP_TIMEOUT
     )
+    it(
+      'lists sub-folders on request and converts only the ticked photos',
+      () => photographer.subfoldersAndSelection(app, options.photos.folder, options.photos.photos),
+      STEP_TIMEOUT
+    )
 
     it("opens a photo dropped on the window, without the last photo's export outcome", async () => {
       await dropPhoto(app.page, options.photos.photos[2])

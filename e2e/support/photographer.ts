@@ -3,6 +3,7 @@
  * with like, 100 % meaning the photo's own pixels, the file matching the screen.
  */
 import { existsSync } from 'node:fs'
+import { copyFile, mkdir } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import type { Page } from 'playwright-core'
 import sharp from 'sharp'
@@ -203,4 +204,26 @@ export async function reopenBatchResult(app: AppDriver, photos: string[]): Promi
   expect(stages).not.toContain('inference')
   expect(stages.at(-1)).toBe('done')
   expect(await page.getByRole('button', { name: 'Export image' }).isEnabled()).toBe(true)
+}
+
+/**
+ * "Include subfolders" lists a photo in a sub-folder (as the CLI's `--recursive`), and ticking two
+ * photos converts exactly those two.
+ */
+export async function subfoldersAndSelection(app: AppDriver, folder: string, photos: string[]): Promise<void> {
+  const { page } = app
+  await mkdir(join(folder, 'sub'), { recursive: true })
+  await copyFile(photos[0], join(folder, 'sub', 'nested.jpg'))
+  await page.keyboard.press('Escape')
+  await page.getByRole('checkbox', { name: 'Include subfolders' }).check()
+  const grid = page.getByRole('list', { name: 'Folder' })
+  await expect.poll(() => grid.getByRole('button', { name: /^nested\.jpg, / }).count(), { timeout: 30_000 }).toBe(1)
+  const picked = ['nested.jpg', basename(photos[photos.length - 1])]
+  for (const name of picked) await page.getByRole('checkbox', { name: `Select ${name}` }).check()
+  await page.getByRole('button', { name: 'Convert selected (2)' }).click()
+  const summary = page.getByTestId('batch-summary')
+  await expect.poll(() => summary.textContent(), { timeout: 60_000 }).toMatch(/^Finished: 2 converted, 0 failed/)
+  for (const name of picked)
+    expect(await grid.getByRole('button', { name: new RegExp(`^${name.replace('.', '\\.')}, done`) }).count()).toBe(1)
+  expect(await grid.locator('[data-status="done"]').count()).toBe(2)
 }

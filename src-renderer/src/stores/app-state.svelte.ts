@@ -122,8 +122,11 @@ export class AppState {
 
   async startBatch(): Promise<void> {
     const o = this.exportOptions
+    // Ticked photos only when there are any, otherwise everything open.
+    const picked = this.library.picked.map((item) => item.path)
     await this.batch.start({
-      inputs: this.library.inputs,
+      inputs: picked.length > 0 ? picked : this.library.inputs,
+      recursive: picked.length === 0 && this.library.recursive,
       formats: o.formats,
       outDir: o.outDir,
       overwrite: o.overwrite,

@@ -23,6 +23,8 @@ export interface BatchFileProgress {
 
 export interface BatchRun {
   inputs: string[]
+  /** Folders among `inputs` are walked into their sub-folders. */
+  recursive: boolean
   formats: OutputFormat[]
   outDir: string | null
   overwrite: boolean
@@ -84,7 +86,7 @@ export class Batch {
       inputs: run.inputs,
       formats: run.formats,
       outDir: run.outDir ?? undefined,
-      recursive: false,
+      recursive: run.recursive,
       overwrite: run.overwrite,
       mode: run.mode,
       tonemap: run.tonemap

@@ -17,6 +17,8 @@ export class LibraryItem {
   thumbnailError = $state<string | null>(null)
   /** The file the thumbnail shows: the photo, or its converted result once a batch wrote one. */
   thumbnailOf = $state<string | null>(null)
+  /** Ticked for "Convert selected". */
+  picked = $state(false)
   /** What a batch wrote for this photo, so reopening it shows the result (see `linearOutput`). */
   result = $state.raw<{ mode: Mode; outputs: string[] } | null>(null)
 
@@ -42,7 +44,11 @@ export class Library {
   selectedPath = $state<string | null>(null)
   error = $state<string | null>(null)
 
+  /** A folder is listed with its sub-folders (and batched with them), as the CLI's `--recursive`. */
+  recursive = $state(false)
+
   selected = $derived(this.items.find((item) => item.path === this.selectedPath) ?? null)
+  picked = $derived(this.items.filter((item) => item.picked))
   inputs = $derived(this.folder ? [this.folder] : this.items.map((item) => item.path))
 
   readonly #api: Api
@@ -75,7 +81,7 @@ export class Library {
   }
 
   async openFolder(folder: string): Promise<void> {
-    const listed = await this.#api.listFolder(folder)
+    const listed = await this.#api.listFolder(folder, { recursive: this.recursive })
     if (!listed.ok) return this.#fail(listed.error.message)
     this.#show(folder, listed.value)
   }
@@ -86,6 +92,17 @@ export class Library {
       paths.map((path) => ({ path, name: path.split(/[\\/]/).pop() ?? path, size: 0, mtimeMs: 0 }))
     )
     if (paths.length === 1) this.selectedPath = paths[0]
+  }
+
+  /** Lists the open folder again with or without its sub-folders. */
+  async setRecursive(on: boolean): Promise<void> {
+    this.recursive = on
+    if (this.folder) await this.openFolder(this.folder)
+  }
+
+  /** Unticks every photo ticked for "Convert selected". */
+  clearPicked(): void {
+    for (const item of this.items) item.picked = false
   }
 
   select(path: string | null): void {

@@ -55,6 +55,7 @@ describe('Batch store', () => {
     const tonemap = { operator: 'reinhard' as const, exposureEv: 0, whitePoint: 4, gamma: 1 }
     const running = batch.start({
       inputs: ['/p/a.jpg', '/p/b.jpg', '/p/c.jpg'],
+      recursive: false,
       formats: ['hdr'],
       outDir: null,
       overwrite: false,
@@ -106,7 +107,15 @@ describe('Batch store', () => {
     })
     const batch = new Batch(api, new Library(api), new Notices())
     const tonemap = { operator: 'exposure' as const, exposureEv: 1, whitePoint: 4, gamma: 1 }
-    await batch.start({ inputs: ['/etc'], formats: ['png'], outDir: null, overwrite: false, mode: 'hdr', tonemap })
+    await batch.start({
+      inputs: ['/etc'],
+      recursive: true,
+      formats: ['png'],
+      outDir: null,
+      overwrite: false,
+      mode: 'hdr',
+      tonemap
+    })
     expect(batch.error).toBe('Not allowed: /etc')
     expect(batch.running).toBe(false)
     batch.dispose()
