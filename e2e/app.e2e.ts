@@ -214,6 +214,16 @@ describe.skipIf(!CHROMIUM)(
     )
 
     it(
+      'low light: Cancel leaves no result, progress names its stages, and its controls re-process the result',
+      async () => {
+        const dark = join(options.dir, 'dark-large.jpg')
+        await createNightPhoto(dark, 2)
+        await photographer.lowLightStagesAndControls(app, dark, (path) => dropPhoto(app.page, path))
+      },
+      3 * STEP_TIMEOUT
+    )
+
+    it(
       "shows the photo's own pixels at 100 %, equal to the full-resolution export, also after panning",
       async () => {
         const large = join(options.dir, 'large.jpg')

@@ -17,7 +17,18 @@ import type {
   ToneMapSettings
 } from '../src-main/engine/types'
 
-export type { BatchResult, EngineInfo, Mode, OutputFormat, ProgressEvent, ProviderName, ToneMapSettings }
+import type { LowLightControls } from '../src-main/engine/domain/tone-limits'
+
+export type {
+  BatchResult,
+  EngineInfo,
+  LowLightControls,
+  Mode,
+  OutputFormat,
+  ProgressEvent,
+  ProviderName,
+  ToneMapSettings
+}
 
 /** Engine codes plus the shell's own. Closed: adding a code is a contract change. */
 export type AppErrorCode =
@@ -224,9 +235,10 @@ export interface Commands {
   'image:convert': {
     /**
      * `from`: a Radiance file a batch wrote for this photo in `mode`; when it is one (same size), it
-     * is shown as the result without running the model again.
+     * is shown as the result without running the model again. `lowLight`: low light's controls
+     * (defaults when absent); changing them re-runs only low light's processing.
      */
-    request: { jobId: string; path: string; mode: Mode; from?: string }
+    request: { jobId: string; path: string; mode: Mode; from?: string; lowLight?: LowLightControls }
     response: ConvertedImage
   }
   /** Full-resolution pixels of an opened photo (and of its result in `mode`, which must have been converted). */

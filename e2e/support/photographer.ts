@@ -227,3 +227,91 @@ export async function subfoldersAndSelection(app: AppDriver, folder: string, pho
     expect(await grid.getByRole('button', { name: new RegExp(`^${name.replace('.', '\\.')}, done`) }).count()).toBe(1)
   expect(await grid.locator('[data-status="done"]').count()).toBe(2)
 }
+
+/** Starts recording progress stages in the page, and clicks Cancel at the first `cancelAt` stage. */
+async function recordStages(page: Page, cancelAt?: string): Promise<void> {
+  await page.evaluate((stage) => {
+    const g = globalThis as unknown as {
+      unclip: { onProgress(l: (p: { event: { stage: string } }) => void): () => void }
+      document: { querySelector(s: string): { click(): void } | null }
+      __stages: { stage: string; afterCancel: boolean }[]
+      __off?: () => void
+    }
+    g.__off?.()
+    g.__stages = []
+    let cancelled = false
+    g.__off = g.unclip.onProgress(({ event }) => {
+      g.__stages.push({ stage: event.stage, afterCancel: cancelled })
+      if (stage && event.stage === stage && !cancelled) {
+        cancelled = true
+        const buttons = Array.from(
+          (
+            g.document as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string; click(): void }> }
+          ).querySelectorAll('[role="toolbar"] button')
+        )
+        buttons.find((b) => b.textContent.trim() === 'Cancel')?.click()
+      }
+    })
+  }, cancelAt ?? null)
+}
+
+async function recordedStages(page: Page): Promise<{ stage: string; afterCancel: boolean }[]> {
+  return page.evaluate(
+    () => (globalThis as unknown as { __stages: { stage: string; afterCancel: boolean }[] }).__stages
+  )
+}
+
+/**
+ * Low light in chunks: Cancel during its processing stops at the next chunk and leaves no result;
+ * the brightness control re-processes a shown result without running the model again; a cancelled
+ * re-run keeps the result that was on screen.
+ */
+export async function lowLightStagesAndControls(
+  app: AppDriver,
+  dark: string,
+  drop: (path: string) => Promise<void>
+): Promise<void> {
+  const { page } = app
+  const canvas = page.locator('canvas[data-view]')
+  const exportButton = page.getByRole('button', { name: 'Export image' })
+  await drop(dark)
+  await page.getByRole('switch', { name: 'Low-light mode' }).check()
+  // Cancel as soon as the run reports: whether it lands in the model or between low light's chunks
+  // (the host-level test pins the chunk), nothing is shown and nothing can be exported.
+  await recordStages(page, 'inference')
+  await page.getByRole('button', { name: 'Brighten' }).click()
+  await page.getByRole('button', { name: 'Brighten' }).waitFor({ timeout: 60_000 })
+  expect(await canvas.getAttribute('data-phase')).toBe('open')
+  expect((await recordedStages(page)).map((s) => s.stage)).not.toContain('done')
+  expect(await exportButton.isDisabled()).toBe(true)
+  expect(await page.getByRole('slider', { name: 'Before/after divider' }).count()).toBe(0)
+
+  await recordStages(page)
+  await page.getByRole('button', { name: 'Brighten' }).click()
+  await page.locator('canvas[data-phase="converted"]').waitFor({ timeout: 60_000 })
+  // The progress named low light's own stages.
+  const named = (await recordedStages(page)).map((s) => s.stage)
+  // (The model ran in the cancelled attempt or runs now; its output is kept either way.)
+  for (const stage of ['denoise', 'tone', 'done']) expect(named).toContain(stage)
+  expect(named.indexOf('tone')).toBeGreaterThan(named.lastIndexOf('inference'))
+  const first = await readSide(page, 0)
+
+  await recordStages(page)
+  await page.locator('#lowlight-brightness').fill('1')
+  await expect
+    .poll(async () => (await recordedStages(page)).map((s) => s.stage).at(-1), { timeout: 60_000 })
+    .toBe('done')
+  await page.locator('canvas[data-phase="converted"]').waitFor({ timeout: 60_000 })
+  expect((await recordedStages(page)).map((s) => s.stage)).not.toContain('inference')
+  const brighter = await readPreviewPixels(page)
+  const mean = (p: CanvasPixels): number => p.rgba.reduce((sum, v, i) => (i % 4 === 3 ? sum : sum + v), 0)
+  expect(mean(brighter)).toBeGreaterThan(mean(first) * 1.2)
+
+  // A re-run cancelled keeps the result that was on screen.
+  await recordStages(page, 'denoise')
+  await page.locator('#lowlight-denoise').fill('0.5')
+  await expect.poll(async () => (await recordedStages(page)).length > 0, { timeout: 60_000 }).toBe(true)
+  await page.locator('canvas[data-phase="converted"]').waitFor({ timeout: 60_000 })
+  expect(await exportButton.isEnabled()).toBe(true)
+  await page.getByRole('switch', { name: 'Low-light mode' }).uncheck()
+}

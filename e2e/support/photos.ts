@@ -35,10 +35,14 @@ export async function createPhotoFolder(folder: string, count: number): Promise<
   return { folder, photos, corrupt }
 }
 
-/** Writes the first scene shot four stops under: every level a sixteenth, the sun no longer clipped. */
-export async function createNightPhoto(path: string): Promise<void> {
+/**
+ * Writes the first scene shot four stops under: every level a sixteenth, the sun no longer clipped.
+ * @param enlarge Scales the photo up (nearest neighbour), for steps that need low light to take a while.
+ */
+export async function createNightPhoto(path: string, enlarge = 1): Promise<void> {
   const data = scene(0).map((level) => Math.round(level / 16))
   await sharp(data, { raw: { width: PHOTO_WIDTH, height: PHOTO_HEIGHT, channels: 3 } })
+    .resize(PHOTO_WIDTH * enlarge, PHOTO_HEIGHT * enlarge, { kernel: 'nearest' })
     .jpeg({ quality: 92 })
     .toFile(path)
 }

@@ -11,7 +11,7 @@ import { downscaleArea } from '../engine/imaging/resample'
 import { createEngine, type Engine, type EngineOptions } from '../engine/pipeline/engine'
 import { UnclipError } from '../engine/errors'
 import { ProtectedFiles } from '../engine/pipeline/writers/file-commit'
-import type { DecodedImage, Mode, RgbImage } from '../engine/types'
+import type { DecodedImage, Mode, RgbImage, Stage } from '../engine/types'
 import { createJobRegistry } from './jobs'
 import {
   canReplaceOriginal,
@@ -21,7 +21,14 @@ import {
   saveAndReturnPath,
   writeExports
 } from './export-writer'
-import { displayImage, predict, predictionFromFile, type Prediction } from './prediction'
+import {
+  displayImage,
+  predict,
+  predictionFromFile,
+  sameControls,
+  type Prediction,
+  type PredictionOptions
+} from './prediction'
 import {
   clippedFraction,
   crop,
@@ -41,6 +48,8 @@ interface CachedImage {
   decoded: DecodedImage
   /** The current image's predictions, by mode. */
   predictions: Partial<Record<Mode, Prediction>>
+  /** Low light's model output, so changed controls only re-run its processing. */
+  lowLightSource?: RgbImage
 }
 
 /**
@@ -78,19 +87,30 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     return remember(path, { decoded: await decodeImage(path), predictions: {} })
   }
 
+  /**
+   * The photo's prediction in `mode`, computed when missing. Low light with other `controls` than the
+   * kept result is processed again from its kept model output, without running the model.
+   */
   const predicted = async (
     path: string,
     mode: Mode,
-    signal?: AbortSignal,
-    onFraction?: (fraction: number) => void
+    options: Omit<PredictionOptions, 'source' | 'onSource'> = {}
   ): Promise<Prediction> => {
     assertModeAvailable(mode)
     const entry = await decoded(path)
     const hit = entry.predictions[mode]
-    if (hit) return hit
-    const prediction = await predict(await loadEngine(), entry.decoded.image, mode, { signal, onProgress: onFraction })
+    if (hit && (!options.controls || sameControls(hit.controls, options.controls))) return hit
+    const prediction = await predict(await loadEngine(), entry.decoded.image, mode, {
+      ...options,
+      source: mode === 'lowlight' ? entry.lowLightSource : undefined,
+      onSource: (source) => (entry.lowLightSource = source)
+    })
     // Only the current image keeps predictions: their floats are the largest thing we hold.
-    for (const other of cache.values()) if (other !== entry) other.predictions = {}
+    for (const other of cache.values()) {
+      if (other === entry) continue
+      other.predictions = {}
+      other.lowLightSource = undefined
+    }
     entry.predictions[mode] = prediction
     return prediction
   }
@@ -139,14 +159,14 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       }
     },
 
-    convertImage(jobId, { path, mode, from }, onProgress): Promise<ConvertedImage> {
+    convertImage(jobId, { path, mode, from, lowLight }, onProgress): Promise<ConvertedImage> {
       return jobs.run(jobId, async (signal) => {
-        const report = (stage: 'decode' | 'inference' | 'done', fraction: number): void =>
+        const report = (stage: Stage, fraction: number): void =>
           onProgress({ index: 0, total: 1, file: path, stage, fraction })
         report('decode', 0)
         const started = performance.now()
         if (from) await adopt(path, mode, from)
-        const prediction = await predicted(path, mode, signal, (fraction) => report('inference', fraction))
+        const prediction = await predicted(path, mode, { signal, onProgress: report, controls: lowLight })
         const shown = displayImage(prediction)
         const inference = performance.now() - started
         report('done', 1)

@@ -26,6 +26,7 @@ import {
   boolean,
   integerBetween,
   jobId,
+  lowLightControls,
   mode,
   nothing,
   nullable,
@@ -137,7 +138,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const path = guard.check(absolutePath(r.path, 'path'), 'path')
       const from = optional(absolutePath)(r.from, 'from')
       if (from) guard.check(from, 'from')
-      return host.convertImage(id, { path, mode: mode(r.mode, 'mode'), from }, (event) =>
+      const lowLight = optional(lowLightControls)(r.lowLight, 'lowLight')
+      return host.convertImage(id, { path, mode: mode(r.mode, 'mode'), from, lowLight }, (event) =>
         emit('job:progress', { jobId: id, event })
       )
     },

@@ -28,3 +28,29 @@ export const TONE_LIMITS = {
   /** Display gamma after the sRGB encode. */
   gamma: { min: 0.5, max: 2.5, step: 0.05 }
 } as const satisfies Record<string, ToneLimit>
+
+/** Low light's controls (`LowLightControls`): the app's sliders and IPC validation use these ranges. */
+export const LOW_LIGHT_LIMITS = {
+  /** Stops added to the automatic exposure. */
+  brightnessEv: { min: -3, max: 3, step: 0.1 },
+  /** Denoiser strength, 1 = tuned default. */
+  denoise: { min: 0, max: 2, step: 0.1 },
+  /** Share of pixels taken as each channel's black. */
+  blackPoint: { min: 0, max: 0.05, step: 0.001 }
+} as const satisfies Record<string, ToneLimit>
+
+/** The user's adjustments to low light's automatic choices (`engine/pipeline/lowlight.ts`). */
+export interface LowLightControls {
+  /** Stops added to the automatic exposure. */
+  brightnessEv: number
+  /** Multiplies the denoiser's strength: 0 leaves the noise, 1 is the tuned default. */
+  denoise: number
+  /** Share of pixels each channel's black level is taken at; 0 keeps the lifted floor. */
+  blackPoint: number
+}
+
+export const DEFAULT_LOW_LIGHT_CONTROLS: Readonly<LowLightControls> = Object.freeze({
+  brightnessEv: 0,
+  denoise: 1,
+  blackPoint: 0.002
+})

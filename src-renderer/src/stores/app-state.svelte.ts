@@ -5,6 +5,7 @@ import { Batch } from './batch.svelte'
 import { EngineStatus } from './engine-status.svelte'
 import { ExportOptions } from './export-options.svelte'
 import { Library } from './library.svelte'
+import { LowLightSettings } from './low-light.svelte'
 import { Notices } from './notices.svelte'
 import { ToneSettings } from './tone.svelte'
 import { Viewer } from './viewer.svelte'
@@ -17,6 +18,7 @@ export class AppState {
   readonly viewer: Viewer
   readonly exportOptions: ExportOptions
   readonly batch: Batch
+  readonly lowLight = new LowLightSettings()
   /** Export and batch outcomes, shown over the photo. */
   readonly notices: Notices
   /** Low light stays off until the engine offers it; see `EngineStatus.lowLightOffered`. */
@@ -25,6 +27,7 @@ export class AppState {
 
   readonly #api: Api
   readonly #unsubscribes: Unsubscribe[]
+  #reprocess = false
 
   constructor(api: Api) {
     this.#api = api
@@ -111,7 +114,23 @@ export class AppState {
   }
 
   async convertCurrent(): Promise<void> {
-    await this.viewer.convert(this.mode)
+    await this.viewer.convert(this.mode, undefined, this.mode === 'lowlight' ? this.lowLight.controls : undefined)
+  }
+
+  /**
+   * Processes a shown low-light result again with the current controls; the last result stays on
+   * screen until the new one replaces it. A change during a run waits for it and then applies.
+   */
+  async reprocessLowLight(): Promise<void> {
+    if (this.viewer.converted?.mode !== 'lowlight') return
+    if (this.viewer.busy) {
+      this.#reprocess = true
+      return
+    }
+    do {
+      this.#reprocess = false
+      await this.viewer.convert('lowlight', undefined, this.lowLight.controls)
+    } while (this.#reprocess && this.viewer.converted?.mode === 'lowlight')
   }
 
   async exportCurrent(): Promise<void> {

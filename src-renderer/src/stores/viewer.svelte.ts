@@ -1,4 +1,4 @@
-import type { Api, ConvertedImage, OpenedImage, Unsubscribe } from '../../../src-preload/contract'
+import type { Api, ConvertedImage, LowLightControls, OpenedImage, Unsubscribe } from '../../../src-preload/contract'
 import type { Mode, Stage } from '../../../src-main/engine/types'
 import { newJobId } from '../lib/job-id'
 import { flipSplit } from '../lib/slider-keys'
@@ -78,9 +78,9 @@ export class Viewer {
 
   /**
    * Runs the model on the open photo in `mode`, or, given `from` (a batch's Radiance output for it),
-   * shows that result without running the model again.
+   * shows that result without running the model again; `lowLight` are low light's controls.
    */
-  async convert(mode: Mode, from?: string): Promise<void> {
+  async convert(mode: Mode, from?: string, lowLight?: LowLightControls): Promise<void> {
     const path = this.path
     if (!path || !this.opened || this.busy) return
     const jobId = newJobId('convert')
@@ -92,13 +92,23 @@ export class Viewer {
     this.error = null
     const item = this.#library.find(path)
     item?.setStatus('converting')
-    const result = await this.#api.convertImage({ jobId, path, mode, ...(from ? { from } : {}) })
+    const result = await this.#api.convertImage({
+      jobId,
+      path,
+      mode,
+      ...(from ? { from } : {}),
+      ...(lowLight ? { lowLight } : {})
+    })
     if (this.#jobId === jobId) this.#jobId = null
     if (!result.ok) {
       const cancelled = result.error.code === 'CANCELLED'
-      item?.setStatus(cancelled ? 'new' : 'failed', cancelled ? null : result.error.message)
+      // A cancelled re-run (low light's controls) leaves the result that was on screen.
+      const kept = this.path === path && this.converted !== null
+      if (!cancelled) item?.setStatus('failed', result.error.message)
+      else if (!kept) item?.setStatus('new')
+      else item?.setStatus('done')
       if (this.path !== path) return
-      this.phase = 'open'
+      this.phase = kept ? 'converted' : 'open'
       this.error = cancelled ? null : result.error.message
       return
     }
