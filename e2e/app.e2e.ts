@@ -14,8 +14,9 @@ import { launchBrowserApp } from './support/browser-app'
 import { buildRenderer, bundlePageBridge } from './support/build-renderer'
 import { findChromium } from './support/chromium'
 import { electronBinary, launchElectronApp } from './support/electron-app'
-import { createNightPhoto, createPhotoFolder } from './support/photos'
+import { createLargePhoto, createNightPhoto, createPhotoFolder } from './support/photos'
 import { decodePng, meanLevel, previewDifference, readPreviewPixels } from './support/pixels'
+import * as photographer from './support/photographer'
 import * as walk from './support/walk'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -94,6 +95,11 @@ describe.skipIf(!CHROMIUM)(
     it('moves the before/after divider and the two sides differ', () => walk.compareSides(app, options), STEP_TIMEOUT)
     it('zooms with the wheel, pans by dragging, and returns to Fit and 100%', () => walk.zoomAndPan(app), STEP_TIMEOUT)
     it("marks the input's clipped pixels on request", () => walk.markClipped(app), STEP_TIMEOUT)
+    it(
+      'shows "before" through the same exposure and tone mapping, equal to "after" where the model kept the input',
+      () => photographer.beforeMatchesAfter(app, options.photos.photos[0]),
+      STEP_TIMEOUT
+    )
 
     it('follows menu commands from the shell', async () => {
       const slider = app.page.getByRole('slider', { name: 'Before/after divider' })
@@ -115,8 +121,26 @@ describe.skipIf(!CHROMIUM)(
       STEP_TIMEOUT
     )
     it(
+      'exporting again says the files exist where the eye is, and Keep both writes -2 files',
+      () => photographer.exportAgainKeepsBoth(app, options.exportDir, 'photo-01'),
+      STEP_TIMEOUT
+    )
+    it(
       'batches the folder, cancels part-way and lists the corrupt file',
-      () => walk.batchAndCancel(app, options),
+      async () => {
+        await walk.batchAndCancel(app, options)
+        await photographer.batchOutcomeInView(app)
+      },
+      STEP_TIMEOUT
+    )
+    it(
+      'reopens a photo the batch converted with its result, without converting again, and shows it in the thumbnail',
+      () => photographer.reopenBatchResult(app, options.photos.photos),
+      STEP_TIMEOUT
+    )
+    it(
+      'lists sub-folders on request and converts only the ticked photos',
+      () => photographer.subfoldersAndSelection(app, options.photos.folder, options.photos.photos),
       STEP_TIMEOUT
     )
 
@@ -187,6 +211,28 @@ describe.skipIf(!CHROMIUM)(
         expect(previewDifference(await readPreviewPixels(page), await decodePng(exported))).toBeLessThanOrEqual(1)
       },
       STEP_TIMEOUT
+    )
+
+    it(
+      'low light: Cancel leaves no result, progress names its stages, and its controls re-process the result',
+      async () => {
+        const dark = join(options.dir, 'dark-large.jpg')
+        await createNightPhoto(dark, 2)
+        await photographer.lowLightStagesAndControls(app, dark, (path) => dropPhoto(app.page, path))
+      },
+      3 * STEP_TIMEOUT
+    )
+
+    it(
+      "shows the photo's own pixels at 100 %, equal to the full-resolution export, also after panning",
+      async () => {
+        const large = join(options.dir, 'large.jpg')
+        await createLargePhoto(large)
+        await dropPhoto(app.page, large)
+        await photographer.fullResolutionAt100(app, large, options.exportDir)
+      },
+      // A 4-MP photo converted and exported twice over (.hdr and PNG) on a shared machine.
+      3 * STEP_TIMEOUT
     )
 
     it('logged no errors or warnings on the way (CSP, WebGL, Svelte)', () => {

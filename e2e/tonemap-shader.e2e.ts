@@ -22,7 +22,10 @@ const SETTINGS: ToneMapSettings[] = [
   { operator: 'reinhard', exposureEv: -2, whitePoint: Infinity, gamma: 0.5 },
   { operator: 'reinhard', exposureEv: 0.3, whitePoint: 16, gamma: 1.3 },
   { operator: 'exposure', exposureEv: 0, whitePoint: 4, gamma: 1 },
-  { operator: 'exposure', exposureEv: -1, whitePoint: Infinity, gamma: 2.2 }
+  { operator: 'exposure', exposureEv: -1, whitePoint: Infinity, gamma: 2.2 },
+  { operator: 'highlights', exposureEv: 0, whitePoint: 40, gamma: 1 },
+  { operator: 'highlights', exposureEv: 1.2, whitePoint: 1, gamma: 1.3 },
+  { operator: 'highlights', exposureEv: -0.7, whitePoint: Infinity, gamma: 1 }
 ]
 
 /** Radiance triples from black through the sRGB toe to far above white, greys and saturated colours. */

@@ -68,6 +68,7 @@ export function createApi(transport: Transport, options: ApiOptions): Api {
     thumbnail: (path, maxSide) => call('image:thumbnail', { path, maxSide }),
     openImage: (path) => call('image:open', { path }),
     convertImage: (request) => call('image:convert', request),
+    readRegion: (request) => call('image:region', request),
     exportImage: (request) => call('export:write', request),
     startBatch: (request) => call('batch:start', request),
     cancelJob: (jobId) => call('job:cancel', { jobId }),

@@ -17,7 +17,18 @@ import type {
   ToneMapSettings
 } from '../src-main/engine/types'
 
-export type { BatchResult, EngineInfo, Mode, OutputFormat, ProgressEvent, ProviderName, ToneMapSettings }
+import type { LowLightControls } from '../src-main/engine/domain/tone-limits'
+
+export type {
+  BatchResult,
+  EngineInfo,
+  LowLightControls,
+  Mode,
+  OutputFormat,
+  ProgressEvent,
+  ProviderName,
+  ToneMapSettings
+}
 
 /** Engine codes plus the shell's own. Closed: adding a code is a contract change. */
 export type AppErrorCode =
@@ -90,10 +101,42 @@ export interface ConvertedImage {
    * `LOW_LIGHT_DISPLAY_TONEMAP` (clamp and sRGB-encode only), since its exposure and curve are applied.
    */
   hdr: Float32Array
+  /**
+   * The input linearised as `hdr` is, same size and layout, so the preview's "before" goes through the
+   * same exposure and tone mapping: HDR mode takes the model's own linearisation (equal to `hdr`
+   * wherever a channel is below the blend's ramp), low light the sRGB curve.
+   */
+  before: Float32Array
   /** Largest channel value of the full-resolution `hdr`. */
   peak: number
   timings: StageTimings
 }
+
+/** A rectangle of full-resolution pixels. */
+export interface RegionRect {
+  x: number
+  y: number
+  width: number
+  height: number
+}
+
+/**
+ * `image:region`: full-resolution pixels of a rectangle of the opened photo, which the viewer shows
+ * at 100 % and above instead of the capped preview. Same layouts as `OpenedImage.ldr` and
+ * `ConvertedImage.hdr`/`before`, `width·height·3` samples each.
+ */
+export interface ImageRegion extends RegionRect {
+  path: string
+  /** The result's mode the region was cut from; null for the input alone. */
+  mode: Mode | null
+  ldr: Float32Array
+  /** With a mode: the result and the input linearised as it is. */
+  hdr?: Float32Array
+  before?: Float32Array
+}
+
+/** Largest side `image:region` serves (the viewer asks for tiles much smaller). */
+export const MAX_REGION_SIDE = 4096
 
 /** Preview long side cap, in pixels. */
 export const PREVIEW_MAX_SIDE = 2048
@@ -156,6 +199,8 @@ export interface ExportRequest {
   /** Absolute output folder; default `unclip/` next to the input. */
   outDir?: string
   overwrite: boolean
+  /** Writes beside existing files under the first free `<name>-2`, `-3`… instead (ignores `overwrite`). */
+  keepBoth?: boolean
 }
 
 export interface BatchRequest {
@@ -187,7 +232,17 @@ export interface Commands {
   'image:thumbnail': { request: { path: string; maxSide: number }; response: Thumbnail }
   'image:open': { request: { path: string }; response: OpenedImage }
   /** Runs the model; progress arrives as `job:progress` with this jobId. */
-  'image:convert': { request: { jobId: string; path: string; mode: Mode }; response: ConvertedImage }
+  'image:convert': {
+    /**
+     * `from`: a Radiance file a batch wrote for this photo in `mode`; when it is one (same size), it
+     * is shown as the result without running the model again. `lowLight`: low light's controls
+     * (defaults when absent); changing them re-runs only low light's processing.
+     */
+    request: { jobId: string; path: string; mode: Mode; from?: string; lowLight?: LowLightControls }
+    response: ConvertedImage
+  }
+  /** Full-resolution pixels of an opened photo (and of its result in `mode`, which must have been converted). */
+  'image:region': { request: RegionRect & { path: string; mode: Mode | null }; response: ImageRegion }
   /** Writes outputs for a converted image; returns the written absolute paths. */
   'export:write': { request: ExportRequest; response: { outputs: string[] } }
   /** Converts files/folders; per-file failures are in the result, not an error. */
@@ -267,6 +322,7 @@ export interface Api {
   thumbnail(path: string, maxSide: number): Promise<Result<Thumbnail>>
   openImage(path: string): Promise<Result<OpenedImage>>
   convertImage(request: RequestOf<'image:convert'>): Promise<Result<ConvertedImage>>
+  readRegion(request: RequestOf<'image:region'>): Promise<Result<ImageRegion>>
   exportImage(request: ExportRequest): Promise<Result<{ outputs: string[] }>>
   startBatch(request: BatchRequest): Promise<Result<BatchResult>>
   cancelJob(jobId: string): Promise<Result<null>>

@@ -35,11 +35,42 @@ export async function createPhotoFolder(folder: string, count: number): Promise<
   return { folder, photos, corrupt }
 }
 
-/** Writes the first scene shot four stops under: every level a sixteenth, the sun no longer clipped. */
-export async function createNightPhoto(path: string): Promise<void> {
+/**
+ * Writes the first scene shot four stops under: every level a sixteenth, the sun no longer clipped.
+ * @param enlarge Scales the photo up (nearest neighbour), for steps that need low light to take a while.
+ */
+export async function createNightPhoto(path: string, enlarge = 1): Promise<void> {
   const data = scene(0).map((level) => Math.round(level / 16))
   await sharp(data, { raw: { width: PHOTO_WIDTH, height: PHOTO_HEIGHT, channels: 3 } })
+    .resize(PHOTO_WIDTH * enlarge, PHOTO_HEIGHT * enlarge, { kernel: 'nearest' })
     .jpeg({ quality: 92 })
+    .toFile(path)
+}
+
+/** Size of `createLargePhoto`'s photo: past the preview's 2048-px cap, as cameras' photos are. */
+export const LARGE_WIDTH = 2400
+export const LARGE_HEIGHT = 1600
+
+/**
+ * Writes a photo larger than the preview with single-pixel detail everywhere (a fine checker over
+ * a gradient) and a clipped sun in the middle, where a 100 % view opens: a resampled preview shows
+ * neither the checker nor the recovered highlight as the photo has them.
+ */
+export async function createLargePhoto(path: string): Promise<void> {
+  const data = Buffer.alloc(LARGE_WIDTH * LARGE_HEIGHT * 3)
+  for (let y = 0; y < LARGE_HEIGHT; y++) {
+    for (let x = 0; x < LARGE_WIDTH; x++) {
+      const i = (y * LARGE_WIDTH + x) * 3
+      const checker = (x + y) % 2 === 0 ? 24 : -24
+      const d = Math.hypot(x - LARGE_WIDTH / 2, y - LARGE_HEIGHT / 2) / LARGE_HEIGHT
+      const glow = 600 * Math.exp(-d * 9)
+      data[i] = byte(70 + 60 * (x / LARGE_WIDTH) + checker + glow)
+      data[i + 1] = byte(90 + 40 * (y / LARGE_HEIGHT) + checker + glow)
+      data[i + 2] = byte(120 + checker + glow * 0.8)
+    }
+  }
+  await sharp(data, { raw: { width: LARGE_WIDTH, height: LARGE_HEIGHT, channels: 3 } })
+    .jpeg({ quality: 95, chromaSubsampling: '4:4:4' })
     .toFile(path)
 }
 

@@ -33,6 +33,17 @@ export function exportTargets(outputBase: string, formats: OutputFormat[]): Outp
 }
 
 /**
+ * "Keep both": the targets of the first `<name>-2`, `<name>-3`… whose files all do not exist yet, so
+ * a second export sits beside the first instead of replacing it.
+ */
+export async function keepBothTargets(outputBase: string, formats: OutputFormat[]): Promise<OutputTarget[]> {
+  for (let n = 2; ; n++) {
+    const targets = exportTargets(`${outputBase}-${n}`, formats)
+    if (!(await Promise.all(targets.map((t) => exists(t.path)))).some(Boolean)) return targets
+  }
+}
+
+/**
  * Writes every export format of `prediction`, each fed the image `convertFile` would feed it, through
  * the same writer lifecycle as the batch: all files or none.
  * @param options `tonemap` applies in HDR mode only; `protect` holds the files never to replace.

@@ -4,7 +4,7 @@
  * Plain Node — used by tests, the e2e bridge and the utility-process worker.
  */
 import { stat } from 'node:fs/promises'
-import { PREVIEW_MAX_SIDE, type ConvertedImage, type OpenedImage } from '../../src-preload/contract'
+import { PREVIEW_MAX_SIDE, type ConvertedImage, type ImageRegion, type OpenedImage } from '../../src-preload/contract'
 import { assertModeAvailable, convertBatch, planBatch } from '../engine/batch/batch'
 import { decodeImage, type DecodedPhoto } from '../engine/pipeline/decode'
 import { downscaleArea } from '../engine/imaging/resample'
@@ -12,11 +12,34 @@ import { createEngine, type Engine, type EngineOptions } from '../engine/pipelin
 import { UnclipError } from '../engine/errors'
 import { ProtectedFiles } from '../engine/pipeline/writers/file-commit'
 import type { WriterContext } from '../engine/pipeline/writers/temp-file-writer'
-import type { Mode } from '../engine/types'
+import type { Mode, RgbImage, Stage } from '../engine/types'
 import { createJobRegistry } from './jobs'
-import { canReplaceOriginal, exportTargets, refuseExisting, saveAndReturnPath, writeExports } from './export-writer'
-import { displayImage, predict, type Prediction } from './prediction'
-import { clippedFraction, peak, previewSize } from './preview'
+import {
+  canReplaceOriginal,
+  exportTargets,
+  keepBothTargets,
+  refuseExisting,
+  saveAndReturnPath,
+  writeExports
+} from './export-writer'
+import {
+  displayImage,
+  predict,
+  predictionFromFile,
+  sameControls,
+  type Prediction,
+  type PredictionOptions
+} from './prediction'
+import {
+  clippedFraction,
+  crop,
+  linearisedInput,
+  peak,
+  previewSize,
+  rampLevel,
+  srgbLinearised,
+  type Region
+} from './preview'
 import type { EngineHost, EngineHostOptions } from './types'
 
 /** Decoded images kept for quick re-open and export; each 24 MP image holds ~290 MB of floats. */
@@ -26,6 +49,8 @@ interface CachedImage {
   decoded: DecodedPhoto
   /** The current image's predictions, by mode. */
   predictions: Partial<Record<Mode, Prediction>>
+  /** Low light's model output, so changed controls only re-run its processing. */
+  lowLightSource?: RgbImage
 }
 
 /**
@@ -63,33 +88,65 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     return remember(path, { decoded: await decodeImage(path), predictions: {} })
   }
 
-  /** The photo's prediction in `mode` (computed once), with the decoded photo it was made from. */
+  /**
+   * The photo's prediction in `mode`, computed when missing, with the decoded photo it was made from.
+   * Low light with other `controls` than the kept result is processed again from its kept model
+   * output, without running the model.
+   */
   const predictedPhoto = async (
     path: string,
     mode: Mode,
-    signal?: AbortSignal,
-    onFraction?: (fraction: number) => void
+    options: Omit<PredictionOptions, 'source' | 'onSource'> = {}
   ): Promise<{ prediction: Prediction; photo: DecodedPhoto }> => {
     assertModeAvailable(mode)
     const entry = await decoded(path)
     const hit = entry.predictions[mode]
-    if (hit) return { prediction: hit, photo: entry.decoded }
-    const prediction = await predict(await loadEngine(), entry.decoded.image, mode, { signal, onProgress: onFraction })
+    if (hit && (!options.controls || sameControls(hit.controls, options.controls)))
+      return { prediction: hit, photo: entry.decoded }
+    const prediction = await predict(await loadEngine(), entry.decoded.image, mode, {
+      ...options,
+      source: mode === 'lowlight' ? entry.lowLightSource : undefined,
+      onSource: (source) => (entry.lowLightSource = source)
+    })
     // Only the current image keeps predictions: their floats are the largest thing we hold.
-    for (const other of cache.values()) if (other !== entry) other.predictions = {}
+    for (const other of cache.values()) {
+      if (other === entry) continue
+      other.predictions = {}
+      other.lowLightSource = undefined
+    }
     entry.predictions[mode] = prediction
     return { prediction, photo: entry.decoded }
   }
   const predicted = async (
     path: string,
     mode: Mode,
-    signal?: AbortSignal,
-    onFraction?: (fraction: number) => void
-  ): Promise<Prediction> => (await predictedPhoto(path, mode, signal, onFraction)).prediction
+    options: Omit<PredictionOptions, 'source' | 'onSource'> = {}
+  ): Promise<Prediction> => (await predictedPhoto(path, mode, options)).prediction
 
   /** What the TIFF writers need to hand a wide-gamut photo back in its own space. */
   const sourceColourOf = (photo: DecodedPhoto): WriterContext['sourceColour'] =>
     photo.sourceColour && { ...photo.sourceColour, input: photo.image }
+
+  /** Takes a batch's written result as the photo's prediction in `mode`, when it is one (`predictionFromFile`). */
+  const adopt = async (path: string, mode: Mode, file: string): Promise<void> => {
+    const entry = await decoded(path)
+    if (entry.predictions[mode]) return
+    const prediction = await predictionFromFile(file, mode, entry.decoded.image).catch(() => null)
+    if (!prediction) return
+    for (const other of cache.values()) if (other !== entry) other.predictions = {}
+    entry.predictions[mode] = prediction
+  }
+
+  /** "Before" for a prediction, linearised as its result is; the ramp level is found once per prediction. */
+  const levels = new WeakMap<Prediction, number>()
+  const beforeImage = (prediction: Prediction, input: RgbImage, region?: Region): RgbImage => {
+    if (prediction.mode === 'lowlight') return srgbLinearised(region ? crop(input, region) : input)
+    let level = levels.get(prediction)
+    if (level === undefined) levels.set(prediction, (level = rampLevel(input, prediction.linear)))
+    return region
+      ? linearisedInput(crop(input, region), crop(prediction.linear, region), level)
+      : linearisedInput(input, prediction.linear, level)
+  }
 
   return {
     info: async () => (await loadEngine()).info,
@@ -114,16 +171,19 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       }
     },
 
-    convertImage(jobId, { path, mode }, onProgress): Promise<ConvertedImage> {
+    convertImage(jobId, { path, mode, from, lowLight }, onProgress): Promise<ConvertedImage> {
       return jobs.run(jobId, async (signal) => {
-        const report = (stage: 'decode' | 'inference' | 'done', fraction: number): void =>
+        const report = (stage: Stage, fraction: number): void =>
           onProgress({ index: 0, total: 1, file: path, stage, fraction })
         report('decode', 0)
         const started = performance.now()
-        const shown = displayImage(await predicted(path, mode, signal, (fraction) => report('inference', fraction)))
+        if (from) await adopt(path, mode, from)
+        const prediction = await predicted(path, mode, { signal, onProgress: report, controls: lowLight })
+        const shown = displayImage(prediction)
         const inference = performance.now() - started
         report('done', 1)
         const size = previewSize(shown.width, shown.height, PREVIEW_MAX_SIDE)
+        const input = (await decoded(path)).decoded.image
         return {
           path,
           mode,
@@ -132,13 +192,36 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
           previewWidth: size.width,
           previewHeight: size.height,
           hdr: downscaleArea(shown, size.width, size.height).data,
+          before: downscaleArea(beforeImage(prediction, input), size.width, size.height).data,
           peak: peak(shown),
           timings: { inference }
         }
       })
     },
 
-    async exportImage({ path, formats, tonemap, mode, outDir, overwrite }) {
+    async readRegion({ path, mode, x, y, width, height }): Promise<ImageRegion> {
+      const entry = await decoded(path)
+      const input = entry.decoded.image
+      if (x + width > input.width || y + height > input.height) {
+        throw new UnclipError(
+          'INVALID_ARGUMENT',
+          `Expected a region inside the ${input.width}×${input.height} photo but received ${width}×${height} at (${x}, ${y})`
+        )
+      }
+      const region = { x, y, width, height }
+      const prediction = mode ? entry.predictions[mode] : undefined
+      if (mode && !prediction)
+        throw new UnclipError('INVALID_ARGUMENT', `${path} has no ${mode} result to show; convert it first.`)
+      const result = prediction
+        ? {
+            hdr: crop(displayImage(prediction), region).data,
+            before: beforeImage(prediction, input, region).data
+          }
+        : {}
+      return { path, mode, ...region, ldr: crop(input, region).data, ...result }
+    },
+
+    async exportImage({ path, formats, tonemap, mode, outDir, overwrite, keepBoth }) {
       const [planned] = await planBatch([path], {
         outDir: outDir ?? '',
         outDirExplicit: outDir !== undefined,
@@ -146,7 +229,9 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
         formats
       })
       if (!planned) throw new UnclipError('FILE_NOT_FOUND', `${path} does not exist.`)
-      const targets = exportTargets(planned.outputBase, formats)
+      const targets = keepBoth
+        ? await keepBothTargets(planned.outputBase, formats)
+        : exportTargets(planned.outputBase, formats)
       // Refuse before a (slow) prediction when nothing would be written anyway.
       if (!overwrite) for (const target of targets) await refuseExisting(target.path)
       const { prediction, photo } = await predictedPhoto(path, mode)

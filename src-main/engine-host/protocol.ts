@@ -8,7 +8,15 @@ import type { EngineHost } from './types'
 
 /** Host methods the worker serves (cancel has its own message; it must not queue behind calls). */
 export type WorkerMethod =
-  'info' | 'openImage' | 'convertImage' | 'exportImage' | 'saveAndReturn' | 'startBatch' | 'configure' | 'dispose'
+  | 'info'
+  | 'openImage'
+  | 'convertImage'
+  | 'exportImage'
+  | 'saveAndReturn'
+  | 'startBatch'
+  | 'configure'
+  | 'dispose'
+  | 'readRegion'
 
 export type ToWorker =
   { kind: 'call'; id: number; method: WorkerMethod; args: unknown[] } | { kind: 'cancel'; jobId: string }
@@ -56,5 +64,7 @@ export function dispatch(
       return Promise.resolve(null)
     case 'dispose':
       return host.dispose().then(() => null)
+    case 'readRegion':
+      return host.readRegion(args[0] as Parameters<EngineHost['readRegion']>[0])
   }
 }

@@ -6,6 +6,7 @@ import type {
   BatchRequest,
   ConvertedImage,
   ExportRequest,
+  ImageRegion,
   OpenedImage,
   RequestOf,
   ResponseOf
@@ -43,9 +44,11 @@ export interface EngineHost {
   /** Runs the model on an opened image, keeping its HDR for export. */
   convertImage(
     jobId: string,
-    request: { path: string; mode: Mode },
+    request: Omit<RequestOf<'image:convert'>, 'jobId'>,
     onProgress: ProgressListener
   ): Promise<ConvertedImage>
+  /** Full-resolution pixels of an opened photo and of its kept result in `mode`. */
+  readRegion(request: RequestOf<'image:region'>): Promise<ImageRegion>
   /** Writes outputs from the kept HDR (recomputing it if it was evicted). */
   exportImage(request: ExportRequest): Promise<ResponseOf<'export:write'>>
   /** Writes the 16-bit tone-mapped TIFF for editor round trips. */

@@ -236,6 +236,7 @@ export function createUtilityEngineHost(
     openImage: (path) => call('openImage', path),
     convertImage: (jobId, request, onProgress) => job(jobId, onProgress, () => call('convertImage', jobId, request)),
     exportImage: (request) => call('exportImage', request),
+    readRegion: (request) => call('readRegion', request),
     saveAndReturn: (request) => call('saveAndReturn', request),
     startBatch: (jobId, request, onProgress) =>
       job(jobId, onProgress, () => resumableBatch(jobId, request, onProgress)),

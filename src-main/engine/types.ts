@@ -64,8 +64,19 @@ export interface DecodedImage {
   metadata: SourceMetadata
 }
 
-/** Stages reported while converting one file. */
-export type Stage = 'queued' | 'decode' | 'inference' | 'upsample' | 'encode' | 'write' | 'done' | 'failed' | 'skipped'
+/** Stages reported while converting one file (`denoise` and `tone`: low light's own processing, in the app). */
+export type Stage =
+  | 'queued'
+  | 'decode'
+  | 'inference'
+  | 'upsample'
+  | 'denoise'
+  | 'tone'
+  | 'encode'
+  | 'write'
+  | 'done'
+  | 'failed'
+  | 'skipped'
 
 /** One structured progress event. `fraction` is the file's own progress in [0,1]. */
 export interface ProgressEvent {

@@ -6,6 +6,7 @@
 import { realpath, stat } from 'node:fs/promises'
 import {
   MAX_RECENT_FOLDERS,
+  MAX_REGION_SIDE,
   type CommandName,
   type Events,
   type ResponseOf,
@@ -26,8 +27,10 @@ import {
   boolean,
   integerBetween,
   jobId,
+  lowLightControls,
   mode,
   nothing,
+  nullable,
   object,
   optional,
   outputFormats,
@@ -136,9 +139,25 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const r = object(request, 'request')
       const id = jobId(r.jobId, 'jobId')
       const path = guard.check(absolutePath(r.path, 'path'), 'path')
-      return host.convertImage(id, { path, mode: mode(r.mode, 'mode') }, (event) =>
+      const from = optional(absolutePath)(r.from, 'from')
+      if (from) guard.check(from, 'from')
+      const lowLight = optional(lowLightControls)(r.lowLight, 'lowLight')
+      return host.convertImage(id, { path, mode: mode(r.mode, 'mode'), from, lowLight }, (event) =>
         emit('job:progress', { jobId: id, event })
       )
+    },
+    async 'image:region'(request) {
+      const r = object(request, 'request')
+      const path = guard.check(absolutePath(r.path, 'path'), 'path')
+      const side = integerBetween(1, MAX_REGION_SIDE)
+      return host.readRegion({
+        path,
+        mode: nullable(mode)(r.mode, 'mode'),
+        x: integerBetween(0, Number.MAX_SAFE_INTEGER)(r.x, 'x'),
+        y: integerBetween(0, Number.MAX_SAFE_INTEGER)(r.y, 'y'),
+        width: side(r.width, 'width'),
+        height: side(r.height, 'height')
+      })
     },
     async 'export:write'(request) {
       const r = object(request, 'request')
@@ -151,7 +170,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         tonemap: toneMap(r.tonemap, 'tonemap'),
         mode: mode(r.mode, 'mode'),
         outDir,
-        overwrite: boolean(r.overwrite, 'overwrite')
+        overwrite: boolean(r.overwrite, 'overwrite'),
+        keepBoth: optional(boolean)(r.keepBoth, 'keepBoth') ?? false
       })
       for (const output of written.outputs) guard.grant(output, 'file')
       return written

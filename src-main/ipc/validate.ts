@@ -7,7 +7,7 @@ import { isAbsolute, normalize } from 'node:path'
 import { UnclipError } from '../engine/errors'
 import { OUTPUT_FORMATS } from '../engine/domain/formats'
 import { MODES } from '../engine/domain/modes'
-import { TONE_LIMITS, TONE_OPERATORS } from '../engine/domain/tone-limits'
+import { LOW_LIGHT_LIMITS, TONE_LIMITS, TONE_OPERATORS, type LowLightControls } from '../engine/domain/tone-limits'
 import type { OutputFormat, ToneMapSettings } from '../engine/types'
 
 /** Renders a received value for an error message: strings quoted, long ones cut. */
@@ -158,4 +158,12 @@ export function toneMap(value: unknown, name: string): ToneMapSettings {
     whitePoint: whitePoint(o.whitePoint, `${name}.whitePoint`),
     gamma: gamma(o.gamma, `${name}.gamma`)
   }
+}
+
+/** Low light's controls, each within `LOW_LIGHT_LIMITS`. */
+export function lowLightControls(value: unknown, name: string): LowLightControls {
+  const o = object(value, name)
+  const within = (key: keyof typeof LOW_LIGHT_LIMITS): number =>
+    numberBetween(LOW_LIGHT_LIMITS[key].min, LOW_LIGHT_LIMITS[key].max)(o[key], `${name}.${key}`)
+  return { brightnessEv: within('brightnessEv'), denoise: within('denoise'), blackPoint: within('blackPoint') }
 }

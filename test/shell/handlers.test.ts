@@ -153,6 +153,37 @@ describe('IPC handlers with the in-process engine host', () => {
     const progress = events.filter((e) => e.event === 'job:progress').map((e) => e.payload as Events['job:progress'])
     expect(progress.every((p) => p.jobId === 'c1')).toBe(true)
     expect(progress.at(-1)?.event.stage).toBe('done')
+    // "Before" is the input linearised as the result is: equal to it wherever the input is far from clipping.
+    expect(converted.value.before.length).toBe(96 * 64 * 3)
+    const far = (96 * 40 + 60) * 3 // level 125 of 255
+    expect(converted.value.before[far]).toBe(converted.value.hdr[far])
+
+    // Full-resolution regions for views at 100 %: the same samples as the whole images.
+    const region = await handlers['image:region']({ path: photo, mode: 'hdr', x: 10, y: 5, width: 20, height: 30 })
+    if (!region.ok) throw new Error(region.error.message)
+    const at = (x: number, y: number): number => ((y + 5) * 96 + x + 10) * 3
+    expect(region.value.ldr[(3 * 20 + 4) * 3]).toBe(opened.value.ldr[at(4, 3)])
+    expect(region.value.hdr?.[(29 * 20 + 19) * 3 + 2]).toBe(converted.value.hdr[at(19, 29) + 2])
+    expect(region.value.before?.length).toBe(20 * 30 * 3)
+    const outside = await handlers['image:region']({ path: photo, mode: null, x: 90, y: 0, width: 20, height: 8 })
+    expect(outside).toEqual({
+      ok: false,
+      error: {
+        code: 'INVALID_ARGUMENT',
+        message: 'Expected a region inside the 96×64 photo but received 20×8 at (90, 0)'
+      }
+    })
+    const unconverted = await handlers['image:region']({
+      path: photo,
+      mode: 'lowlight',
+      x: 0,
+      y: 0,
+      width: 8,
+      height: 8
+    })
+    expect(unconverted.ok ? 'ok' : unconverted.error.message).toBe(
+      `${photo} has no lowlight result to show; convert it first.`
+    )
 
     const exported = await handlers['export:write']({
       path: photo,
@@ -176,6 +207,19 @@ describe('IPC handlers with the in-process engine host', () => {
       overwrite: false
     })
     expect(again.ok ? 'ok' : again.error.code).toBe('OUTPUT_EXISTS')
+    // Keep both: the first free -2, -3… beside the files already there.
+    for (const n of [2, 3]) {
+      const both = await handlers['export:write']({
+        path: photo,
+        formats: ['png'],
+        tonemap: TONEMAP,
+        mode: 'hdr',
+        overwrite: false,
+        keepBoth: true
+      })
+      if (!both.ok) throw new Error(both.error.message)
+      expect(both.value.outputs.map((o) => basename(o))).toEqual([`sky-${n}.png`])
+    }
 
     // Outputs the app wrote may be shown in the file manager.
     expect(await handlers['shell:showInFolder']({ path: exported.value.outputs[0] })).toEqual({ ok: true, value: null })

@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest'
 import { UnclipError } from '../errors'
-import { DEFAULT_TONEMAP, luminance, srgbDecode, srgbEncode, toneMapImage, toneMapPixel } from './tonemap'
+import {
+  autoWhitePoint,
+  DEFAULT_TONEMAP,
+  HIGHLIGHT_KNEE,
+  luminance,
+  srgbDecode,
+  srgbEncode,
+  toneMapImage,
+  toneMapPixel
+} from './tonemap'
 import type { RgbImage, ToneMapSettings } from '../types'
 
 const plain: ToneMapSettings = { operator: 'reinhard', exposureEv: 0, whitePoint: Infinity, gamma: 1 }
+const reinhard4: ToneMapSettings = { operator: 'reinhard', exposureEv: 0, whitePoint: 4, gamma: 1 }
+const highlights: ToneMapSettings = { operator: 'highlights', exposureEv: 0, whitePoint: 40, gamma: 1 }
 const exposure: ToneMapSettings = { operator: 'exposure', exposureEv: 0, whitePoint: 4, gamma: 1 }
 
 function image(pixels: number[][]): RgbImage {
@@ -51,17 +62,56 @@ describe('toneMapPixel', () => {
   })
 
   it('extended Reinhard follows Ld = L(1+L/W²)/(1+L)', () => {
-    const [r] = toneMapPixel(2, 2, 2, DEFAULT_TONEMAP)
+    const [r] = toneMapPixel(2, 2, 2, reinhard4)
     expect(r).toBeCloseTo(srgbEncode((2 * (1 + 2 / 16)) / 3), 12)
   })
 
   it('is monotonic in luminance', () => {
     let previous = -1
     for (let v = 0; v <= 64; v += 0.01) {
-      const [r] = toneMapPixel(v, v, v, DEFAULT_TONEMAP)
+      const [r] = toneMapPixel(v, v, v, reinhard4)
       expect(r).toBeGreaterThanOrEqual(previous)
       previous = r
     }
+  })
+
+  it('highlights leaves every pixel whose brightest channel is at most the knee exactly as sRGB', () => {
+    for (const [r, g, b] of [
+      [0.1, 0.2, 0.3],
+      [HIGHLIGHT_KNEE, 0.5, 0.01],
+      [0, 0, 0]
+    ]) {
+      expect(toneMapPixel(r, g, b, highlights)).toEqual([srgbEncode(r), srgbEncode(g), srgbEncode(b)])
+    }
+  })
+
+  it('highlights puts the white point on 1, keeps colour ratios and rises monotonically above the knee', () => {
+    expect(toneMapPixel(40, 40, 40, highlights)[0]).toBeCloseTo(1, 12)
+    const [r, g, b] = toneMapPixel(8, 4, 2, highlights)
+    const linear = [srgbDecode(r), srgbDecode(g), srgbDecode(b)]
+    expect(linear[0] / linear[1]).toBeCloseTo(2, 10)
+    expect(linear[1] / linear[2]).toBeCloseTo(2, 10)
+    let previous = -1
+    let slope = 0
+    for (let v = HIGHLIGHT_KNEE; v <= 40; v += 0.01) {
+      const out = srgbDecode(toneMapPixel(v, v, v, highlights)[0])
+      expect(out).toBeGreaterThan(previous)
+      if (previous >= 0 && slope === 0) slope = (out - previous) / 0.01
+      previous = out
+    }
+    // Slope 1 at the knee: no kink where the input's tones end and the shoulder starts.
+    expect(slope).toBeCloseTo(1, 1)
+  })
+
+  it('highlights with white point 1 is a plain clip', () => {
+    expect(toneMapPixel(0.9, 2, 0.3, { ...highlights, whitePoint: 1 })).toEqual(toneMapPixel(0.9, 2, 0.3, exposure))
+  })
+
+  it("autoWhitePoint puts the result's peak, after exposure, on white and never goes below 1", () => {
+    expect(autoWhitePoint(40, 0)).toBe(40)
+    expect(autoWhitePoint(40, -1)).toBe(20)
+    expect(autoWhitePoint(0.8, 0)).toBe(1)
+    expect(autoWhitePoint(NaN, 0)).toBe(1)
   })
 
   it('keeps colour ratios while no channel clips', () => {
@@ -96,7 +146,7 @@ describe('toneMapPixel', () => {
   })
 
   it.each([
-    [{ operator: 'filmic' }, "Expected tone-map operator 'reinhard' or 'exposure' but received 'filmic'"],
+    [{ operator: 'filmic' }, "Expected tone-map operator 'highlights', 'reinhard', 'exposure' but received 'filmic'"],
     [{ exposureEv: NaN }, 'Expected finite number for exposureEv but received NaN of type number'],
     [{ exposureEv: Infinity }, 'Expected finite number for exposureEv but received Infinity of type number'],
     [{ whitePoint: 0 }, 'Expected positive number for whitePoint but received 0 of type number'],

@@ -11,6 +11,12 @@
  *    `mapped = scaled · Ld/L`, computed as `scaled · (1 + L/W²)/(1 + L)` so there is no division
  *    by L; `mapped = 0` when `L ≤ 0`. `W ≥ 1e18` (including `Infinity`) gives plain Reinhard
  *    `L/(1+L)`: 1/W² is taken as 0, which is what it underflows to in float32 anyway.
+ *    operator `'highlights'` (the default: the photo as it was, with its highlights back): on
+ *    `m = max(R, G, B)` of `scaled`, identity up to the knee `K = HIGHLIGHT_KNEE`; above it the
+ *    excess is extended-Reinhard-compressed into the room left below 1, `s = 1 − K`:
+ *    `u = (m − K)/s`, `U = max(1, (W − K)/s)`, `m' = K + s·u·(1 + u/U²)/(1 + u)`, and
+ *    `mapped = scaled · m'/m`. Slope 1 at the knee, `m = W` lands on 1, colour ratios kept; `W`
+ *    is usually the result's own peak (`autoWhitePoint`). `W ≥ 1e18` takes 1/U² as 0.
  * 3. Clamp each channel to [0,1] (NaN becomes 0).
  * 4. sRGB-encode each channel (IEC 61966-2-1 piecewise curve).
  * 5. Display gamma: `v^(1/gamma)`; `gamma = 1` leaves plain sRGB.
@@ -19,15 +25,37 @@
  * float32 vs float64 rounding, far below 1/255.
  */
 import { UnclipError } from '../errors'
+import { TONE_OPERATORS } from '../domain/tone-limits'
 import type { RgbImage, ToneMapSettings, ToneOperator } from '../types'
 
-/** The settings the app starts with and export uses when none are given. */
+/**
+ * Linear level up to which `'highlights'` leaves a pixel's brightest channel alone: tones below it
+ * look exactly as in the input (sRGB 0.88, code 225); the range above holds everything that was
+ * clipped. Chosen on the val photos (`bench/rendering.ts`).
+ */
+export const HIGHLIGHT_KNEE = 0.75
+
+/**
+ * The settings the app starts with and export uses when none are given: the input's tones below
+ * the knee, the recovered highlights compressed above it, white at 64× (above most photos' peaks;
+ * the app uses each result's own peak, `autoWhitePoint`).
+ */
 export const DEFAULT_TONEMAP: ToneMapSettings = Object.freeze({
-  operator: 'reinhard',
+  operator: 'highlights',
   exposureEv: 0,
-  whitePoint: 4,
+  whitePoint: 64,
   gamma: 1
 })
+
+/**
+ * The white point that puts a result's brightest channel on display white after `exposureEv`.
+ * @param peak The result's largest channel value (1.0 = the input's clipping level).
+ * @returns At least 1, so a result with nothing above clipping is left as it is.
+ */
+export function autoWhitePoint(peak: number, exposureEv: number): number {
+  const white = peak * Math.pow(2, exposureEv)
+  return Number.isFinite(white) && white > 1 ? white : 1
+}
 
 /**
  * Tone settings for low-light mode's `display` strips, in its writers and the app's preview: clamp
@@ -41,7 +69,11 @@ export const LOW_LIGHT_DISPLAY_TONEMAP: ToneMapSettings = Object.freeze({
 })
 
 /** The `op` integer `unclipToneMap` in `TONEMAP_GLSL` takes for each operator. */
-export const TONE_OPERATOR_INDEX: Readonly<Record<ToneOperator, number>> = Object.freeze({ reinhard: 0, exposure: 1 })
+export const TONE_OPERATOR_INDEX: Readonly<Record<ToneOperator, number>> = Object.freeze({
+  reinhard: 0,
+  exposure: 1,
+  highlights: 2
+})
 
 /** From this white point on, 1/W² is treated as 0 (plain Reinhard). */
 const PLAIN_REINHARD_WHITE_POINT = 1e18
@@ -82,8 +114,9 @@ export function luminance(r: number, g: number, b: number): number {
  */
 export function assertToneMapSettings(settings: ToneMapSettings): void {
   const { operator, exposureEv, whitePoint, gamma } = settings
-  if (operator !== 'reinhard' && operator !== 'exposure') {
-    throw invalid(`Expected tone-map operator 'reinhard' or 'exposure' but received ${describe(operator)}`)
+  if (!(TONE_OPERATORS as readonly unknown[]).includes(operator)) {
+    const names = TONE_OPERATORS.map((name) => `'${name}'`).join(', ')
+    throw invalid(`Expected tone-map operator ${names} but received ${describe(operator)}`)
   }
   if (typeof exposureEv !== 'number' || !Number.isFinite(exposureEv)) {
     throw invalid(`Expected finite number for exposureEv but received ${describe(exposureEv)}`)
@@ -161,6 +194,15 @@ vec3 unclipToneMap(vec3 linearRgb, int op, float exposureEv, float whitePoint, f
     float lum = dot(scaled, vec3(${LUMA_R}, ${LUMA_G}, ${LUMA_B}));
     float invW2 = whitePoint >= ${PLAIN_REINHARD_WHITE_POINT.toExponential()} ? 0.0 : 1.0 / (whitePoint * whitePoint);
     mapped = lum > 0.0 ? scaled * ((1.0 + lum * invW2) / (1.0 + lum)) : vec3(0.0);
+  } else if (op == ${TONE_OPERATOR_INDEX.highlights}) {
+    float m = max(scaled.r, max(scaled.g, scaled.b));
+    if (m > ${HIGHLIGHT_KNEE.toFixed(6)}) {
+      float room = ${(1 - HIGHLIGHT_KNEE).toFixed(6)};
+      float u = (m - ${HIGHLIGHT_KNEE.toFixed(6)}) / room;
+      float bigU = max(1.0, (whitePoint - ${HIGHLIGHT_KNEE.toFixed(6)}) / room);
+      float invU2 = whitePoint >= ${PLAIN_REINHARD_WHITE_POINT.toExponential()} ? 0.0 : 1.0 / (bigU * bigU);
+      mapped = scaled * ((${HIGHLIGHT_KNEE.toFixed(6)} + room * u * (1.0 + u * invU2) / (1.0 + u)) / m);
+    }
   }
   vec3 c = clamp(mapped, 0.0, 1.0);
   vec3 encoded = vec3(unclipSrgbEncode(c.r), unclipSrgbEncode(c.g), unclipSrgbEncode(c.b));
@@ -170,24 +212,37 @@ vec3 unclipToneMap(vec3 linearRgb, int op, float exposureEv, float whitePoint, f
 
 interface Prepared {
   scale: number
-  reinhard: boolean
+  operator: ToneOperator
   invW2: number
+  /** `'highlights'`: 1/U² of the shoulder (module comment). */
+  invU2: number
   invGamma: number
 }
 
+const HIGHLIGHT_ROOM = 1 - HIGHLIGHT_KNEE
+
 function prepare(settings: ToneMapSettings): Prepared {
   const w = settings.whitePoint
+  const plain = w >= PLAIN_REINHARD_WHITE_POINT
+  const bigU = Math.max(1, (w - HIGHLIGHT_KNEE) / HIGHLIGHT_ROOM)
   return {
     scale: Math.pow(2, settings.exposureEv),
-    reinhard: settings.operator === 'reinhard',
-    invW2: w >= PLAIN_REINHARD_WHITE_POINT ? 0 : 1 / (w * w),
+    operator: settings.operator,
+    invW2: plain ? 0 : 1 / (w * w),
+    invU2: plain ? 0 : 1 / (bigU * bigU),
     invGamma: 1 / settings.gamma
   }
 }
 
 /** The factor each exposure-scaled channel is multiplied by before clamping. */
 function channelFactor(r: number, g: number, b: number, k: Prepared): number {
-  if (!k.reinhard) return 1
+  if (k.operator === 'exposure') return 1
+  if (k.operator === 'highlights') {
+    const m = r > g ? (r > b ? r : b) : g > b ? g : b
+    if (!(m > HIGHLIGHT_KNEE)) return 1
+    const u = (m - HIGHLIGHT_KNEE) / HIGHLIGHT_ROOM
+    return (HIGHLIGHT_KNEE + (HIGHLIGHT_ROOM * u * (1 + u * k.invU2)) / (1 + u)) / m
+  }
   const lum = LUMA_R * r + LUMA_G * g + LUMA_B * b
   return lum > 0 ? (1 + lum * k.invW2) / (1 + lum) : 0
 }

@@ -16,8 +16,11 @@ import {
   LOW_LIGHT_KEY,
   LOW_LIGHT_KNEE,
   processLowLight,
-  whitePointOf
+  processLowLightAsync,
+  whitePointOf,
+  type LowLightStep
 } from './lowlight'
+import { UnclipError } from '../errors'
 import { estimateNoise, guidedFilter } from '../imaging/denoise'
 import { decodeRadiance } from '../codecs/radiance-decoder'
 import { luminance, srgbEncode, toneMapImage } from '../imaging/tonemap'
@@ -158,6 +161,48 @@ describe('processLowLight', () => {
   it('sends linear formats the radiance and the rest the display picture', () => {
     expect(['hdr', 'exr', 'jpg-hdr'].map(isLinearFormat)).toEqual([true, true, true])
     expect(['png', 'png16', 'jpg'].map(isLinearFormat)).toEqual([false, false, false])
+  })
+})
+
+describe('low-light controls and chunks', () => {
+  const noisy = darkScene(96, 72, 0.0015)
+  const base = processLowLight(noisy)
+
+  it('brightness adds stops to the automatic gain; denoise 0 leaves the noise', () => {
+    expect(processLowLight(noisy, { brightnessEv: 1, denoise: 1, blackPoint: 0.002 }).gain).toBeCloseTo(
+      2 * base.gain,
+      9
+    )
+    const raw = processLowLight(noisy, { brightnessEv: 0, denoise: 0, blackPoint: 0.002 })
+    expect(flatStd(raw.linear)).toBeGreaterThan(2 * flatStd(base.linear))
+  })
+
+  it("the black point puts each channel's darkest pixels back at black", () => {
+    const lifted = processLowLight(noisy, { brightnessEv: 0, denoise: 1, blackPoint: 0 })
+    const darkest = (image: RgbImage, c: number): number =>
+      Math.min(...Array.from({ length: image.width * image.height }, (_, i) => image.data[3 * i + c]))
+    for (const c of [0, 1, 2]) {
+      expect(darkest(base.linear, c)).toBe(0)
+      expect(darkest(lifted.linear, c)).toBeGreaterThan(0)
+    }
+  })
+
+  it('names each chunk and stops at the first boundary after a cancel, leaving no result', async () => {
+    const seen: LowLightStep[] = []
+    const all = await processLowLightAsync(noisy, { onStep: (s) => seen.push(s) })
+    expect(all.display.data).toEqual(base.display.data)
+    expect(seen.map((s) => s.stage)).toEqual(['denoise', 'denoise', 'denoise', 'denoise', 'denoise', 'tone', 'tone'])
+    expect(seen.map((s) => s.fraction)).toEqual([...seen.map((s) => s.fraction)].sort())
+
+    const controller = new AbortController()
+    const after: LowLightStep[] = []
+    const cancelled = processLowLightAsync(noisy, {
+      signal: controller.signal,
+      onStep: (s) => (controller.signal.aborted ? after.push(s) : s.fraction > 0.3 && controller.abort())
+    })
+    await expect(cancelled).rejects.toThrow(UnclipError)
+    await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED' })
+    expect(after).toEqual([])
   })
 })
 

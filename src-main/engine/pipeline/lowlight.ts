@@ -15,6 +15,8 @@
  *    edges better than one large one), colour one pass guided by the cleaned luma (ε = (4σ)²,
  *    radius 4), so colour follows luma edges instead of bleeding. Strengths were tuned on
  *    `training/lowlight_bench.py`.
+ *    Black point — each channel's 0.2 % quantile is subtracted (`blackLevels`), so the scene's
+ *    blacks stay black instead of the gain lifting the noise floor (and its tint) to grey.
  * 3. Highlights — per channel, identity up to `LOW_LIGHT_KNEE` (0.75) and an extended-Reinhard
  *    shoulder above it that reaches 1.0 at the white point `W`: the 99.9th percentile of the
  *    brightest channel (at least 1, where the shoulder is the identity). So no more than 0.1% of
@@ -24,27 +26,33 @@
  * (`LOW_LIGHT_DISPLAY_TONEMAP`: the photo's own tone settings do not apply); linear files (.hdr,
  * .exr, Ultra HDR) get step 2's output, the exposure-corrected, denoised radiance with its
  * highlights intact (Ultra HDR's base image then clips at 1.0 and its gain map keeps the rest).
- * Memory: the whole prediction is held as floats (12 bytes a pixel) plus about three times that
- * while processing, unlike HDR mode's strips.
+ * `LowLightControls` shift the exposure, scale the denoiser and move the black point. The work is
+ * chunked (`lowLightSteps`) so a cancel lands between chunks. Memory: the whole prediction is held
+ * as floats (12 bytes a pixel) plus about three times that while processing.
  */
 import { throwIfAborted } from '../errors'
 import type { Engine, PredictOptions, PredictTimings } from './engine'
 import { estimateNoise, guidedFilter, type Plane } from '../imaging/denoise'
-import { luminance, srgbDecode, srgbEncode } from '../imaging/tonemap'
+import { srgbDecode, srgbEncode } from '../imaging/tonemap'
 import type { PixelSource, RgbImage } from '../types'
 import { BLEND_RAMP_START } from '../domain/clip'
 import { lineariseSamples } from '../imaging/srgb-tables'
+import { blackLevels, exposureGain, lowLightDisplay } from './lowlight-tone'
+import { DEFAULT_LOW_LIGHT_CONTROLS, type LowLightControls } from '../domain/tone-limits'
 
-/** Mean clipped linear luminance a well-exposed photo has (Reinhard's middle-grey key). */
-export const LOW_LIGHT_KEY = 0.18
-/** Linear level where the highlight shoulder starts; below it the exposed image is untouched. */
-export const LOW_LIGHT_KNEE = 0.75
-/** Share of pixels whose brightest channel may reach the white point (and so 1.0). */
-const WHITE_QUANTILE = 0.999
-/** The gain never goes past ±16 stops, which also gives an all-black photo a finite gain. */
-const MAX_GAIN = 2 ** 16
-/** At most this many pixels are sorted for the exposure and white-point statistics. */
-const STAT_SAMPLES = 1 << 20
+export { DEFAULT_LOW_LIGHT_CONTROLS, type LowLightControls }
+
+// The exposure and highlight rules live beside this module; callers import them from here too.
+export {
+  blackLevels,
+  compressHighlight,
+  exposureGain,
+  LOW_LIGHT_KEY,
+  LOW_LIGHT_KNEE,
+  lowLightDisplay,
+  whitePointOf
+} from './lowlight-tone'
+
 const LUMA_RADIUS = 2
 const LUMA_STRENGTH = 3
 const LUMA_PASSES = 3
@@ -74,81 +82,30 @@ export interface LowLightResult {
 /** Receives matching strips of `LowLightResult.linear` and `.display`, top to bottom. */
 export type LowLightSink = (linear: RgbImage, display: RgbImage, y: number) => void | Promise<void>
 
-/** Every `step`-th value of `count` computed by `value(i)`, at most `STAT_SAMPLES` of them, sorted. */
-function sortedSample(count: number, value: (i: number) => number): Float64Array {
-  const step = Math.max(1, Math.ceil(count / STAT_SAMPLES))
-  const out = new Float64Array(Math.ceil(count / step))
-  for (let i = 0, k = 0; i < count; i += step, k++) out[k] = value(i)
-  return out.sort()
+/** Where processing is: yielded between chunks of work, so callers can report it and stop there. */
+export interface LowLightStep {
+  stage: 'denoise' | 'tone'
+  /** Share of the processing done, in [0, 1). */
+  fraction: number
 }
 
 /**
- * The exposure rule: the gain `g` with `mean(min(g·Y, 1)) = LOW_LIGHT_KEY`.
- * @param image Linear radiance, any scale.
- * @returns `g` in [2^-16, 2^16]; 2^16 when the image is (nearly) black.
- */
-export function exposureGain(image: RgbImage): number {
-  const { data } = image
-  const y = sortedSample(data.length / 3, (i) => Math.max(0, luminance(data[3 * i], data[3 * i + 1], data[3 * i + 2])))
-  const n = y.length
-  const prefix = new Float64Array(n + 1)
-  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + y[i]
-  const clippedMean = (g: number): number => {
-    // Pixels below 1/g count as g·Y; the rest are clipped at 1.
-    let lo = 0
-    let hi = n
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (y[mid] * g < 1) lo = mid + 1
-      else hi = mid
-    }
-    return (g * prefix[lo] + (n - lo)) / n
-  }
-  let lo = Math.log2(1 / MAX_GAIN)
-  let hi = Math.log2(MAX_GAIN)
-  if (clippedMean(2 ** hi) < LOW_LIGHT_KEY) return MAX_GAIN
-  for (let i = 0; i < 60; i++) {
-    const mid = (lo + hi) / 2
-    if (clippedMean(2 ** mid) < LOW_LIGHT_KEY) lo = mid
-    else hi = mid
-  }
-  return 2 ** ((lo + hi) / 2)
-}
-
-/**
- * White point of an exposed image: the `WHITE_QUANTILE` of its brightest channel, at least 1.
- * @param image Exposed linear radiance.
- */
-export function whitePointOf(image: RgbImage): number {
-  const { data } = image
-  const peaks = sortedSample(data.length / 3, (i) => Math.max(data[3 * i], data[3 * i + 1], data[3 * i + 2]))
-  return Math.max(1, peaks[Math.min(peaks.length - 1, Math.floor(WHITE_QUANTILE * peaks.length))])
-}
-
-/**
- * The highlight shoulder: identity below `LOW_LIGHT_KNEE`, then extended Reinhard rescaled to the
- * knee, C¹ at the knee and 1.0 at `white`.
- * @param v Exposed linear value.
- * @param white White point, ≥ 1 (1 makes the whole curve the identity).
- * @returns Display-linear value; ≥ 1 from `white` on (the writer clamps).
- */
-export function compressHighlight(v: number, white: number): number {
-  if (v <= LOW_LIGHT_KNEE) return v
-  const span = 1 - LOW_LIGHT_KNEE
-  const u = (v - LOW_LIGHT_KNEE) / span
-  const w = (white - LOW_LIGHT_KNEE) / span
-  return LOW_LIGHT_KNEE + (span * u * (1 + u / (w * w))) / (1 + u)
-}
-
-/**
- * Steps 1–3 of the module comment on a whole prediction.
+ * Steps 1–3 of the module comment on a whole prediction, as chunks: it yields after each chunk
+ * (the planes, each filter pass, the black point and highlights), so `processLowLightAsync` can
+ * report the stage, keep its thread's event loop turning and stop on a cancel between chunks.
  * @param hdr The model's linear prediction; not modified.
  * @returns Linear and display images and the figures that shaped them.
  */
-export function processLowLight(hdr: RgbImage): LowLightResult {
+export function* lowLightSteps(
+  hdr: RgbImage,
+  controls: LowLightControls = DEFAULT_LOW_LIGHT_CONTROLS
+): Generator<LowLightStep, LowLightResult> {
   const { width, height, data } = hdr
   const n = width * height
-  const gain = exposureGain(hdr)
+  const chunks = 4 + LUMA_PASSES
+  let done = 0
+  const step = (stage: LowLightStep['stage']): LowLightStep => ({ stage, fraction: ++done / (chunks + 1) })
+  const gain = exposureGain(hdr) * 2 ** controls.brightnessEv
   const plane = (): Plane => ({ width, height, data: new Float32Array(n) })
   const luma = plane()
   const cr = plane()
@@ -164,29 +121,95 @@ export function processLowLight(hdr: RgbImage): LowLightResult {
   }
   const noise = estimateNoise(luma)
   const chromaNoise = Math.max(estimateNoise(cr), estimateNoise(cb))
+  yield step('denoise')
   let cleanLuma = luma
-  for (let pass = 0; pass < LUMA_PASSES; pass++)
-    cleanLuma = guidedFilter(cleanLuma, cleanLuma, LUMA_RADIUS, (LUMA_STRENGTH * noise) ** 2)
-  // Colour noise is judged against the luma guide: flat luma (relative to its own noise) means flat colour.
-  const chromaEps = (CHROMA_STRENGTH * Math.max(noise, chromaNoise)) ** 2
-  const cleanCr = guidedFilter(cleanLuma, cr, CHROMA_RADIUS, chromaEps)
-  const cleanCb = guidedFilter(cleanLuma, cb, CHROMA_RADIUS, chromaEps)
+  let cleanCr = cr
+  let cleanCb = cb
+  if (controls.denoise > 0) {
+    for (let pass = 0; pass < LUMA_PASSES; pass++) {
+      cleanLuma = guidedFilter(cleanLuma, cleanLuma, LUMA_RADIUS, (LUMA_STRENGTH * controls.denoise * noise) ** 2)
+      yield step('denoise')
+    }
+    // Colour noise is judged against the luma guide: flat luma (relative to its own noise) means flat colour.
+    const chromaEps = (CHROMA_STRENGTH * controls.denoise * Math.max(noise, chromaNoise)) ** 2
+    cleanCr = guidedFilter(cleanLuma, cr, CHROMA_RADIUS, chromaEps)
+    yield step('denoise')
+    cleanCb = guidedFilter(cleanLuma, cb, CHROMA_RADIUS, chromaEps)
+  }
+  yield step('tone')
 
   const linear = new Float32Array(3 * n)
   for (let i = 0; i < n; i++) {
     const y = cleanLuma.data[i]
-    const r = y + cleanCr.data[i]
-    const b = y + cleanCb.data[i]
+    // Red and blue clamp before green is solved from the luma: solving with a negative red or blue
+    // (dark, noisy chroma) raised green, the green-grey cast of dark areas.
+    const r = Math.max(0, y + cleanCr.data[i])
+    const b = Math.max(0, y + cleanCb.data[i])
     const g = (y - KR * r - KB * b) / KG
-    linear[3 * i] = srgbDecode(Math.max(0, r))
+    linear[3 * i] = srgbDecode(r)
     linear[3 * i + 1] = srgbDecode(Math.max(0, g))
-    linear[3 * i + 2] = srgbDecode(Math.max(0, b))
+    linear[3 * i + 2] = srgbDecode(b)
   }
+  const [br, bg, bb] = blackLevels({ width, height, data: linear }, controls.blackPoint)
+  const black = [br, bg, bb]
+  for (let i = 0; i < 3 * n; i++) linear[i] = Math.max(0, linear[i] - black[i % 3])
+  yield step('tone')
   const linearImage = { width, height, data: linear }
-  const whitePoint = whitePointOf(linearImage)
-  const display = new Float32Array(3 * n)
-  for (let i = 0; i < 3 * n; i++) display[i] = Math.min(1, compressHighlight(linear[i], whitePoint))
-  return { linear: linearImage, display: { width, height, data: display }, gain, whitePoint, noise }
+  return { linear: linearImage, ...lowLightDisplay(linearImage), gain, noise }
+}
+
+/**
+ * Steps 1–3 of the module comment on a whole prediction, at once.
+ * @param hdr The model's linear prediction; not modified.
+ * @returns Linear and display images and the figures that shaped them.
+ */
+export function processLowLight(hdr: RgbImage, controls?: LowLightControls): LowLightResult {
+  const steps = lowLightSteps(hdr, controls)
+  for (;;) {
+    const next = steps.next()
+    if (next.done) return next.value
+  }
+}
+
+/**
+ * Steps 1–3 chunk by chunk, yielding to the event loop between chunks.
+ * @param options `signal` is checked between chunks; `onStep` hears each chunk's end.
+ * @throws UnclipError `CANCELLED` at the first chunk boundary after the signal fires.
+ */
+export async function processLowLightAsync(
+  hdr: RgbImage,
+  options: { signal?: AbortSignal; onStep?: (step: LowLightStep) => void; controls?: LowLightControls } = {}
+): Promise<LowLightResult> {
+  const steps = lowLightSteps(hdr, options.controls)
+  for (;;) {
+    throwIfAborted(options.signal)
+    const next = steps.next()
+    if (next.done) return next.value
+    options.onStep?.(next.value)
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
+/**
+ * The model's prediction as low light starts from it: run on the whole photo, with the
+ * sRGB-linearised input kept below the highlights (`keepSrgbBelowHighlights`).
+ * @param options Cancel and progress (fraction of the prediction).
+ * @throws UnclipError `CANCELLED`, and whatever `engine.predictStrips` throws.
+ */
+export async function lowLightSource(
+  engine: Engine,
+  source: PixelSource,
+  options: PredictOptions = {}
+): Promise<{ hdr: RgbImage; timings: PredictTimings }> {
+  const hdr = new Float32Array(source.width * source.height * 3)
+  const timings = await engine.predictStrips(source, (strip, y) => hdr.set(strip.data, y * source.width * 3), {
+    signal: options.signal,
+    reduced: options.reduced,
+    onProgress: options.onProgress
+  })
+  throwIfAborted(options.signal)
+  keepSrgbBelowHighlights(source, hdr)
+  return { hdr: { width: source.width, height: source.height, data: hdr }, timings }
 }
 
 /**
@@ -203,16 +226,15 @@ export async function lowLightImage(
   options: PredictOptions = {}
 ): Promise<LowLightResult & { timings: PredictTimings }> {
   const { signal, onProgress } = options
-  const hdr = new Float32Array(source.width * source.height * 3)
-  const timings = await engine.predictStrips(source, (strip, y) => hdr.set(strip.data, y * source.width * 3), {
-    signal,
-    reduced: options.reduced,
+  const { hdr, timings } = await lowLightSource(engine, source, {
+    ...options,
     onProgress: (f) => onProgress?.(f * PREDICT_SHARE)
   })
-  throwIfAborted(signal)
   const started = performance.now()
-  keepSrgbBelowHighlights(source, hdr)
-  const result = processLowLight({ width: source.width, height: source.height, data: hdr })
+  const result = await processLowLightAsync(hdr, {
+    signal,
+    onStep: ({ fraction }) => onProgress?.(PREDICT_SHARE + (1 - PREDICT_SHARE) * fraction)
+  })
   timings.upsample += performance.now() - started
   onProgress?.(1)
   return { ...result, timings }

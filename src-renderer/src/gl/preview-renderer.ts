@@ -1,5 +1,6 @@
 import { TONE_OPERATOR_INDEX } from '../../../src-main/engine/imaging/tonemap'
 import type { ToneMapSettings } from '../../../src-main/engine/types'
+import type { ImageRegion, RegionRect } from '../../../src-preload/contract'
 import type { View } from '../lib/zoom'
 import { FRAGMENT_SHADER, VERTEX_SHADER } from './shaders'
 
@@ -21,6 +22,13 @@ const UNIFORMS = [
   'u_ldr',
   'u_hdr',
   'u_hasHdr',
+  'u_before',
+  'u_hasBefore',
+  'u_detailLdr',
+  'u_detailHdr',
+  'u_detailBefore',
+  'u_hasDetail',
+  'u_detailRect',
   'u_imageSize',
   'u_canvasSize',
   'u_scale',
@@ -46,10 +54,18 @@ export class PreviewRenderer {
   readonly #uniforms: Record<UniformName, WebGLUniformLocation | null>
   readonly #ldr: WebGLTexture
   readonly #hdr: WebGLTexture
+  readonly #before: WebGLTexture
+  /** Full-resolution tiles over `#detailRect` (photo pixels): input, result, linearised input. */
+  readonly #detail: [WebGLTexture, WebGLTexture, WebGLTexture]
   readonly #linearFloat: boolean
   #imageWidth = 0
   #imageHeight = 0
+  #fullWidth = 0
+  #fullHeight = 0
   #hasHdr = false
+  #hasBefore = false
+  #detailRect: RegionRect | null = null
+  #detailHasResult = false
 
   /**
    * @throws Error when WebGL2 is unavailable or the shaders do not compile.
@@ -67,29 +83,71 @@ export class PreviewRenderer {
     >
     this.#ldr = createTexture(gl)
     this.#hdr = createTexture(gl)
+    this.#before = createTexture(gl)
+    this.#detail = [createTexture(gl), createTexture(gl), createTexture(gl)]
   }
 
-  /** Uploads the input; clears any previous result. `rgb` is interleaved sRGB-encoded. */
-  setInput(width: number, height: number, rgb: Float32Array): void {
+  /**
+   * Uploads the input's preview; clears any previous result and tiles. `rgb` is interleaved
+   * sRGB-encoded at `width`×`height`; `full` is the photo's own size, the unit views count in.
+   */
+  setInput(width: number, height: number, rgb: Float32Array, full: { width: number; height: number }): void {
     this.#imageWidth = width
     this.#imageHeight = height
+    this.#fullWidth = full.width
+    this.#fullHeight = full.height
     this.#hasHdr = false
+    this.#hasBefore = false
+    this.#detailRect = null
     upload(this.#gl, this.#ldr, width, height, rgb)
   }
 
-  /** Uploads the model's result, interleaved linear RGB at the input's size. */
-  setResult(width: number, height: number, rgb: Float32Array): void {
+  /**
+   * Uploads full-resolution tiles covering `rect` (photo pixels); where they lie, frames show them
+   * instead of the preview. Tiles without the result are used only while no result is shown.
+   */
+  setDetail(rect: RegionRect, tiles: readonly ImageRegion[], hasResult: boolean): void {
+    const gl = this.#gl
+    const layers = hasResult ? 3 : 1
+    for (let layer = 0; layer < layers; layer++) {
+      gl.bindTexture(gl.TEXTURE_2D, this.#detail[layer])
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGB32F, rect.width, rect.height, 0, gl.RGB, gl.FLOAT, null)
+      gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1)
+      for (const tile of tiles) {
+        const data = [tile.ldr, tile.hdr, tile.before][layer]
+        if (!data) throw new Error(`Expected a tile with the result at (${tile.x}, ${tile.y})`)
+        const [x, y] = [tile.x - rect.x, tile.y - rect.y]
+        gl.texSubImage2D(gl.TEXTURE_2D, 0, x, y, tile.width, tile.height, gl.RGB, gl.FLOAT, data)
+      }
+    }
+    this.#detailRect = rect
+    this.#detailHasResult = hasResult
+  }
+
+  clearDetail(): void {
+    this.#detailRect = null
+  }
+
+  /**
+   * Uploads the model's result and the input linearised as the result is (`ConvertedImage.before`),
+   * interleaved linear RGB at the input's size; until then "before" is the input through the sRGB curve.
+   */
+  setResult(width: number, height: number, rgb: Float32Array, before: Float32Array): void {
     if (width !== this.#imageWidth || height !== this.#imageHeight) {
       throw new Error(
         `Expected the result at the input's ${this.#imageWidth}×${this.#imageHeight} but received ${width}×${height}`
       )
     }
     upload(this.#gl, this.#hdr, width, height, rgb)
+    upload(this.#gl, this.#before, width, height, before)
     this.#hasHdr = true
+    this.#hasBefore = true
   }
 
   clearResult(): void {
     this.#hasHdr = false
+    this.#hasBefore = false
+    if (this.#detailHasResult) this.#detailRect = null
   }
 
   draw(frame: Frame): void {
@@ -98,9 +156,11 @@ export class PreviewRenderer {
     const { width, height } = gl.canvas
     gl.viewport(0, 0, width, height)
     gl.useProgram(this.#program)
-    // Magnified pixels stay crisp; below 100% linear filtering avoids shimmering.
-    const filter = frame.view.scale >= 1 || !this.#linearFloat ? gl.NEAREST : gl.LINEAR
-    for (const [unit, texture] of [this.#ldr, this.#hdr].entries()) {
+    // Magnified pixels stay crisp; below 100% linear filtering avoids shimmering. The preview is
+    // magnified from its own scale on (it is smaller than the photo); tiles are drawn at ≥ 100 % only.
+    const previewScale = (frame.view.scale * this.#imageWidth) / Math.max(1, this.#fullWidth)
+    const filter = previewScale >= 1 || !this.#linearFloat ? gl.NEAREST : gl.LINEAR
+    for (const [unit, texture] of [this.#ldr, this.#hdr, this.#before, ...this.#detail].entries()) {
       gl.activeTexture(gl.TEXTURE0 + unit)
       gl.bindTexture(gl.TEXTURE_2D, texture)
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, filter)
@@ -110,7 +170,15 @@ export class PreviewRenderer {
     gl.uniform1i(u.u_ldr, 0)
     gl.uniform1i(u.u_hdr, 1)
     gl.uniform1i(u.u_hasHdr, this.#hasHdr ? 1 : 0)
-    gl.uniform2f(u.u_imageSize, this.#imageWidth, this.#imageHeight)
+    gl.uniform1i(u.u_before, 2)
+    gl.uniform1i(u.u_hasBefore, this.#hasBefore ? 1 : 0)
+    gl.uniform2f(u.u_imageSize, this.#fullWidth, this.#fullHeight)
+    const detail = this.#detailRect && this.#detailHasResult === this.#hasHdr ? this.#detailRect : null
+    gl.uniform1i(u.u_detailLdr, 3)
+    gl.uniform1i(u.u_detailHdr, 4)
+    gl.uniform1i(u.u_detailBefore, 5)
+    gl.uniform1i(u.u_hasDetail, detail ? 1 : 0)
+    gl.uniform4f(u.u_detailRect, detail?.x ?? 0, detail?.y ?? 0, detail?.width ?? 1, detail?.height ?? 1)
     gl.uniform2f(u.u_canvasSize, width, height)
     gl.uniform1f(u.u_scale, frame.view.scale)
     gl.uniform2f(u.u_offset, frame.view.offsetX, frame.view.offsetY)
@@ -129,6 +197,8 @@ export class PreviewRenderer {
     const gl = this.#gl
     gl.deleteTexture(this.#ldr)
     gl.deleteTexture(this.#hdr)
+    gl.deleteTexture(this.#before)
+    for (const texture of this.#detail) gl.deleteTexture(texture)
     gl.deleteProgram(this.#program)
   }
 }

@@ -10,8 +10,9 @@ void main() {
 `
 
 /**
- * Left of the divider: the LDR input as it is (already display-encoded). Right: the model's
- * linear HDR through `unclipToneMap`, the export's own formulas.
+ * Left of the divider: the input, linearised (as the result is, once there is one; the sRGB curve
+ * before), right: the model's linear HDR; both through `unclipToneMap`, the export's own formulas,
+ * so exposure and tone mapping act on both sides alike.
  */
 export const FRAGMENT_SHADER = `#version 300 es
 precision highp float;
@@ -20,6 +21,14 @@ precision highp int;
 uniform sampler2D u_ldr;
 uniform sampler2D u_hdr;
 uniform bool u_hasHdr;
+uniform sampler2D u_before;
+uniform bool u_hasBefore;
+// Full-resolution tiles over u_detailRect (x, y, width, height in photo pixels), used where they lie.
+uniform sampler2D u_detailLdr;
+uniform sampler2D u_detailHdr;
+uniform sampler2D u_detailBefore;
+uniform bool u_hasDetail;
+uniform vec4 u_detailRect;
 uniform vec2 u_imageSize;
 uniform vec2 u_canvasSize;
 uniform float u_scale;
@@ -36,6 +45,10 @@ out vec4 outColor;
 
 ${TONEMAP_GLSL}
 
+float srgbDecode(float v) {
+  return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+}
+
 void main() {
   // Canvas pixels count from the top like the image rows; gl_FragCoord counts from the bottom.
   vec2 canvasPx = vec2(gl_FragCoord.x, u_canvasSize.y - gl_FragCoord.y);
@@ -45,17 +58,27 @@ void main() {
     return;
   }
   vec2 uv = imagePx / u_imageSize;
-  vec3 ldr = texture(u_ldr, uv).rgb;
-  vec3 color;
-  if (!u_hasHdr || canvasPx.x < u_splitX) {
-    color = ldr;
+  vec2 detailPx = imagePx - u_detailRect.xy;
+  bool detail = u_hasDetail && detailPx.x >= 0.0 && detailPx.y >= 0.0 && detailPx.x < u_detailRect.z &&
+    detailPx.y < u_detailRect.w;
+  vec2 detailUv = detailPx / u_detailRect.zw;
+  vec3 ldr = detail ? texture(u_detailLdr, detailUv).rgb : texture(u_ldr, uv).rgb;
+  vec3 linear;
+  if (u_hasHdr && canvasPx.x >= u_splitX) {
+    linear = detail ? texture(u_detailHdr, detailUv).rgb : texture(u_hdr, uv).rgb;
+  } else if (u_hasBefore) {
+    linear = detail ? texture(u_detailBefore, detailUv).rgb : texture(u_before, uv).rgb;
   } else {
-    color = unclipToneMap(texture(u_hdr, uv).rgb, u_op, u_exposureEv, u_whitePoint, u_gamma);
+    linear = vec3(srgbDecode(ldr.r), srgbDecode(ldr.g), srgbDecode(ldr.b));
   }
-  // Same threshold as the shell's clippedFraction.
-  if (u_markClipped && max(ldr.r, max(ldr.g, ldr.b)) >= ${CLIP_THRESHOLD}) {
+  vec3 color = unclipToneMap(linear, u_op, u_exposureEv, u_whitePoint, u_gamma);
+  // Same threshold as the shell's clippedFraction, per channel: the stripes take the colour of the
+  // channels that clipped (white where all three did).
+  vec3 clipped = step(vec3(${CLIP_THRESHOLD}), ldr);
+  if (u_markClipped && max(clipped.r, max(clipped.g, clipped.b)) > 0.0) {
     float stripe = mod(floor((canvasPx.x + canvasPx.y) / 6.0), 2.0);
-    color = mix(color, vec3(1.0, 0.0, 0.6), 0.35 + 0.35 * stripe);
+    vec3 tint = clipped.r + clipped.g + clipped.b > 2.5 ? vec3(1.0, 0.0, 0.6) : clipped;
+    color = mix(color, tint, 0.35 + 0.35 * stripe);
   }
   outColor = vec4(color, 1.0);
 }

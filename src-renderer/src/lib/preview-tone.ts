@@ -7,10 +7,17 @@ import type { ConvertedImage, ToneMapSettings } from '../../../src-preload/contr
  */
 export const LOW_LIGHT_PREVIEW_TONEMAP: ToneMapSettings = LOW_LIGHT_DISPLAY_TONEMAP
 
+/** The part of the tone store the preview needs (`ToneSettings`). */
+export interface ToneSource {
+  forPeak(peak: number): ToneMapSettings
+}
+
 /**
- * How the preview tone-maps a result. A low-light result is already exposed and tone-curved and
- * its PNG ignores the tone settings, so the preview does too; an HDR result uses `settings`.
+ * How the preview (both sides) tone-maps a result, and what Export is given, so the file is the
+ * screen. A low-light result is already exposed and tone-curved and its PNG ignores the tone
+ * settings, so the preview does too; an HDR result uses the user's settings with the white point
+ * resolved from its peak; the input alone (no result yet) has its white at 1.
  */
-export function previewTone(converted: ConvertedImage | null, settings: ToneMapSettings): ToneMapSettings {
-  return converted?.mode === 'lowlight' ? LOW_LIGHT_PREVIEW_TONEMAP : settings
+export function previewTone(converted: ConvertedImage | null, tone: ToneSource): ToneMapSettings {
+  return converted?.mode === 'lowlight' ? LOW_LIGHT_PREVIEW_TONEMAP : tone.forPeak(converted?.peak ?? 1)
 }

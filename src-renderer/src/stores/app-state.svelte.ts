@@ -1,10 +1,13 @@
 import type { Api, DroppedFile, MenuCommand, Unsubscribe } from '../../../src-preload/contract'
 import type { Mode } from '../../../src-main/engine/types'
+import { previewTone } from '../lib/preview-tone'
 import { Batch } from './batch.svelte'
 import { EngineStatus } from './engine-status.svelte'
 import { ExportOptions } from './export-options.svelte'
 import { Library } from './library.svelte'
 import { RoundTrip } from './round-trip.svelte'
+import { LowLightSettings } from './low-light.svelte'
+import { Notices } from './notices.svelte'
 import { ToneSettings } from './tone.svelte'
 import { Viewer } from './viewer.svelte'
 
@@ -17,12 +20,16 @@ export class AppState {
   readonly exportOptions: ExportOptions
   readonly batch: Batch
   readonly roundTrip: RoundTrip
+  readonly lowLight = new LowLightSettings()
+  /** Export and batch outcomes, shown over the photo. */
+  readonly notices: Notices
   /** Low light stays off until the engine offers it; see `EngineStatus.lowLightOffered`. */
   mode = $state<Mode>('hdr')
   dragging = $state(false)
 
   readonly #api: Api
   readonly #unsubscribes: Unsubscribe[]
+  #reprocess = false
 
   constructor(api: Api) {
     this.#api = api
@@ -30,9 +37,10 @@ export class AppState {
     this.library = new Library(api)
     this.tone = new ToneSettings(api)
     this.viewer = new Viewer(api, this.library)
-    this.exportOptions = new ExportOptions(api)
-    this.batch = new Batch(api, this.library)
     this.roundTrip = new RoundTrip(api)
+    this.notices = new Notices()
+    this.exportOptions = new ExportOptions(api, this.notices)
+    this.batch = new Batch(api, this.library, this.notices)
     this.#unsubscribes = [
       api.onMenuCommand(({ command }) => void this.command(command)),
       api.onOpenFiles(({ paths }) => void this.openHanded(paths))
@@ -86,11 +94,11 @@ export class AppState {
   /** Writes the round trip's results with what the screen shows: its result's mode and the tone settings. */
   async saveAndReturn(): Promise<void> {
     if (!this.roundTrip.active) return
-    const { path, converted } = this.viewer
+    const { converted } = this.viewer
     await this.roundTrip.save({
       mode: converted?.mode ?? this.mode,
-      tonemap: this.tone.settings,
-      converted: converted ? path : null
+      toneFor: (result) => previewTone(result, this.tone),
+      converted
     })
   }
 
@@ -132,19 +140,38 @@ export class AppState {
   }
 
   async convertCurrent(): Promise<void> {
-    await this.viewer.convert(this.mode)
+    await this.viewer.convert(this.mode, undefined, this.mode === 'lowlight' ? this.lowLight.controls : undefined)
+  }
+
+  /**
+   * Processes a shown low-light result again with the current controls; the last result stays on
+   * screen until the new one replaces it. A change during a run waits for it and then applies.
+   */
+  async reprocessLowLight(): Promise<void> {
+    if (this.viewer.converted?.mode !== 'lowlight') return
+    if (this.viewer.busy) {
+      this.#reprocess = true
+      return
+    }
+    do {
+      this.#reprocess = false
+      await this.viewer.convert('lowlight', undefined, this.lowLight.controls)
+    } while (this.#reprocess && this.viewer.converted?.mode === 'lowlight')
   }
 
   async exportCurrent(): Promise<void> {
     // The result's own mode, not the switch's: Export writes what the screen shows.
     const { path, converted } = this.viewer
-    if (path && converted) await this.exportOptions.exportImage(path, this.tone.settings, converted.mode)
+    if (path && converted) await this.exportOptions.exportImage(path, previewTone(converted, this.tone), converted.mode)
   }
 
   async startBatch(): Promise<void> {
     const o = this.exportOptions
+    // Ticked photos only when there are any, otherwise everything open.
+    const picked = this.library.picked.map((item) => item.path)
     await this.batch.start({
-      inputs: this.library.inputs,
+      inputs: picked.length > 0 ? picked : this.library.inputs,
+      recursive: picked.length === 0 && this.library.recursive,
       formats: o.formats,
       outDir: o.outDir,
       overwrite: o.overwrite,
@@ -160,6 +187,7 @@ export class AppState {
     this.roundTrip.dispose()
     this.tone.dispose()
     this.library.dispose()
+    this.notices.dispose()
   }
 
   async #openSelection(): Promise<void> {
@@ -167,9 +195,16 @@ export class AppState {
     if (path) await this.#open(path)
   }
 
-  /** Opens a photo in the viewer; the previous photo's export outcome goes with it. */
+  /**
+   * Opens a photo in the viewer; the previous photo's export outcome goes with it. A photo a batch
+   * converted in the current mode opens with that result (read back, not converted again).
+   */
   async #open(path: string): Promise<void> {
     if (path !== this.viewer.path) this.exportOptions.forget()
     await this.viewer.open(path)
+    const item = this.library.find(path)
+    const from = item?.linearOutput
+    if (from && item.result?.mode === this.mode && this.viewer.path === path && this.viewer.phase === 'open')
+      await this.viewer.convert(this.mode, from)
   }
 }

@@ -10,6 +10,7 @@ import type { BatchFailure, Mode, Stage } from '../../../src-main/engine/types'
 import { newJobId } from '../lib/job-id'
 import { completedUnits, estimateRemainingMs } from '../lib/time-estimate'
 import type { Library } from './library.svelte'
+import type { Notices } from './notices.svelte'
 
 /** Elapsed and remaining time refresh this often while a batch runs. */
 const TICK_MS = 500
@@ -22,6 +23,8 @@ export interface BatchFileProgress {
 
 export interface BatchRun {
   inputs: string[]
+  /** Folders among `inputs` are walked into their sub-folders. */
+  recursive: boolean
   formats: OutputFormat[]
   outDir: string | null
   overwrite: boolean
@@ -48,13 +51,18 @@ export class Batch {
 
   readonly #api: Api
   readonly #library: Library
+  readonly #notices: Notices
   readonly #unsubscribe: Unsubscribe
   #jobId: string | null = null
   #timer: ReturnType<typeof setInterval> | undefined
 
-  constructor(api: Api, library: Library) {
+  /** The file being converted now, for the status bar. */
+  current = $derived(this.files.findLast((f) => f.stage !== 'done' && f.stage !== 'failed' && f.stage !== 'skipped'))
+
+  constructor(api: Api, library: Library, notices: Notices) {
     this.#api = api
     this.#library = library
+    this.#notices = notices
     this.#unsubscribe = api.onProgress(({ jobId, event }) => {
       if (jobId === this.#jobId) this.#onProgress(event)
     })
@@ -78,7 +86,7 @@ export class Batch {
       inputs: run.inputs,
       formats: run.formats,
       outDir: run.outDir ?? undefined,
-      recursive: false,
+      recursive: run.recursive,
       overwrite: run.overwrite,
       mode: run.mode,
       tonemap: run.tonemap
@@ -90,9 +98,15 @@ export class Batch {
     this.#jobId = null
     if (!result.ok) {
       this.error = result.error.message
+      this.#notices.show({ tone: 'error', text: `Batch stopped: ${result.error.message}` })
       return
     }
     this.result = result.value
+    this.#notify(result.value)
+    for (const converted of result.value.converted) {
+      const item = this.#library.find(converted.input)
+      if (item) void this.#library.setResult(item, run.mode, converted.outputs)
+    }
     for (const failure of result.value.failed)
       this.#library.find(failure.input)?.setStatus('failed', failure.error.message)
     // Files that were mid-conversion when cancelled have no outputs: show them as not converted.
@@ -113,6 +127,17 @@ export class Batch {
   dispose(): void {
     clearInterval(this.#timer)
     this.#unsubscribe()
+  }
+
+  #notify(result: BatchResult): void {
+    const { converted, failed, skipped, cancelled } = result
+    const parts = [`${converted.length} converted`, `${failed.length} failed`]
+    if (skipped.length) parts.push(`${skipped.length} skipped`)
+    this.#notices.show({
+      tone: failed.length ? 'error' : 'done',
+      text: `Batch ${cancelled ? 'cancelled' : 'finished'}: ${parts.join(', ')}`,
+      reveal: converted[0]?.outputs[0]
+    })
   }
 
   #onProgress(event: ProgressEvent): void {

@@ -1,6 +1,7 @@
 import type { Api, OutputFormat, ToneMapSettings } from '../../../src-preload/contract'
 import { DEFAULT_FORMATS, EXPORT_CHOICES } from '../../../src-main/engine/domain/formats'
 import type { Mode } from '../../../src-main/engine/types'
+import type { Notices } from './notices.svelte'
 
 /** A checkbox's key: the first format it offers. */
 type ChoiceKey = OutputFormat
@@ -43,9 +44,11 @@ export class ExportOptions {
   canExport = $derived(this.formats.length > 0 && !this.busy)
 
   readonly #api: Api
+  readonly #notices: Notices
 
-  constructor(api: Api) {
+  constructor(api: Api, notices: Notices) {
     this.#api = api
+    this.#notices = notices
   }
 
   async load(): Promise<void> {
@@ -80,8 +83,17 @@ export class ExportOptions {
     void this.#api.setSettings({ export: { formats: this.formats, outDir: this.outDir, overwrite: this.overwrite } })
   }
 
-  /** Writes the converted image with the preview's tone mapping. */
-  async exportImage(path: string, tonemap: ToneMapSettings, mode: Mode): Promise<void> {
+  /**
+   * Writes the converted image with the preview's tone mapping and reports the outcome as a notice;
+   * when files exist, the notice offers to replace them or keep both (`<name>-2`).
+   * @param existing What to do with existing files this time; the checkbox's choice when omitted.
+   */
+  async exportImage(
+    path: string,
+    tonemap: ToneMapSettings,
+    mode: Mode,
+    existing?: 'replace' | 'keepBoth'
+  ): Promise<void> {
     if (!this.canExport) return
     this.busy = true
     this.error = null
@@ -91,11 +103,29 @@ export class ExportOptions {
       tonemap,
       mode,
       outDir: this.outDir ?? undefined,
-      overwrite: this.overwrite
+      overwrite: existing === 'replace' || this.overwrite,
+      keepBoth: existing === 'keepBoth'
     })
     this.busy = false
-    if (result.ok) this.lastOutputs = result.value.outputs
-    else this.error = result.error.message
+    if (result.ok) {
+      this.lastOutputs = result.value.outputs
+      const names = result.value.outputs.map((output) => output.split(/[\\/]/).pop()).join(', ')
+      this.#notices.show({ tone: 'done', text: `Exported ${names}`, reveal: result.value.outputs[0] })
+      return
+    }
+    this.error = result.error.message
+    const again = (how: 'replace' | 'keepBoth') => () => this.exportImage(path, tonemap, mode, how)
+    this.#notices.show({
+      tone: 'error',
+      text: result.error.message,
+      actions:
+        result.error.code === 'OUTPUT_EXISTS'
+          ? [
+              { label: 'Replace', run: again('replace') },
+              { label: 'Keep both', run: again('keepBoth') }
+            ]
+          : []
+    })
   }
 
   /** Forgets the last export's outcome, so another photo does not show it as its own. */

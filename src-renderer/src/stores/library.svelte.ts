@@ -1,4 +1,4 @@
-import type { Api, FolderEntry } from '../../../src-preload/contract'
+import type { Api, FolderEntry, Mode } from '../../../src-preload/contract'
 
 export type ItemStatus = 'new' | 'converting' | 'done' | 'failed'
 
@@ -15,6 +15,15 @@ export class LibraryItem {
   error = $state<string | null>(null)
   thumbnailUrl = $state<string | null>(null)
   thumbnailError = $state<string | null>(null)
+  /** The file the thumbnail shows: the photo, or its converted result once a batch wrote one. */
+  thumbnailOf = $state<string | null>(null)
+  /** Ticked for "Convert selected". */
+  picked = $state(false)
+  /** What a batch wrote for this photo, so reopening it shows the result (see `linearOutput`). */
+  result = $state.raw<{ mode: Mode; outputs: string[] } | null>(null)
+
+  /** The batch's Radiance file, from which the engine restores the result without converting again. */
+  linearOutput = $derived(this.result?.outputs.find((output) => output.toLowerCase().endsWith('.hdr')) ?? null)
 
   constructor(path: string, name: string) {
     this.path = path
@@ -35,7 +44,11 @@ export class Library {
   selectedPath = $state<string | null>(null)
   error = $state<string | null>(null)
 
+  /** A folder is listed with its sub-folders (and batched with them), as the CLI's `--recursive`. */
+  recursive = $state(false)
+
   selected = $derived(this.items.find((item) => item.path === this.selectedPath) ?? null)
+  picked = $derived(this.items.filter((item) => item.picked))
   inputs = $derived(this.folder ? [this.folder] : this.items.map((item) => item.path))
 
   readonly #api: Api
@@ -68,7 +81,7 @@ export class Library {
   }
 
   async openFolder(folder: string): Promise<void> {
-    const listed = await this.#api.listFolder(folder)
+    const listed = await this.#api.listFolder(folder, { recursive: this.recursive })
     if (!listed.ok) return this.#fail(listed.error.message)
     this.#show(folder, listed.value)
   }
@@ -81,8 +94,35 @@ export class Library {
     if (paths.length === 1) this.selectedPath = paths[0]
   }
 
+  /** Lists the open folder again with or without its sub-folders. */
+  async setRecursive(on: boolean): Promise<void> {
+    this.recursive = on
+    if (this.folder) await this.openFolder(this.folder)
+  }
+
+  /** Unticks every photo ticked for "Convert selected". */
+  clearPicked(): void {
+    for (const item of this.items) item.picked = false
+  }
+
   select(path: string | null): void {
     this.selectedPath = path
+  }
+
+  /**
+   * Records what a batch wrote for a photo and shows its result in the thumbnail (from the first
+   * display-referred output; linear files have no thumbnail).
+   */
+  async setResult(item: LibraryItem, mode: Mode, outputs: string[]): Promise<void> {
+    item.result = { mode, outputs }
+    const shown = outputs.find((output) => /\.(png|jpe?g|tiff?)$/i.test(output))
+    if (!shown) return
+    const generation = this.#generation
+    const result = await this.#api.thumbnail(shown, THUMBNAIL_SIDE)
+    if (!result.ok || generation !== this.#generation) return
+    if (item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl)
+    item.thumbnailUrl = URL.createObjectURL(new Blob([new Uint8Array(result.value.bytes)], { type: result.value.mime }))
+    item.thumbnailOf = shown
   }
 
   find(path: string): LibraryItem | undefined {

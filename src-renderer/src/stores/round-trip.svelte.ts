@@ -1,5 +1,5 @@
 import { SvelteSet } from 'svelte/reactivity'
-import type { Api, RoundTripFile, Unsubscribe } from '../../../src-preload/contract'
+import type { Api, ConvertedImage, RoundTripFile, Unsubscribe } from '../../../src-preload/contract'
 import type { Mode, ToneMapSettings } from '../../../src-main/engine/types'
 import { fileName } from '../lib/file-name'
 import { newJobId } from '../lib/job-id'
@@ -9,9 +9,10 @@ export type RoundTripPhase = 'off' | 'ready' | 'saving'
 /** What Save and Return writes with: the screen's mode and tone settings, and which result is on it. */
 export interface SaveSettings {
   mode: Mode
-  tonemap: ToneMapSettings
-  /** The photo whose result in `mode` the engine already holds (the one on screen), if any. */
-  converted: string | null
+  /** The tone settings for one photo's result (an automatic white point follows each photo's peak). */
+  toneFor(converted: ConvertedImage): ToneMapSettings
+  /** The result on screen, which the engine already holds, if any. */
+  converted: ConvertedImage | null
 }
 
 /**
@@ -135,18 +136,20 @@ export class RoundTrip {
 
   /** @returns 'saved', 'stopped', or the error to show. */
   async #saveOne(file: RoundTripFile, settings: SaveSettings): Promise<string> {
-    const { mode, tonemap } = settings
-    if (settings.converted !== file.path) {
+    const { mode } = settings
+    let converted = settings.converted?.path === file.path ? settings.converted : null
+    if (!converted) {
       const jobId = newJobId('round-trip')
       this.#jobId = jobId
-      const converted = await this.#api.convertImage({ jobId, path: file.path, mode })
+      const result = await this.#api.convertImage({ jobId, path: file.path, mode })
       this.#jobId = null
-      if (!converted.ok) return converted.error.code === 'CANCELLED' ? 'stopped' : converted.error.message
+      if (!result.ok) return result.error.code === 'CANCELLED' ? 'stopped' : result.error.message
+      converted = result.value
     }
     if (this.#stopRequested) return 'stopped'
     const result = await this.#api.saveAndReturn({
       path: file.path,
-      tonemap,
+      tonemap: settings.toneFor(converted),
       mode,
       confirmReplace: file.replaces,
       returnHdr: this.returnHdr

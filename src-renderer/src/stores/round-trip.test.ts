@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { Api, Result, RoundTripFile } from '../../../src-preload/contract'
+import type { Api, ConvertedImage, Result, RoundTripFile } from '../../../src-preload/contract'
 import { RoundTrip } from './round-trip.svelte'
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value })
-const SETTINGS = {
-  mode: 'hdr',
-  tonemap: { operator: 'reinhard', exposureEv: 0, whitePoint: 4, gamma: 1 },
-  converted: null
-} as const
+const TONE = { operator: 'reinhard', exposureEv: 0, whitePoint: 4, gamma: 1 } as const
+const SETTINGS = { mode: 'hdr', toneFor: () => TONE, converted: null } as const
 
 /** The bridge calls a round trip makes, recorded; `failOn` makes one photo's save fail. */
 function bridge(failOn?: string) {
@@ -16,7 +13,7 @@ function bridge(failOn?: string) {
   const api = {
     onProgress: () => () => undefined,
     roundTrip: async (paths: string[]) => ok(paths.map(plan)),
-    convertImage: async ({ path }: { path: string }) => (calls.push(`convert ${path}`), ok({})),
+    convertImage: async ({ path }: { path: string }) => (calls.push(`convert ${path}`), ok({ path, peak: 2 })),
     saveAndReturn: async ({ path }: { path: string }) => {
       calls.push(`save ${path}`)
       return path === failOn
@@ -56,7 +53,7 @@ describe('RoundTrip store', () => {
     await trip.begin(['/a.tif'], true)
     await trip.begin(['/a.tif', '/d.tif'], false)
     expect(trip.files.map((f) => f.path)).toEqual(['/a.tif', '/d.tif'])
-    await trip.save({ ...SETTINGS, converted: '/a.tif' })
+    await trip.save({ ...SETTINGS, converted: { path: '/a.tif' } as ConvertedImage })
     expect(calls).toEqual(['save /a.tif', 'convert /d.tif', 'save /d.tif', 'quit'])
   })
 

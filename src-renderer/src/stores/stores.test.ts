@@ -11,6 +11,7 @@ import type {
 import { Batch } from './batch.svelte'
 import { ExportOptions } from './export-options.svelte'
 import { Library } from './library.svelte'
+import { Notices } from './notices.svelte'
 import { ToneSettings } from './tone.svelte'
 
 type ProgressListener = (payload: Events['job:progress']) => void
@@ -50,10 +51,11 @@ describe('Batch store', () => {
     })
     const library = new Library(api)
     library.openFiles(['/p/a.jpg', '/p/b.jpg', '/p/c.jpg'])
-    const batch = new Batch(api, library)
+    const batch = new Batch(api, library, new Notices())
     const tonemap = { operator: 'reinhard' as const, exposureEv: 0, whitePoint: 4, gamma: 1 }
     const running = batch.start({
       inputs: ['/p/a.jpg', '/p/b.jpg', '/p/c.jpg'],
+      recursive: false,
       formats: ['hdr'],
       outDir: null,
       overwrite: false,
@@ -103,9 +105,17 @@ describe('Batch store', () => {
       startBatch: () =>
         Promise.resolve({ ok: false, error: { code: 'PATH_NOT_ALLOWED', message: 'Not allowed: /etc' } })
     })
-    const batch = new Batch(api, new Library(api))
+    const batch = new Batch(api, new Library(api), new Notices())
     const tonemap = { operator: 'exposure' as const, exposureEv: 1, whitePoint: 4, gamma: 1 }
-    await batch.start({ inputs: ['/etc'], formats: ['png'], outDir: null, overwrite: false, mode: 'hdr', tonemap })
+    await batch.start({
+      inputs: ['/etc'],
+      recursive: true,
+      formats: ['png'],
+      outDir: null,
+      overwrite: false,
+      mode: 'hdr',
+      tonemap
+    })
     expect(batch.error).toBe('Not allowed: /etc')
     expect(batch.running).toBe(false)
     batch.dispose()
@@ -118,7 +128,21 @@ describe('ToneSettings store', () => {
     const { api } = scriptedApi({ getSettings: () => Promise.resolve(ok({ preview } as unknown as Settings)) })
     const tone = new ToneSettings(api)
     await tone.load()
-    expect(tone.settings).toEqual({ operator: 'exposure', exposureEv: 5, whitePoint: 4, gamma: 0.5 })
+    expect(tone.settings).toEqual({ operator: 'exposure', exposureEv: 5, whitePoint: 64, gamma: 0.5 })
+  })
+
+  it("resolves an automatic white point from the result's peak until the slider moves, and Reset brings it back", () => {
+    const { api } = scriptedApi({})
+    const tone = new ToneSettings(api)
+    tone.set({ exposureEv: 1 })
+    expect(tone.forPeak(20)).toEqual({ ...tone.settings, whitePoint: 40 })
+    tone.set({ whitePoint: 12 })
+    expect(tone.autoWhite).toBe(false)
+    expect(tone.forPeak(20)).toEqual({ operator: 'highlights', exposureEv: 1, whitePoint: 12, gamma: 1 })
+    tone.reset()
+    expect(tone.autoWhite).toBe(true)
+    expect(tone.forPeak(20).whitePoint).toBe(20)
+    tone.dispose()
   })
 
   it('saves once after the user stops dragging, with the final values', async () => {
@@ -132,10 +156,10 @@ describe('ToneSettings store', () => {
     }
     expect(saved).toEqual([])
     vi.advanceTimersByTime(1000)
-    expect(saved).toEqual([{ preview: { operator: 'reinhard', exposureEv: 2, whitePoint: 4, gamma: 1 } }])
+    expect(saved).toEqual([{ preview: { operator: 'highlights', exposureEv: 2, whitePoint: 64, gamma: 1 } }])
     tone.reset()
     vi.advanceTimersByTime(1000)
-    expect(saved.at(-1)).toEqual({ preview: { operator: 'reinhard', exposureEv: 0, whitePoint: 4, gamma: 1 } })
+    expect(saved.at(-1)).toEqual({ preview: { operator: 'highlights', exposureEv: 0, whitePoint: 64, gamma: 1 } })
     tone.dispose()
   })
 })
@@ -150,7 +174,7 @@ describe('ExportOptions store', () => {
         ),
       setSettings: (patch) => (saved.push(patch), Promise.resolve(ok({} as Settings)))
     })
-    const options = new ExportOptions(api)
+    const options = new ExportOptions(api, new Notices())
     expect(options.formats).toEqual(['hdr', 'png'])
     await options.load()
     expect(options.formats).toEqual(['jpg-hdr', 'png16', 'jpg'])

@@ -1,8 +1,9 @@
-import type { Api, ConvertedImage, OpenedImage, Unsubscribe } from '../../../src-preload/contract'
+import type { Api, ConvertedImage, LowLightControls, OpenedImage, Unsubscribe } from '../../../src-preload/contract'
 import type { Mode, Stage } from '../../../src-main/engine/types'
 import { newJobId } from '../lib/job-id'
 import { flipSplit } from '../lib/slider-keys'
 import { actualSizeView, fitView, panBy, zoomAt, type Size, type View } from '../lib/zoom'
+import { Detail } from './detail.svelte'
 import type { Library } from './library.svelte'
 
 export type ViewerPhase = 'empty' | 'opening' | 'open' | 'converting' | 'converted' | 'error'
@@ -29,12 +30,15 @@ export class Viewer {
   /** Canvas size in device pixels. */
   viewport = $state.raw<Size>({ width: 0, height: 0 })
 
+  /** The photo's full size: the view counts in its pixels, so 100 % is one photo pixel per screen pixel. */
   imageSize: Size = $derived(
-    this.opened ? { width: this.opened.previewWidth, height: this.opened.previewHeight } : { width: 0, height: 0 }
+    this.opened ? { width: this.opened.width, height: this.opened.height } : { width: 0, height: 0 }
   )
   zoomPercent = $derived(Math.round(this.view.scale * 100))
   busy = $derived(this.phase === 'opening' || this.phase === 'converting')
 
+  /** Full-resolution tiles for views at 100 % and above. */
+  readonly detail: Detail
   readonly #api: Api
   readonly #library: Library
   readonly #unsubscribe: Unsubscribe
@@ -44,6 +48,7 @@ export class Viewer {
   constructor(api: Api, library: Library) {
     this.#api = api
     this.#library = library
+    this.detail = new Detail(api)
     this.#unsubscribe = api.onProgress(({ jobId, event }) => {
       if (jobId !== this.#jobId) return
       this.stage = event.stage
@@ -71,7 +76,11 @@ export class Viewer {
     this.#applyZoomMode()
   }
 
-  async convert(mode: Mode): Promise<void> {
+  /**
+   * Runs the model on the open photo in `mode`, or, given `from` (a batch's Radiance output for it),
+   * shows that result without running the model again; `lowLight` are low light's controls.
+   */
+  async convert(mode: Mode, from?: string, lowLight?: LowLightControls): Promise<void> {
     const path = this.path
     if (!path || !this.opened || this.busy) return
     const jobId = newJobId('convert')
@@ -83,13 +92,23 @@ export class Viewer {
     this.error = null
     const item = this.#library.find(path)
     item?.setStatus('converting')
-    const result = await this.#api.convertImage({ jobId, path, mode })
+    const result = await this.#api.convertImage({
+      jobId,
+      path,
+      mode,
+      ...(from ? { from } : {}),
+      ...(lowLight ? { lowLight } : {})
+    })
     if (this.#jobId === jobId) this.#jobId = null
     if (!result.ok) {
       const cancelled = result.error.code === 'CANCELLED'
-      item?.setStatus(cancelled ? 'new' : 'failed', cancelled ? null : result.error.message)
+      // A cancelled re-run (low light's controls) leaves the result that was on screen.
+      const kept = this.path === path && this.converted !== null
+      if (!cancelled) item?.setStatus('failed', result.error.message)
+      else if (!kept) item?.setStatus('new')
+      else item?.setStatus('done')
       if (this.path !== path) return
-      this.phase = 'open'
+      this.phase = kept ? 'converted' : 'open'
       this.error = cancelled ? null : result.error.message
       return
     }
