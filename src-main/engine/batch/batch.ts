@@ -147,7 +147,6 @@ export async function convertPlanned(engine: Engine, plan: PlannedFile[], option
 
   // Two photos in flight at most: the next is decoded and run through the model while the current
   // one's strips are upsampled and encoded, then waits for it before its own strips (and commit).
-  let previous: Promise<unknown> = Promise.resolve()
   let recorded: Promise<void> = Promise.resolve()
   for (const [index, file] of plan.entries()) {
     if (index < (options.startAt ?? 0)) continue
@@ -157,14 +156,17 @@ export async function convertPlanned(engine: Engine, plan: PlannedFile[], option
     }
     let reachedStrips = (): void => undefined
     const inStrips = new Promise<void>((resolve) => (reachedStrips = resolve))
-    const before = previous
+    let takeTurn = (): void => undefined
+    // Every earlier photo recorded and this one's held events sent: only then are its strips (and
+    // temporary files) started, so what a listener has seen is never behind what is on disk.
+    const turn = new Promise<void>((resolve) => (takeTurn = resolve))
     const outcome = convertOne(index, file, async ({ width, height }) => {
-      await before
+      await turn
       if (width * height <= OVERLAP_MAX_PIXELS) reachedStrips()
     })
-    previous = outcome
     recorded = recorded.then(async () => {
       events.begin(index)
+      takeTurn()
       record(index, file, await outcome)
     })
     await Promise.race([inStrips, outcome])
