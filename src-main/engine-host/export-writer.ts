@@ -51,7 +51,14 @@ export async function keepBothTargets(outputBase: string, formats: OutputFormat[
 export async function writeExports(
   prediction: Prediction,
   targets: OutputTarget[],
-  options: { tonemap: ToneMapSettings; exif?: Buffer; overwrite: boolean; protect?: ProtectedFiles }
+  options: {
+    tonemap: ToneMapSettings
+    exif?: Buffer
+    overwrite: boolean
+    protect?: ProtectedFiles
+    keepGps?: boolean
+    jpegQuality?: number
+  }
 ): Promise<string[]> {
   if (!options.overwrite) for (const { path } of targets) await refuseExisting(path)
   const { width, height } = prediction.linear
@@ -60,6 +67,8 @@ export async function writeExports(
     height,
     tonemap: toneFor(prediction, options.tonemap),
     exif: options.exif,
+    keepGps: options.keepGps ?? false,
+    jpegQuality: options.jpegQuality,
     overwrite: options.overwrite,
     protect: options.protect,
     timings: {}

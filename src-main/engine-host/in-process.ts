@@ -209,7 +209,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       return { path, mode, ...region, ldr: crop(input, region).data, ...result }
     },
 
-    async exportImage({ path, formats, tonemap, mode, outDir, overwrite, keepBoth }) {
+    async exportImage({ path, formats, tonemap, mode, outDir, overwrite, keepBoth, keepGps, jpegQuality }) {
       const [planned] = await planBatch([path], {
         outDir: outDir ?? '',
         outDirExplicit: outDir !== undefined,
@@ -228,7 +228,14 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       // around it and the photos beside it; this holds even if the folder changes meanwhile).
       const protect = new ProtectedFiles()
       await protect.add(path)
-      const outputs = await writeExports(prediction, targets, { tonemap, exif, overwrite, protect })
+      const outputs = await writeExports(prediction, targets, {
+        tonemap,
+        exif,
+        overwrite,
+        protect,
+        keepGps,
+        jpegQuality
+      })
       for (const output of outputs) await written.add(output)
       return { outputs }
     },
@@ -272,6 +279,8 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
           overwrite: request.overwrite,
           recursive: request.recursive,
           tonemap: request.tonemap,
+          keepGps: request.keepGps,
+          jpegQuality: request.jpegQuality,
           startAt: request.startAt,
           signal,
           onProgress
