@@ -315,3 +315,23 @@ export async function lowLightStagesAndControls(
   expect(await exportButton.isEnabled()).toBe(true)
   await page.getByRole('switch', { name: 'Low-light mode' }).uncheck()
 }
+
+/**
+ * On a display that reports no HDR (headless Chromium's), the preview stays on the SDR rendering and
+ * the HDR view is offered disabled with the reason; the media query the detection reads says so.
+ */
+export async function sdrFallback(app: AppDriver): Promise<void> {
+  const { page } = app
+  const reportsHdr = await page.evaluate(
+    () =>
+      (globalThis as unknown as { matchMedia(q: string): { matches: boolean } }).matchMedia('(dynamic-range: high)')
+        .matches
+  )
+  expect(reportsHdr).toBe(false)
+  expect(await page.locator('canvas[data-view]').getAttribute('data-output')).toBe('sdr')
+  const toggle = page.getByRole('checkbox', { name: 'HDR view' })
+  expect(await toggle.isDisabled()).toBe(true)
+  expect(await page.locator('label', { has: toggle }).getAttribute('title')).toBe(
+    'This display does not report HDR; the SDR rendering is shown.'
+  )
+}
