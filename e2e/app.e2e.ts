@@ -17,6 +17,7 @@ import { electronBinary, launchElectronApp } from './support/electron-app'
 import { createLargePhoto, createNightPhoto, createPhotoFolder } from './support/photos'
 import { decodePng, meanLevel, previewDifference, readPreviewPixels } from './support/pixels'
 import { dropPhoto } from './support/drop'
+import * as outcomes from './support/outcomes'
 import * as photographer from './support/photographer'
 import * as walk from './support/walk'
 
@@ -124,25 +125,25 @@ describe.skipIf(!CHROMIUM)(
     )
     it(
       'exporting again says the files exist where the eye is, and Keep both writes -2 files',
-      () => photographer.exportAgainKeepsBoth(app, options.exportDir, 'photo-01'),
+      () => outcomes.exportAgainKeepsBoth(app, options.exportDir, 'photo-01'),
       STEP_TIMEOUT
     )
     it(
       'batches the folder, cancels part-way and lists the corrupt file',
       async () => {
         await walk.batchAndCancel(app, options)
-        await photographer.batchOutcomeInView(app)
+        await outcomes.batchOutcomeInView(app)
       },
       STEP_TIMEOUT
     )
     it(
       'reopens a photo the batch converted with its result, without converting again, and shows it in the thumbnail',
-      () => photographer.reopenBatchResult(app, options.photos.photos),
+      () => outcomes.reopenBatchResult(app, options.photos.photos),
       STEP_TIMEOUT
     )
     it(
       'lists sub-folders on request and converts only the ticked photos',
-      () => photographer.subfoldersAndSelection(app, options.photos.folder, options.photos.photos),
+      () => outcomes.subfoldersAndSelection(app, options.photos.folder, options.photos.photos),
       STEP_TIMEOUT
     )
 
