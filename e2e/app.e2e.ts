@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { basename, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowserApp } from './support/browser-app'
@@ -16,6 +16,8 @@ import { findChromium } from './support/chromium'
 import { electronBinary, launchElectronApp } from './support/electron-app'
 import { createLargePhoto, createNightPhoto, createPhotoFolder } from './support/photos'
 import { decodePng, meanLevel, previewDifference, readPreviewPixels } from './support/pixels'
+import { dropPhoto } from './support/drop'
+import * as outcomes from './support/outcomes'
 import * as photographer from './support/photographer'
 import * as walk from './support/walk'
 
@@ -95,6 +97,7 @@ describe.skipIf(!CHROMIUM)(
     it('moves the before/after divider and the two sides differ', () => walk.compareSides(app, options), STEP_TIMEOUT)
     it('zooms with the wheel, pans by dragging, and returns to Fit and 100%', () => walk.zoomAndPan(app), STEP_TIMEOUT)
     it("marks the input's clipped pixels on request", () => walk.markClipped(app), STEP_TIMEOUT)
+    it('stays on the SDR rendering where the display reports no HDR', () => photographer.sdrFallback(app), STEP_TIMEOUT)
     it(
       'shows "before" through the same exposure and tone mapping, equal to "after" where the model kept the input',
       () => photographer.beforeMatchesAfter(app, options.photos.photos[0]),
@@ -122,25 +125,25 @@ describe.skipIf(!CHROMIUM)(
     )
     it(
       'exporting again says the files exist where the eye is, and Keep both writes -2 files',
-      () => photographer.exportAgainKeepsBoth(app, options.exportDir, 'photo-01'),
+      () => outcomes.exportAgainKeepsBoth(app, options.exportDir, 'photo-01'),
       STEP_TIMEOUT
     )
     it(
       'batches the folder, cancels part-way and lists the corrupt file',
       async () => {
         await walk.batchAndCancel(app, options)
-        await photographer.batchOutcomeInView(app)
+        await outcomes.batchOutcomeInView(app)
       },
       STEP_TIMEOUT
     )
     it(
       'reopens a photo the batch converted with its result, without converting again, and shows it in the thumbnail',
-      () => photographer.reopenBatchResult(app, options.photos.photos),
+      () => outcomes.reopenBatchResult(app, options.photos.photos),
       STEP_TIMEOUT
     )
     it(
       'lists sub-folders on request and converts only the ticked photos',
-      () => photographer.subfoldersAndSelection(app, options.photos.folder, options.photos.photos),
+      () => outcomes.subfoldersAndSelection(app, options.photos.folder, options.photos.photos),
       STEP_TIMEOUT
     )
 
@@ -240,33 +243,6 @@ describe.skipIf(!CHROMIUM)(
     })
   }
 )
-
-/** Drops `photo` on the window the way a file manager would, and waits for it to open. */
-async function dropPhoto(page: Page, photo: string): Promise<void> {
-  const name = basename(photo)
-  await page.evaluate(
-    ([n, p]) => {
-      ;(globalThis as unknown as { __unclipDropPaths: Record<string, string> }).__unclipDropPaths = { [n]: p }
-    },
-    [name, photo] as const
-  )
-  const dataTransfer = await page.evaluateHandle((n) => {
-    const g = globalThis as unknown as {
-      DataTransfer: new () => { items: { add(f: unknown): void } }
-      File: new (b: string[], n: string) => unknown
-    }
-    const transfer = new g.DataTransfer()
-    transfer.items.add(new g.File(['dropped'], n))
-    return transfer
-  }, name)
-  await page.dispatchEvent('body', 'dragover', { dataTransfer })
-  await page.dispatchEvent('body', 'drop', { dataTransfer })
-  // The previous photo may still be open: wait for this one by name.
-  await expect
-    .poll(() => page.locator('canvas[data-view]').getAttribute('aria-label'), { timeout: STEP_TIMEOUT })
-    .toContain(name)
-  await page.locator('canvas[data-phase="open"]').waitFor({ timeout: STEP_TIMEOUT })
-}
 
 const electronPath = electronBinary()
 

@@ -201,6 +201,10 @@ export interface ExportRequest {
   overwrite: boolean
   /** Writes beside existing files under the first free `<name>-2`, `-3`… instead (ignores `overwrite`). */
   keepBoth?: boolean
+  /** Copy the photo's GPS location into the outputs (the CLI's `--keep-gps`); off when absent. */
+  keepGps?: boolean
+  /** Quality of a plain JPEG output (`JPEG_QUALITY`); its default when absent. */
+  jpegQuality?: number
 }
 
 export interface BatchRequest {
@@ -214,6 +218,9 @@ export interface BatchRequest {
   overwrite: boolean
   mode: Mode
   tonemap: ToneMapSettings
+  /** As in `ExportRequest`. */
+  keepGps?: boolean
+  jpegQuality?: number
 }
 
 /** Commands: channel → request and response. `void` requests take no argument. */

@@ -60,6 +60,8 @@ export async function writeExports(
     /** TIFFs only: hand the photo back in its own colour space / bit depth (see `WriterContext`). */
     sourceColour?: WriterContext['sourceColour']
     tiffBits?: 8 | 16
+    keepGps?: boolean
+    jpegQuality?: number
   }
 ): Promise<string[]> {
   if (!options.overwrite) for (const { path } of targets) await refuseExisting(path)
@@ -69,6 +71,8 @@ export async function writeExports(
     height,
     tonemap: toneFor(prediction, options.tonemap),
     exif: options.exif,
+    keepGps: options.keepGps ?? false,
+    jpegQuality: options.jpegQuality,
     overwrite: options.overwrite,
     protect: options.protect,
     sourceColour: options.sourceColour,

@@ -221,7 +221,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       return { path, mode, ...region, ldr: crop(input, region).data, ...result }
     },
 
-    async exportImage({ path, formats, tonemap, mode, outDir, overwrite, keepBoth }) {
+    async exportImage({ path, formats, tonemap, mode, outDir, overwrite, keepBoth, keepGps, jpegQuality }) {
       const [planned] = await planBatch([path], {
         outDir: outDir ?? '',
         outDirExplicit: outDir !== undefined,
@@ -245,7 +245,9 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
         exif: photo.metadata.exif,
         overwrite,
         protect,
-        sourceColour: sourceColourOf(photo)
+        sourceColour: sourceColourOf(photo),
+        keepGps,
+        jpegQuality
       })
       for (const output of outputs) await written.add(output)
       return { outputs }
@@ -297,6 +299,8 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
           overwrite: request.overwrite,
           recursive: request.recursive,
           tonemap: request.tonemap,
+          keepGps: request.keepGps,
+          jpegQuality: request.jpegQuality,
           startAt: request.startAt,
           signal,
           onProgress

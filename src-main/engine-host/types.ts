@@ -11,7 +11,7 @@ import type {
   RequestOf,
   ResponseOf
 } from '../../src-preload/contract'
-import type { BatchResult, EngineInfo, Mode, ProgressEvent, ProviderName } from '../engine/types'
+import type { BatchResult, EngineInfo, ProgressEvent, ProviderName } from '../engine/types'
 
 export interface EngineHostOptions {
   /** Folder with model cards. */

@@ -103,6 +103,8 @@ export interface ConvertOptions {
   tonemap?: ToneMapSettings
   /** Copy the photo's GPS location into the outputs' metadata; off by default (location is private). */
   keepGps?: boolean
+  /** Quality of the plain `jpg` output; `JPEG_QUALITY.default` when omitted. */
+  jpegQuality?: number
   signal?: AbortSignal
   onProgress?: (event: ProgressEvent) => void
 }

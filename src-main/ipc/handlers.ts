@@ -27,6 +27,7 @@ import {
   boolean,
   integerBetween,
   jobId,
+  jpegQuality,
   lowLightControls,
   mode,
   nothing,
@@ -171,7 +172,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         mode: mode(r.mode, 'mode'),
         outDir,
         overwrite: boolean(r.overwrite, 'overwrite'),
-        keepBoth: optional(boolean)(r.keepBoth, 'keepBoth') ?? false
+        keepBoth: optional(boolean)(r.keepBoth, 'keepBoth') ?? false,
+        keepGps: optional(boolean)(r.keepGps, 'keepGps') ?? false,
+        jpegQuality: optional(jpegQuality)(r.jpegQuality, 'jpegQuality')
       })
       for (const output of written.outputs) guard.grant(output, 'file')
       return written
@@ -193,7 +196,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           recursive: boolean(r.recursive, 'recursive'),
           overwrite: boolean(r.overwrite, 'overwrite'),
           mode: mode(r.mode, 'mode'),
-          tonemap: toneMap(r.tonemap, 'tonemap')
+          tonemap: toneMap(r.tonemap, 'tonemap'),
+          keepGps: optional(boolean)(r.keepGps, 'keepGps') ?? false,
+          jpegQuality: optional(jpegQuality)(r.jpegQuality, 'jpegQuality')
         },
         (event) => emit('job:progress', { jobId: id, event })
       )

@@ -5,7 +5,7 @@
  */
 import { isAbsolute, normalize } from 'node:path'
 import { UnclipError } from '../engine/errors'
-import { OUTPUT_FORMATS } from '../engine/domain/formats'
+import { JPEG_QUALITY, OUTPUT_FORMATS } from '../engine/domain/formats'
 import { MODES } from '../engine/domain/modes'
 import { LOW_LIGHT_LIMITS, TONE_LIMITS, TONE_OPERATORS, type LowLightControls } from '../engine/domain/tone-limits'
 import type { OutputFormat, ToneMapSettings } from '../engine/types'
@@ -167,3 +167,6 @@ export function lowLightControls(value: unknown, name: string): LowLightControls
     numberBetween(LOW_LIGHT_LIMITS[key].min, LOW_LIGHT_LIMITS[key].max)(o[key], `${name}.${key}`)
   return { brightnessEv: within('brightnessEv'), denoise: within('denoise'), blackPoint: within('blackPoint') }
 }
+
+/** A plain JPEG's quality, a whole number within `JPEG_QUALITY`. */
+export const jpegQuality = integerBetween(JPEG_QUALITY.min, JPEG_QUALITY.max)

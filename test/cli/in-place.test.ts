@@ -120,7 +120,9 @@ describe('unclip convert --in-place', () => {
     await writePhoto(join(dir, 'small.jpg'))
     expect((await runCli(['convert', 'small.jpg', '--in-place', ...FIXTURE_FLAGS], dir)).code).toBe(0)
     expect(await listFiles(dir)).toEqual(['big.tif', 'small-unclip.tif', 'small.jpg'])
-  })
+    // A hang guard, not a speed check: two CLI processes and a 3 MP photo can pass a minute on two cores
+    // while the rest of the suite runs beside them.
+  }, 180_000)
 
   it('keeps an 8-bit TIFF 8-bit, and a ProPhoto TIFF in ProPhoto with its profile', async () => {
     const eight = join(dir, 'eight.tif')

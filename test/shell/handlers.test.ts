@@ -220,6 +220,33 @@ describe('IPC handlers with the in-process engine host', () => {
       if (!both.ok) throw new Error(both.error.message)
       expect(both.value.outputs.map((o) => basename(o))).toEqual([`sky-${n}.png`])
     }
+    // JPEG quality from the panel: a lower quality, a smaller file.
+    const sizes: number[] = []
+    for (const jpegQuality of [60, 100]) {
+      const jpeg = await handlers['export:write']({
+        path: photo,
+        formats: ['jpg'],
+        tonemap: TONEMAP,
+        mode: 'hdr',
+        overwrite: false,
+        keepBoth: true,
+        jpegQuality
+      })
+      if (!jpeg.ok) throw new Error(jpeg.error.message)
+      sizes.push((await stat(jpeg.value.outputs[0])).size)
+    }
+    expect(sizes[0]).toBeLessThan(sizes[1])
+    const badQuality = await handlers['export:write']({
+      path: photo,
+      formats: ['jpg'],
+      tonemap: TONEMAP,
+      mode: 'hdr',
+      overwrite: false,
+      jpegQuality: 101
+    })
+    expect(badQuality.ok ? 'ok' : badQuality.error.message).toBe(
+      'Expected integer between 50 and 100 for jpegQuality but received 101 of type number'
+    )
 
     // Outputs the app wrote may be shown in the file manager.
     expect(await handlers['shell:showInFolder']({ path: exported.value.outputs[0] })).toEqual({ ok: true, value: null })

@@ -125,6 +125,9 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = [
 /** Largest image (pixels) a `whole-image` format is written for: ~1.2 GB of float buffer plus encoding. */
 export const MAX_FULL_IMAGE_PIXELS = 100_000_000
 
+/** Quality of the plain `jpg` output: its default (the Ultra HDR base image's) and the range a user may set. */
+export const JPEG_QUALITY = { default: 95, min: 50, max: 100, step: 1 } as const
+
 /** What `convert` writes when no format is asked for. */
 export const DEFAULT_FORMATS: readonly OutputFormat[] = ['hdr', 'png']
 

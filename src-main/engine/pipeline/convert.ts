@@ -126,6 +126,7 @@ export async function convertFile(
       tonemap: lowLight ? LOW_LIGHT_DISPLAY_TONEMAP : (options.tonemap ?? DEFAULT_TONEMAP),
       exif: metadata.exif,
       keepGps: options.keepGps ?? false,
+      jpegQuality: options.jpegQuality,
       overwrite: options.overwrite,
       protect: options.protect,
       // TIFFs go back to editors in the photo's own colour space.

@@ -2,6 +2,7 @@ import { TONE_OPERATOR_INDEX } from '../../../src-main/engine/imaging/tonemap'
 import type { ToneMapSettings } from '../../../src-main/engine/types'
 import type { ImageRegion, RegionRect } from '../../../src-preload/contract'
 import type { View } from '../lib/zoom'
+import { canvasSupportsHdr } from '../lib/hdr-display'
 import { FRAGMENT_SHADER, VERTEX_SHADER } from './shaders'
 
 /** What one frame shows. */
@@ -11,6 +12,8 @@ export interface Frame {
   splitX: number
   tonemap: ToneMapSettings
   markClipped: boolean
+  /** > 1: draw the HDR view with this headroom (only after `enableHdr` succeeded); 1: SDR. */
+  headroom: number
 }
 
 /** The GLSL cannot take Infinity through a uniform; ≥ 1e18 means plain Reinhard there. */
@@ -39,6 +42,7 @@ const UNIFORMS = [
   'u_whitePoint',
   'u_gamma',
   'u_markClipped',
+  'u_headroom',
   'u_background'
 ] as const
 
@@ -66,6 +70,8 @@ export class PreviewRenderer {
   #hasBefore = false
   #detailRect: RegionRect | null = null
   #detailHasResult = false
+  #hdrBuffer = false
+  #bufferSize = ''
 
   /**
    * @throws Error when WebGL2 is unavailable or the shaders do not compile.
@@ -124,6 +130,21 @@ export class PreviewRenderer {
     this.#detailHasResult = hasResult
   }
 
+  /**
+   * Switches the canvas to a half-float, extended-range drawing buffer for the HDR view.
+   * @returns false (and nothing changed) where the browser lacks the canvas HDR features.
+   */
+  enableHdr(): boolean {
+    const gl = this.#gl as WebGL2RenderingContext & {
+      drawingBufferStorage?(format: number, w: number, h: number): void
+    }
+    const canvas = gl.canvas as HTMLCanvasElement & { configureHighDynamicRange?(options: { mode: string }): void }
+    if (!canvasSupportsHdr(canvas, gl)) return false
+    canvas.configureHighDynamicRange?.({ mode: 'extended' })
+    this.#hdrBuffer = true
+    return true
+  }
+
   clearDetail(): void {
     this.#detailRect = null
   }
@@ -154,6 +175,16 @@ export class PreviewRenderer {
     const gl = this.#gl
     const u = this.#uniforms
     const { width, height } = gl.canvas
+    const hdr = this.#hdrBuffer && frame.headroom > 1
+    if (hdr && this.#bufferSize !== `${width}x${height}`) {
+      // The half-float buffer is sized once per canvas size; values above 1 survive to the screen.
+      ;(gl as unknown as { drawingBufferStorage(f: number, w: number, h: number): void }).drawingBufferStorage(
+        gl.RGBA16F,
+        width,
+        height
+      )
+      this.#bufferSize = `${width}x${height}`
+    }
     gl.viewport(0, 0, width, height)
     gl.useProgram(this.#program)
     // Magnified pixels stay crisp; below 100% linear filtering avoids shimmering. The preview is
@@ -188,6 +219,7 @@ export class PreviewRenderer {
     gl.uniform1f(u.u_whitePoint, Number.isFinite(t.whitePoint) ? t.whitePoint : PLAIN_REINHARD_UNIFORM)
     gl.uniform1f(u.u_gamma, t.gamma)
     gl.uniform1i(u.u_markClipped, frame.markClipped ? 1 : 0)
+    gl.uniform1f(u.u_headroom, hdr ? frame.headroom : 1)
     gl.uniform3f(u.u_background, ...BACKGROUND)
     gl.drawArrays(gl.TRIANGLES, 0, 3)
   }

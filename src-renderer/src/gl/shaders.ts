@@ -1,5 +1,5 @@
 import { CLIP_THRESHOLD } from '../../../src-main/engine/domain/clip'
-import { TONEMAP_GLSL } from '../../../src-main/engine/imaging/tonemap'
+import { TONE_OPERATOR_INDEX, TONEMAP_GLSL } from '../../../src-main/engine/imaging/tonemap'
 
 export const VERTEX_SHADER = `#version 300 es
 // One triangle covering the viewport; the fragment shader does all the geometry.
@@ -39,6 +39,8 @@ uniform float u_exposureEv;
 uniform float u_whitePoint;
 uniform float u_gamma;
 uniform bool u_markClipped;
+// > 1: the HDR view on an HDR canvas, highlights up to this many times SDR white; 1: the SDR rendering.
+uniform float u_headroom;
 uniform vec3 u_background;
 
 out vec4 outColor;
@@ -47,6 +49,16 @@ ${TONEMAP_GLSL}
 
 float srgbDecode(float v) {
   return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+}
+
+// The HDR view: the SDR rendering's shoulder with its white moved up to the display's headroom, so
+// tones below headroom·knee are the radiance itself and only what exceeds the screen is compressed;
+// written as extended sRGB (values above 1 are brighter than SDR white on an HDR canvas).
+vec3 hdrView(vec3 linearRgb, float exposureEv, float whitePoint, float headroom) {
+  vec3 scaled = linearRgb * exp2(exposureEv) / headroom;
+  vec3 fitted = unclipToneMap(scaled, ${TONE_OPERATOR_INDEX.highlights}, 0.0, max(1.0, whitePoint / headroom), 1.0);
+  vec3 shown = vec3(srgbDecode(fitted.r), srgbDecode(fitted.g), srgbDecode(fitted.b)) * headroom;
+  return 1.055 * pow(shown, vec3(1.0 / 2.4)) - 0.055;
 }
 
 void main() {
@@ -71,7 +83,9 @@ void main() {
   } else {
     linear = vec3(srgbDecode(ldr.r), srgbDecode(ldr.g), srgbDecode(ldr.b));
   }
-  vec3 color = unclipToneMap(linear, u_op, u_exposureEv, u_whitePoint, u_gamma);
+  vec3 color = u_headroom > 1.0
+    ? hdrView(linear, u_exposureEv, u_whitePoint, u_headroom)
+    : unclipToneMap(linear, u_op, u_exposureEv, u_whitePoint, u_gamma);
   // Same threshold as the shell's clippedFraction, per channel: the stripes take the colour of the
   // channels that clipped (white where all three did).
   vec3 clipped = step(vec3(${CLIP_THRESHOLD}), ldr);

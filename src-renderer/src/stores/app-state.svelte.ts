@@ -176,7 +176,9 @@ export class AppState {
       outDir: o.outDir,
       overwrite: o.overwrite,
       mode: this.mode,
-      tonemap: this.tone.settings
+      tonemap: this.tone.settings,
+      keepGps: o.keepGps,
+      jpegQuality: o.jpegQuality
     })
   }
 

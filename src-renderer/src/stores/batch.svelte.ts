@@ -30,6 +30,8 @@ export interface BatchRun {
   overwrite: boolean
   mode: Mode
   tonemap: ToneMapSettings
+  keepGps?: boolean
+  jpegQuality?: number
 }
 
 /** A folder conversion: progress per file, time estimates, cancel and the failures. */
@@ -89,7 +91,9 @@ export class Batch {
       recursive: run.recursive,
       overwrite: run.overwrite,
       mode: run.mode,
-      tonemap: run.tonemap
+      tonemap: run.tonemap,
+      keepGps: run.keepGps,
+      jpegQuality: run.jpegQuality
     })
     clearInterval(this.#timer)
     this.now = Date.now()

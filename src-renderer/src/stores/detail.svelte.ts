@@ -22,6 +22,8 @@ export class Detail {
   shown = $state.raw<DetailTiles | null>(null)
 
   readonly #api: Api
+  // A cache the template never reads: reactivity would only cost.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #cache = new Map<string, ImageRegion>()
   #opened: OpenedImage | null = null
   #converted: ConvertedImage | null = null

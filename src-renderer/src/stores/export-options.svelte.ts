@@ -1,5 +1,5 @@
 import type { Api, OutputFormat, ToneMapSettings } from '../../../src-preload/contract'
-import { DEFAULT_FORMATS, EXPORT_CHOICES } from '../../../src-main/engine/domain/formats'
+import { DEFAULT_FORMATS, EXPORT_CHOICES, JPEG_QUALITY } from '../../../src-main/engine/domain/formats'
 import type { Mode } from '../../../src-main/engine/types'
 import type { Notices } from './notices.svelte'
 
@@ -33,6 +33,10 @@ export class ExportOptions {
   /** null: an `unclip/` folder next to each input. */
   outDir = $state<string | null>(null)
   overwrite = $state(false)
+  /** Copy the photo's GPS location into the files (the CLI's --keep-gps); off: location is private. */
+  keepGps = $state(false)
+  /** Quality of a plain JPEG output. */
+  jpegQuality = $state<number>(JPEG_QUALITY.default)
 
   busy = $state(false)
   error = $state<string | null>(null)
@@ -104,7 +108,9 @@ export class ExportOptions {
       mode,
       outDir: this.outDir ?? undefined,
       overwrite: existing === 'replace' || this.overwrite,
-      keepBoth: existing === 'keepBoth'
+      keepBoth: existing === 'keepBoth',
+      keepGps: this.keepGps,
+      jpegQuality: this.jpegQuality
     })
     this.busy = false
     if (result.ok) {

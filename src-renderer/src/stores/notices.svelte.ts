@@ -26,6 +26,8 @@ const MAX_NOTICES = 3
 export class Notices {
   items = $state<Notice[]>([])
   #next = 1
+  // Timers the template never reads.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #timers = new Map<number, ReturnType<typeof setTimeout>>()
 
   show(notice: Omit<Notice, 'id' | 'actions'> & { actions?: NoticeAction[] }): number {

@@ -3,6 +3,7 @@ import type { Mode, Stage } from '../../../src-main/engine/types'
 import { newJobId } from '../lib/job-id'
 import { flipSplit } from '../lib/slider-keys'
 import { actualSizeView, fitView, panBy, zoomAt, type Size, type View } from '../lib/zoom'
+import type { HdrDisplay } from '../lib/hdr-display'
 import { Detail } from './detail.svelte'
 import type { Library } from './library.svelte'
 
@@ -25,6 +26,14 @@ export class Viewer {
   /** Fraction of the viewer width, from the left, that shows the input. */
   split = $state(0.5)
   markClipped = $state(false)
+  /** The display's HDR capability (`detectHdrDisplay`) and whether the canvas can show it. */
+  display = $state.raw<HdrDisplay>({ hdr: false, headroom: 1, reason: 'Checking the display…' })
+  hdrCanvas = $state(false)
+  /** The user's choice; shown only where `hdrAvailable`. */
+  hdrView = $state(true)
+  hdrAvailable = $derived(this.display.hdr && this.hdrCanvas)
+  /** Headroom the preview draws with: 1 is the SDR rendering (also the fallback). */
+  headroom = $derived(this.hdrAvailable && this.hdrView ? this.display.headroom : 1)
   zoomMode = $state<ZoomMode>('fit')
   view = $state.raw<View>({ scale: 1, offsetX: 0, offsetY: 0 })
   /** Canvas size in device pixels. */

@@ -15,12 +15,13 @@ import { createPngEncoder, srgbIccProfile, type PngEncoder } from '../../codecs/
 import { createRadianceEncoder, type RadianceEncoder } from '../../codecs/radiance-encoder'
 import type { EncodedStrip } from '../../parallel/strip-work'
 import { toneMapImage } from '../../imaging/tonemap'
+import { JPEG_QUALITY as JPEG_QUALITY_LIMITS } from '../../domain/formats'
 import type { OutputFormat, RgbImage } from '../../types'
 
 export type { OutputWriter, WriterContext } from './temp-file-writer'
 
-/** JPEG quality of the plain `jpg` output, the same as the Ultra HDR base image's. */
-export const JPEG_QUALITY = 95
+/** JPEG quality of the Ultra HDR base image and the plain `jpg` output's default. */
+export const JPEG_QUALITY = JPEG_QUALITY_LIMITS.default
 
 /**
  * Creates the writer for one format.
@@ -163,7 +164,7 @@ class JpegWriter extends TempFileWriter implements OutputWriter {
     const { width, height, exif, keepGps } = this.context
     let bytes: Buffer = await sharp(this.pixels, { raw: { width, height, channels: 3 }, limitInputPixels: false })
       .withIccProfile('srgb')
-      .jpeg({ quality: JPEG_QUALITY, chromaSubsampling: '4:4:4' })
+      .jpeg({ quality: this.context.jpegQuality ?? JPEG_QUALITY, chromaSubsampling: '4:4:4' })
       .toBuffer()
     const prepared = prepareExif(exif, { keepGps: keepGps ?? false })
     if (prepared) bytes = insertExifIntoJpeg(bytes, prepared)

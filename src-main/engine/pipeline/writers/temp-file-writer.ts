@@ -40,6 +40,8 @@ export interface WriterContext {
   exif?: Buffer
   /** Copy the EXIF GPS block (and EXR location attributes); off unless the user asked. */
   keepGps?: boolean
+  /** Quality of the plain `jpg` output (`JPEG_QUALITY` in domain/formats.ts); its default when omitted. */
+  jpegQuality?: number
   /** Replace an existing file at `finalPath`; otherwise `commit` never replaces one, even one that appeared during the conversion. */
   overwrite?: boolean
   /** Files this run must never replace, by identity (its inputs and earlier outputs). */
