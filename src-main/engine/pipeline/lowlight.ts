@@ -53,6 +53,8 @@ export {
   whitePointOf
 } from './lowlight-tone'
 
+/** Chunks the colour planes are built in (see `lowLightSteps`). */
+const PLANE_CHUNKS = 4
 const LUMA_RADIUS = 2
 const LUMA_STRENGTH = 3
 const LUMA_PASSES = 3
@@ -102,7 +104,7 @@ export function* lowLightSteps(
 ): Generator<LowLightStep, LowLightResult> {
   const { width, height, data } = hdr
   const n = width * height
-  const chunks = 4 + LUMA_PASSES
+  const chunks = 7 + PLANE_CHUNKS + LUMA_PASSES
   let done = 0
   const step = (stage: LowLightStep['stage']): LowLightStep => ({ stage, fraction: ++done / (chunks + 1) })
   const gain = exposureGain(hdr) * 2 ** controls.brightnessEv
@@ -111,6 +113,8 @@ export function* lowLightSteps(
   const cr = plane()
   const cb = plane()
   for (let i = 0; i < n; i++) {
+    // The planes are the longest single pass (three sRGB encodes a pixel): a few chunks of it.
+    if (i > 0 && i % Math.ceil(n / PLANE_CHUNKS) === 0) yield step('denoise')
     const r = srgbEncode(Math.max(0, data[3 * i] * gain))
     const g = srgbEncode(Math.max(0, data[3 * i + 1] * gain))
     const b = srgbEncode(Math.max(0, data[3 * i + 2] * gain))
@@ -119,6 +123,7 @@ export function* lowLightSteps(
     cr.data[i] = r - y
     cb.data[i] = b - y
   }
+  yield step('denoise')
   const noise = estimateNoise(luma)
   const chromaNoise = Math.max(estimateNoise(cr), estimateNoise(cb))
   yield step('denoise')
@@ -150,8 +155,10 @@ export function* lowLightSteps(
     linear[3 * i + 1] = srgbDecode(Math.max(0, g))
     linear[3 * i + 2] = srgbDecode(b)
   }
+  yield step('tone')
   const [br, bg, bb] = blackLevels({ width, height, data: linear }, controls.blackPoint)
   const black = [br, bg, bb]
+  yield step('tone')
   for (let i = 0; i < 3 * n; i++) linear[i] = Math.max(0, linear[i] - black[i % 3])
   yield step('tone')
   const linearImage = { width, height, data: linear }
