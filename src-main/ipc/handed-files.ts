@@ -10,8 +10,10 @@ import { realpath, stat } from 'node:fs/promises'
 import { identityOf } from '../engine/pipeline/writers/file-commit'
 
 export class HandedFiles {
-  /** Resolved path → identity of the file handed over there. */
-  // A TypeScript private, not #files: the security linter cannot parse # fields, and this is in the main bundle.
+  /**
+   * Resolved path → identity of the file handed over there. A TypeScript private, not `#files`: the
+   * security linter cannot parse # fields, and this class is in the main process's bundle.
+   */
   private readonly files = new Map<string, string>()
 
   /** Records a handed file; a missing file or a folder records nothing. */
