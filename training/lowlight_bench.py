@@ -26,7 +26,8 @@ Baselines, each given the dark JPEG:
 
 Usage (from the repo root; /usr/bin/python3 has the packages):
     /usr/bin/python3 training/lowlight_bench.py [--val-dir DIR] [--seed 0] [--max-side 512]
-        [--models-dir models --model unclip-v1] [--out training/runs/lowlight-bench.json]
+        [--models-dir models --model unclip-v1] [--cli OTHER_CHECKOUT/bin/unclip.js]
+        [--out training/runs/lowlight-bench.json]
 The model defaults to models/unclip-v1 when present, else the test fixture (reported in the JSON).
 """
 
@@ -45,6 +46,7 @@ from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 import camera
 import data
 from camera import srgb_encode
+from lowlight_metrics import METRICS, score_looks
 
 REPO = Path(__file__).resolve().parents[1]
 KEY = 0.18  # mean clipped linear luminance of a well-exposed photo
@@ -146,7 +148,8 @@ def score(reference: np.ndarray, output: np.ndarray) -> dict:
     ref = reference.astype(np.float64)
     out = np.clip(output, 0, 1).astype(np.float64)
     return dict(psnr=float(peak_signal_noise_ratio(ref, out, data_range=1.0)),
-                ssim=float(structural_similarity(ref, out, channel_axis=2, data_range=1.0)))
+                ssim=float(structural_similarity(ref, out, channel_axis=2, data_range=1.0)),
+                **score_looks(reference, output))
 
 
 def default_model() -> tuple[Path, str]:
@@ -156,24 +159,29 @@ def default_model() -> tuple[Path, str]:
     return REPO / "test" / "fixtures" / "models", "unclip-fixture"
 
 
-def run_engine(in_dir: Path, out_dir: Path, models_dir: Path, model: str) -> None:
+def run_engine(in_dir: Path, out_dir: Path, models_dir: Path, model: str, cli: Path) -> None:
     """Convert every image in in_dir to out_dir/<stem>.png with the real CLI in low-light mode."""
-    cmd = ["node", str(REPO / "bin" / "unclip.js"), "convert", str(in_dir), "-o", str(out_dir), "--mode", "lowlight",
+    cmd = ["node", str(cli), "convert", str(in_dir), "-o", str(out_dir), "--mode", "lowlight",
            "--format", "png", "--overwrite", "--models-dir", str(models_dir), "--model", model]
     run = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
     if run.returncode != 0:
         raise RuntimeError(f"unclip exited {run.returncode}: {run.stderr.strip()}")
 
 
-def markdown_table(summary: dict) -> str:
-    head = "| method | " + " | ".join(f"-{s} EV PSNR | -{s} EV SSIM" for s in STOPS) + " |"
-    rule = "|---|" + "---:|---:|" * len(STOPS)
-    rows = [f"| {m} | " + " | ".join(f"{summary[str(s)][m]['psnr']:.2f} | {summary[str(s)][m]['ssim']:.4f}" for s in STOPS)
-            + " |" for m in METHODS]
+KEYS = ("psnr", "ssim", *METRICS)
+FORMATS = dict(psnr=".2f", ssim=".4f", shadow_lift="+.1f", shadow_cast=".2f", detail=".3f", edge_ssim=".4f")
+
+
+def markdown_table(summary: dict, keys=("psnr", "ssim")) -> str:
+    head = "| method | " + " | ".join(f"-{s} EV {k}" for s in STOPS for k in keys) + " |"
+    rule = "|---|" + "---:|" * (len(STOPS) * len(keys))
+    rows = [f"| {m} | " + " | ".join(format(summary[str(s)][m][k], FORMATS[k]) for s in STOPS for k in keys) + " |"
+            for m in METHODS]
     return "\n".join([head, rule, *rows])
 
 
-def run_bench(val_dir: Path, seed: int, max_side: int, models_dir: Path, model: str) -> dict:
+def run_bench(val_dir: Path, seed: int, max_side: int, models_dir: Path, model: str,
+              cli: Path = REPO / "bin" / "unclip.js") -> dict:
     """Make the pairs, run the engine and the baselines, and score them; returns the JSON-ready result."""
     scenes = data.make_eval_pairs(val_dir, seed=seed, max_side=max_side)
     if not scenes:
@@ -190,13 +198,13 @@ def run_bench(val_dir: Path, seed: int, max_side: int, models_dir: Path, model: 
                 stem = f"{scene['name']}-ev{s}"
                 dark = write_jpeg(in_dir / f"{stem}.jpg", pairs["dark"][s]["ldr"])
                 cases.append(dict(name=scene["name"], stops=s, stem=stem, dark=dark, reference=pairs["reference"]))
-        run_engine(in_dir, out_dir, models_dir, model)
+        run_engine(in_dir, out_dir, models_dir, model, cli)
         for case in cases:
             outputs = dict(unclip=read_rgb(out_dir / f"{case['stem']}.png"))
             outputs.update({name: fn(case["dark"]) for name, fn in BASELINES.items()})
             per_image.append(dict(name=case["name"], stops=case["stops"],
                                   **{m: score(case["reference"], outputs[m]) for m in METHODS}))
-    summary = {str(s): {m: {k: float(np.mean([r[m][k] for r in per_image if r["stops"] == s])) for k in ("psnr", "ssim")}
+    summary = {str(s): {m: {k: float(np.mean([r[m][k] for r in per_image if r["stops"] == s])) for k in KEYS}
                         for m in METHODS} for s in STOPS}
     return dict(model=model, seed=seed, max_side=max_side, images=len(scenes), key=KEY, stops=list(STOPS),
                 reference_camera=REFERENCE_CAMERA, dark_camera={**DARK_CAMERA, "jpeg_quality": DARK_JPEG_QUALITY},
@@ -210,14 +218,17 @@ def main(argv=None) -> int:
     parser.add_argument("--max-side", type=int, default=512, help="longest side of each view (speed)")
     parser.add_argument("--models-dir", type=Path)
     parser.add_argument("--model")
+    parser.add_argument("--cli", type=Path, default=REPO / "bin" / "unclip.js",
+                        help="the unclip CLI to run (another checkout's bin/unclip.js, to compare versions)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "runs" / "lowlight-bench.json")
     args = parser.parse_args(argv)
     models_dir, model = (args.models_dir, args.model) if args.model else default_model()
-    result = run_bench(args.val_dir, args.seed, args.max_side, models_dir or REPO / "models", model)
+    result = run_bench(args.val_dir, args.seed, args.max_side, models_dir or REPO / "models", model, args.cli)
     text = json.dumps(result, indent=2)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text + "\n")
     print(markdown_table(result["summary"]))
+    print(markdown_table(result["summary"], tuple(METRICS)))
     print(json.dumps(dict(model=model, summary=result["summary"]), indent=2))
     return 0
 

@@ -52,5 +52,5 @@ export interface LowLightControls {
 export const DEFAULT_LOW_LIGHT_CONTROLS: Readonly<LowLightControls> = Object.freeze({
   brightnessEv: 0,
   denoise: 1,
-  blackPoint: 0.002
+  blackPoint: 0.02
 })

@@ -73,23 +73,43 @@ export function estimateNoise(plane: Plane): number {
  * @returns A new plane.
  */
 export function guidedFilter(guide: Plane, input: Plane, r: number, eps: number): Plane {
+  const steps = guidedFilterSteps(guide, input, r, eps)
+  for (;;) {
+    const next = steps.next()
+    if (next.done) return next.value
+  }
+}
+
+/** Pauses `guidedFilterSteps` makes: after each of its four box means and after the fit. */
+export const GUIDED_FILTER_PAUSES = 5
+
+/**
+ * `guidedFilter` as chunks: it pauses `GUIDED_FILTER_PAUSES` times (each pause a whole-plane pass
+ * or two), so a caller working on a large photo can report progress and stop between them.
+ */
+export function* guidedFilterSteps(guide: Plane, input: Plane, r: number, eps: number): Generator<void, Plane> {
   const { width: w, height: h } = input
   const n = w * h
   const I = guide.data
   const p = input.data
   const scratch = new Float32Array(n)
   const meanI = boxMean(I, w, h, r, new Float32Array(n), scratch)
+  yield
   const meanP = boxMean(p, w, h, r, new Float32Array(n), scratch)
+  yield
   const product = new Float32Array(n)
   for (let i = 0; i < n; i++) product[i] = I[i] * p[i]
   const meanIP = boxMean(product, w, h, r, new Float32Array(n), scratch)
+  yield
   for (let i = 0; i < n; i++) product[i] = I[i] * I[i]
   const meanII = boxMean(product, w, h, r, new Float32Array(n), scratch)
+  yield
   fitGuidedCoefficients(
     { width: w, height: h, meanI, meanII, meanP, meanIP },
     { radius: r, eps, varianceFloor: 0 },
     scratch
   )
+  yield
   // meanIP now holds mean(a), meanP mean(b).
   const out = product
   for (let i = 0; i < n; i++) out[i] = meanIP[i] * I[i] + meanP[i]

@@ -89,24 +89,45 @@ export function compressHighlight(v: number, white: number): number {
  */
 export function lowLightDisplay(linear: RgbImage): { display: RgbImage; whitePoint: number } {
   const whitePoint = whitePointOf(linear)
+  return { display: displayOf(linear, whitePoint), whitePoint }
+}
+
+/** The highlight shoulder with white point `whitePoint` on every sample of `linear`, clamped at 1. */
+export function displayOf(linear: RgbImage, whitePoint: number): RgbImage {
   const display = new Float32Array(linear.data.length)
   for (let i = 0; i < display.length; i++) display[i] = Math.min(1, compressHighlight(linear.data[i], whitePoint))
-  return { display: { width: linear.width, height: linear.height, data: display }, whitePoint }
+  return { width: linear.width, height: linear.height, data: display }
+}
+
+/** Where the black toe meets the identity, in multiples of the black level. */
+const TOE_SPAN = 8
+
+/**
+ * The black point as a toe rather than a subtraction: `v − b·(1 − v/(8b))²` below `8b`, the
+ * identity above, C¹ where they meet; values below about 0.8·b go to 0. Subtracting `b` from
+ * everything darkened the mid-tones the exposure rule had set (−0.9 dB at −3 EV in
+ * `training/lowlight_bench.py`); the toe moves only the darks.
+ * @param v Exposed linear value.
+ * @param black The black level `b`, > 0.
+ */
+export function blackToe(v: number, black: number): number {
+  const span = TOE_SPAN * black
+  if (v >= span) return v
+  const rest = 1 - v / span
+  return Math.max(0, v - black * rest * rest)
 }
 
 /**
- * Per-channel black levels: the `share` quantile of each channel, so the darkest pixels of the scene
- * go back to black and a tint in the noise floor (e.g. green-grey) goes with them.
+ * One channel's black level: its `share` quantile, so the darkest pixels of the scene go back to
+ * black and a tint in the noise floor (e.g. green-grey) goes with them.
  * @param image Exposed, denoised linear radiance.
- * @param share Fraction of pixels at or below each level, in [0, 0.05]; 0 gives zeros.
- * @returns `[r, g, b]` levels to subtract.
+ * @param channel 0, 1 or 2 (red, green, blue).
+ * @param share Fraction of pixels at or below the level, in [0, 0.05]; 0 gives 0.
+ * @returns The level to subtract from that channel.
  */
-export function blackLevels(image: RgbImage, share: number): [number, number, number] {
-  if (!(share > 0)) return [0, 0, 0]
+export function blackLevel(image: RgbImage, channel: number, share: number): number {
+  if (!(share > 0)) return 0
   const { data } = image
-  const n = data.length / 3
-  return [0, 1, 2].map((c) => {
-    const sorted = sortedSample(n, (i) => data[3 * i + c])
-    return Math.max(0, sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))])
-  }) as [number, number, number]
+  const sorted = sortedSample(data.length / 3, (i) => data[3 * i + channel])
+  return Math.max(0, sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))])
 }

@@ -10,7 +10,10 @@ import { isLinearFormat } from '../domain/formats'
 import { LOW_LIGHT_DISPLAY_TONEMAP, srgbDecode } from '../imaging/tonemap'
 import { createEngine, type Engine } from './engine'
 import {
+  blackLevel,
+  blackToe,
   compressHighlight,
+  DEFAULT_LOW_LIGHT_CONTROLS,
   exposureGain,
   keepSrgbBelowHighlights,
   LOW_LIGHT_KEY,
@@ -177,13 +180,39 @@ describe('low-light controls and chunks', () => {
     expect(flatStd(raw.linear)).toBeGreaterThan(2 * flatStd(base.linear))
   })
 
-  it("the black point puts each channel's darkest pixels back at black", () => {
+  it('the black point pulls the darkest pixels to black with a toe that leaves the rest alone', () => {
     const lifted = processLowLight(noisy, { brightnessEv: 0, denoise: 1, blackPoint: 0 })
-    const darkest = (image: RgbImage, c: number): number =>
-      Math.min(...Array.from({ length: image.width * image.height }, (_, i) => image.data[3 * i + c]))
-    for (const c of [0, 1, 2]) {
-      expect(darkest(base.linear, c)).toBe(0)
-      expect(darkest(lifted.linear, c)).toBeGreaterThan(0)
+    const black = Math.min(...[0, 1, 2].map((c) => blackLevel(lifted.linear, c, DEFAULT_LOW_LIGHT_CONTROLS.blackPoint)))
+    expect(black).toBeGreaterThan(0)
+    let darkBefore = 0
+    let darkAfter = 0
+    for (let i = 0; i < lifted.linear.data.length; i++) {
+      const v = lifted.linear.data[i]
+      // The same toe on every channel: the identity from 8 levels up, darker below, never lighter.
+      expect(base.linear.data[i]).toBe(Math.fround(blackToe(v, black)))
+      if (v >= 8 * black) expect(base.linear.data[i]).toBe(v)
+      else expect(base.linear.data[i]).toBeLessThanOrEqual(v)
+      if (v < black) {
+        darkBefore += v
+        darkAfter += base.linear.data[i]
+      }
+    }
+    // Samples below the level keep at most a quarter of their value (f(b) ≈ 0.23·b).
+    expect(darkBefore).toBeGreaterThan(0)
+    expect(darkAfter).toBeLessThan(0.25 * darkBefore)
+  })
+
+  it('blackToe is 0 at black, meets the identity smoothly at 8 levels and never decreases', () => {
+    const b = 0.01
+    expect(blackToe(0, b)).toBe(0)
+    expect(blackToe(0.5 * b, b)).toBe(0)
+    expect(blackToe(8 * b, b)).toBeCloseTo(8 * b, 12)
+    const slope = (blackToe(8 * b, b) - blackToe(8 * b - 1e-7, b)) / 1e-7
+    expect(slope).toBeCloseTo(1, 4)
+    let last = 0
+    for (let v = 0; v <= 10 * b; v += b / 50) {
+      expect(blackToe(v, b)).toBeGreaterThanOrEqual(last)
+      last = blackToe(v, b)
     }
   })
 
@@ -191,7 +220,10 @@ describe('low-light controls and chunks', () => {
     const seen: LowLightStep[] = []
     const all = await processLowLightAsync(noisy, { onStep: (s) => seen.push(s) })
     expect(all.display.data).toEqual(base.display.data)
-    expect(seen.map((s) => s.stage)).toEqual([...Array<string>(9).fill('denoise'), ...Array<string>(4).fill('tone')])
+    // A photo under one slice: exposure, planes, noise, then five filter passes of six chunks each;
+    // reconstruction, three black levels, the toe, white point.
+    expect(seen.map((s) => s.stage)).toEqual([...Array<string>(33).fill('denoise'), ...Array<string>(6).fill('tone')])
+    expect(Math.max(...seen.map((s) => s.fraction))).toBeLessThan(1)
     expect(seen.map((s) => s.fraction)).toEqual([...seen.map((s) => s.fraction)].sort())
 
     const controller = new AbortController()
