@@ -13,6 +13,7 @@ import {
   boolean,
   integerBetween,
   invalidArgument,
+  jpegQuality,
   mode,
   nullable,
   object,
@@ -22,7 +23,7 @@ import {
   type Check
 } from './ipc/validate'
 import { PROVIDER_NAMES } from './engine/domain/provider-names'
-import { DEFAULT_FORMATS } from './engine/domain/formats'
+import { DEFAULT_FORMATS, JPEG_QUALITY } from './engine/domain/formats'
 import { MODES } from './engine/domain/modes'
 
 /** A fresh copy of the defaults. */
@@ -30,8 +31,15 @@ export function defaultSettings(): Settings {
   return {
     lastFolder: null,
     recentFolders: [],
-    export: { formats: [...DEFAULT_FORMATS], outDir: null, overwrite: false },
+    export: {
+      formats: [...DEFAULT_FORMATS],
+      outDir: null,
+      overwrite: false,
+      keepGps: false,
+      jpegQuality: JPEG_QUALITY.default
+    },
     preview: { ...DEFAULT_TONEMAP },
+    autoWhitePoint: true,
     mode: MODES[0],
     provider: 'auto',
     windowBounds: null
@@ -86,12 +94,17 @@ export function mergeSettings(current: Settings, patch: unknown, name = 'setting
           if (sub === 'formats') next.export.formats = outputFormats(e[sub], subField)
           else if (sub === 'outDir') next.export.outDir = nullable(absolutePath)(e[sub], subField)
           else if (sub === 'overwrite') next.export.overwrite = boolean(e[sub], subField)
+          else if (sub === 'keepGps') next.export.keepGps = boolean(e[sub], subField)
+          else if (sub === 'jpegQuality') next.export.jpegQuality = jpegQuality(e[sub], subField)
           else throw invalidArgument(subField, 'no such setting', e[sub])
         }
         break
       }
       case 'preview':
         next.preview = toneMap({ ...next.preview, ...object(value, field) }, field)
+        break
+      case 'autoWhitePoint':
+        next.autoWhitePoint = boolean(value, field)
         break
       case 'mode':
         next.mode = mode(value, field)

@@ -165,9 +165,15 @@ export interface Settings {
     /** Output folder; null means `unclip/` next to each input. */
     outDir: string | null
     overwrite: boolean
+    /** Copy the photo's GPS location into the files. */
+    keepGps: boolean
+    /** Quality of a plain JPEG output (`JPEG_QUALITY`). */
+    jpegQuality: number
   }
   /** Preview tone mapping, also the default for PNG export and Save and return. */
   preview: ToneMapSettings
+  /** The white point follows each result's peak (`autoWhitePoint`) instead of `preview.whitePoint`. */
+  autoWhitePoint: boolean
   mode: Mode
   /** 'auto' lets the engine pick the best available provider. */
   provider: ProviderName | 'auto'
@@ -218,6 +224,8 @@ export interface BatchRequest {
   overwrite: boolean
   mode: Mode
   tonemap: ToneMapSettings
+  /** Each photo's white point from its own result, as the screen shows it (`ConvertOptions.autoWhitePoint`). */
+  autoWhitePoint?: boolean
   /** As in `ExportRequest`. */
   keepGps?: boolean
   jpegQuality?: number

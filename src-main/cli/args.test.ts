@@ -24,6 +24,7 @@ describe('parseCommand', () => {
         overwrite: false,
         inPlace: false,
         keepGps: false,
+        whitePoint: 'auto',
         json: false,
         model: undefined,
         modelsDir: undefined,
@@ -45,6 +46,8 @@ describe('parseCommand', () => {
       '-r',
       '--overwrite',
       '--keep-gps',
+      '--white-point',
+      '12.5',
       '--ep',
       'cuda',
       '--model',
@@ -64,12 +67,25 @@ describe('parseCommand', () => {
         overwrite: true,
         inPlace: false,
         keepGps: true,
+        whitePoint: 12.5,
         json: true,
         model: 'm',
         modelsDir: 'dir',
         provider: 'cuda'
       }
     })
+  })
+
+  it('takes --white-point auto or a level within the slider range, and names a bad one', () => {
+    const white = (value: string) => {
+      const command = parseCommand(['convert', 'x', '--white-point', value])
+      return command.name === 'convert' ? command.args.whitePoint : undefined
+    }
+    expect(white('auto')).toBe('auto')
+    expect(white('1')).toBe(1)
+    expect(white('64')).toBe(64)
+    for (const bad of ['0.5', '65', 'bright', '', 'Infinity'])
+      expect(() => white(bad)).toThrow(/--white-point; expected auto or a number from 1 to 64/)
   })
 
   it('takes --in-place with tif16 by default, or tif32', () => {

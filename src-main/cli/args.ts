@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { DEFAULT_FORMATS, OUTPUT_FORMATS } from '../engine/domain/formats'
 import { MODES } from '../engine/domain/modes'
 import { PROVIDER_NAMES } from '../engine/domain/provider-names'
+import { TONE_LIMITS } from '../engine/domain/tone-limits'
 import type { Mode, OutputFormat, ProviderName } from '../engine/types'
 import { CONVERT_OPTIONS, INFO_OPTIONS } from './options'
 
@@ -31,6 +32,8 @@ export interface ConvertArgs extends EngineArgs {
   inPlace: boolean
   /** Keep the photo's GPS location in the outputs' metadata. */
   keepGps: boolean
+  /** White point of the display-referred outputs, or each result's own peak. */
+  whitePoint: number | 'auto'
   json: boolean
 }
 
@@ -89,6 +92,7 @@ function parseConvert(argv: string[]): Command {
       overwrite: values.overwrite ?? false,
       inPlace,
       keepGps: values['keep-gps'] ?? false,
+      whitePoint: parseWhitePoint(values['white-point'] ?? 'auto'),
       json: values.json ?? false
     }
   }
@@ -118,6 +122,14 @@ function engineArgs(values: { model?: string; 'models-dir'?: string; ep?: string
     modelsDir: nonEmpty(values['models-dir'], '--models-dir'),
     provider: values.ep === undefined ? undefined : oneOf(values.ep, PROVIDER_NAMES, '--ep')
   }
+}
+
+function parseWhitePoint(value: string): number | 'auto' {
+  if (value === 'auto') return value
+  const { min, max } = TONE_LIMITS.whitePoint
+  const level = value.trim() === '' ? NaN : Number(value)
+  if (level >= min && level <= max) return level
+  throw new UsageError(`Invalid value '${value}' for --white-point; expected auto or a number from ${min} to ${max}`)
 }
 
 function parseFormats(list: string): OutputFormat[] {

@@ -5,6 +5,7 @@
 import { DEFAULT_FORMATS, FORMATS, MAX_FULL_IMAGE_PIXELS } from '../engine/domain/formats'
 import { MODES } from '../engine/domain/modes'
 import { PROVIDER_NAMES } from '../engine/domain/provider-names'
+import { TONE_LIMITS } from '../engine/domain/tone-limits'
 
 export interface OptionSpec {
   type: 'string' | 'boolean'
@@ -76,6 +77,14 @@ export const CONVERT_OWN_OPTIONS = {
     help: [
       "photo editors' round trip: a TIFF is replaced by its result (tif16, or tif32 with --format tif32),",
       'atomically; any other photo gets <name>-unclip.tif beside it. Files only; no --out or --recursive'
+    ]
+  },
+  'white-point': {
+    type: 'string',
+    value: 'W',
+    help: [
+      `level shown as white in PNG, JPEG and 16-bit TIFF (1 = the photo's white): ${TONE_LIMITS.whitePoint.min}-${TONE_LIMITS.whitePoint.max},`,
+      "or auto (default): each result's own peak, as the app does"
     ]
   },
   'keep-gps': {

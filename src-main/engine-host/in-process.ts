@@ -131,7 +131,9 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
   const adopt = async (path: string, mode: Mode, file: string): Promise<void> => {
     const entry = await decoded(path)
     if (entry.predictions[mode]) return
-    const prediction = await predictionFromFile(file, mode, entry.decoded.image).catch(() => null)
+    const { width, height } = entry.decoded.image
+    const modelSize = (await loadEngine()).inferenceSize(width, height)
+    const prediction = await predictionFromFile(file, mode, { width, height }, modelSize).catch(() => null)
     if (!prediction) return
     for (const other of cache.values()) if (other !== entry) other.predictions = {}
     entry.predictions[mode] = prediction
@@ -193,7 +195,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
           previewHeight: size.height,
           hdr: downscaleArea(shown, size.width, size.height).data,
           before: downscaleArea(beforeImage(prediction, input), size.width, size.height).data,
-          peak: peak(shown),
+          peak: prediction.peak ?? peak(shown),
           timings: { inference }
         }
       })
@@ -299,6 +301,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
           overwrite: request.overwrite,
           recursive: request.recursive,
           tonemap: request.tonemap,
+          autoWhitePoint: request.autoWhitePoint,
           keepGps: request.keepGps,
           jpegQuality: request.jpegQuality,
           startAt: request.startAt,

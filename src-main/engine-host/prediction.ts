@@ -17,7 +17,8 @@ import {
   processLowLightAsync,
   type LowLightControls
 } from '../engine/pipeline/lowlight'
-import { LOW_LIGHT_DISPLAY_TONEMAP } from '../engine/imaging/tonemap'
+import { LOW_LIGHT_DISPLAY_TONEMAP, peakOf } from '../engine/imaging/tonemap'
+import { downscaleArea } from '../engine/imaging/resample'
 import type { Mode, OutputFormat, RgbImage, ToneMapSettings } from '../engine/types'
 
 export interface Prediction {
@@ -28,6 +29,11 @@ export interface Prediction {
   display?: RgbImage
   /** Low light only: the controls it was processed with. */
   controls?: LowLightControls
+  /**
+   * HDR mode: the peak the automatic white point is taken from, the model output's at its own size
+   * (`PredictionSummary.peak`), so the app resolves the white point as a batch or the CLI does.
+   */
+  peak?: number
 }
 
 /** Low light's share of progress that is the model's; the rest is its own processing. */
@@ -60,8 +66,14 @@ export async function predict(
 ): Promise<Prediction> {
   const { signal, onProgress } = options
   if (mode === 'hdr') {
-    const predictOptions: PredictOptions = { signal, onProgress: (f) => onProgress?.('inference', f) }
-    return { mode, linear: await engine.predict(image, predictOptions) }
+    let peak: number | undefined
+    const predictOptions: PredictOptions = {
+      signal,
+      onProgress: (f) => onProgress?.('inference', f),
+      beforeStrips: async (summary) => void (peak = summary.peak)
+    }
+    const linear = await engine.predict(image, predictOptions)
+    return { mode, linear, peak }
   }
   let source = options.source
   if (!source) {
@@ -93,13 +105,21 @@ export async function predict(
 export async function predictionFromFile(
   file: string,
   mode: Mode,
-  size: { width: number; height: number }
+  size: { width: number; height: number },
+  modelSize: { width: number; height: number }
 ): Promise<Prediction | null> {
   if (extname(file).toLowerCase() !== '.hdr') return null
   const { width, height, data } = decodeRadiance(await readFile(file))
   if (width !== size.width || height !== size.height) return null
   const linear = { width, height, data }
-  return mode === 'lowlight' ? { mode, linear, display: lowLightDisplay(linear).display } : { mode, linear }
+  if (mode === 'lowlight') return { mode, linear, display: lowLightDisplay(linear).display }
+  // The model's output is gone; the result reduced to the model's size stands in for it (the same
+  // area reduction the model's input had), so the white point lands within a few per cent of the batch's.
+  const reduced =
+    modelSize.width === width && modelSize.height === height
+      ? linear
+      : downscaleArea(linear, modelSize.width, modelSize.height)
+  return { mode, linear, peak: peakOf(reduced.data) }
 }
 
 /** True when two sets of low-light controls are the same (absent counts as the defaults). */

@@ -3,7 +3,7 @@
  * display-size copies themselves are `downscaleArea`'s (`engine/imaging/resample.ts`).
  */
 import { BLEND_RAMP_START, CLIP_THRESHOLD } from '../engine/domain/clip'
-import { srgbDecode } from '../engine/imaging/tonemap'
+import { peakOf, srgbDecode } from '../engine/imaging/tonemap'
 import { PREVIEW_MAX_SIDE } from '../../src-preload/contract'
 import type { RgbImage } from '../engine/types'
 
@@ -30,11 +30,7 @@ export function clippedFraction(image: RgbImage): number {
 
 /** Largest channel value. */
 export function peak(image: RgbImage): number {
-  const data = image.data
-  let max = 0
-  // An indexed loop: for-of over a typed array measured ~30x slower here (0.66 s on 12 MP).
-  for (let i = 0; i < data.length; i++) if (data[i] > max) max = data[i]
-  return max
+  return peakOf(image.data)
 }
 
 /**

@@ -101,6 +101,11 @@ export interface ConvertOptions {
   overwrite: boolean
   /** Tone mapping for PNG, JPEG and the Ultra HDR base image; `DEFAULT_TONEMAP` when omitted. */
   tonemap?: ToneMapSettings
+  /**
+   * Take each photo's white point from its own result (`autoWhitePoint` of the model output's peak,
+   * as the app does) instead of `tonemap.whitePoint`. HDR mode only; off when omitted.
+   */
+  autoWhitePoint?: boolean
   /** Copy the photo's GPS location into the outputs' metadata; off by default (location is private). */
   keepGps?: boolean
   /** Quality of the plain `jpg` output; `JPEG_QUALITY.default` when omitted. */
@@ -134,6 +139,8 @@ export interface ConvertResult {
   input: string
   outputs: string[]
   timings: StageTimings
+  /** The tone the display-referred outputs were written with (the white point resolved when automatic). */
+  tonemap?: ToneMapSettings
 }
 
 export interface BatchFailure {

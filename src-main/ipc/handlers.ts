@@ -197,6 +197,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           overwrite: boolean(r.overwrite, 'overwrite'),
           mode: mode(r.mode, 'mode'),
           tonemap: toneMap(r.tonemap, 'tonemap'),
+          autoWhitePoint: optional(boolean)(r.autoWhitePoint, 'autoWhitePoint') ?? false,
           keepGps: optional(boolean)(r.keepGps, 'keepGps') ?? false,
           jpegQuality: optional(jpegQuality)(r.jpegQuality, 'jpegQuality')
         },

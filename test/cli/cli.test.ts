@@ -86,6 +86,22 @@ describe('unclip convert', () => {
     expect([hdr.width, hdr.height]).toEqual([40, 30])
   })
 
+  it("tone-maps with each photo's own white point by default, or the one given with --white-point", async () => {
+    await writePhoto(join(dir, 'a.jpg'))
+    const whiteOf = async (extra: string[], out: string): Promise<{ white: number; png: Buffer }> => {
+      const run = await runCli(['convert', 'a.jpg', '-o', out, '--json', ...extra, ...FIXTURE_FLAGS], dir)
+      expect([run.code, run.stderr]).toEqual([0, ''])
+      const [converted] = jsonLines(run.stdout).at(-1)?.converted as { tonemap: { whitePoint: number } }[]
+      return { white: converted.tonemap.whitePoint, png: await readFile(join(dir, out, 'a.png')) }
+    }
+    const auto = await whiteOf([], 'auto')
+    const fixed = await whiteOf(['--white-point', '8'], 'fixed')
+    expect(auto.white).toBeGreaterThanOrEqual(1)
+    expect(auto.white).toBeLessThan(8)
+    expect(fixed.white).toBe(8)
+    expect(auto.png.equals(fixed.png)).toBe(false)
+  })
+
   it('writes OpenEXR and Ultra HDR JPEG with --format exr,jpg-hdr', async () => {
     await writePhoto(join(dir, 'a.jpg'))
     const run = await runCli(['convert', 'a.jpg', '--format', 'exr,jpg-hdr', '--keep-gps', ...FIXTURE_FLAGS], dir)

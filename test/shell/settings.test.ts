@@ -14,8 +14,9 @@ describe('settings store', () => {
     await store.set({
       lastFolder: '/photos',
       recentFolders: ['/photos', '/old'],
-      export: { formats: ['png16'] },
+      export: { formats: ['png16'], keepGps: true, jpegQuality: 80 },
       preview: { exposureEv: 1.5, whitePoint: Infinity },
+      autoWhitePoint: false,
       provider: 'cpu',
       windowBounds: { x: 10, y: 20, width: 900, height: 700, maximized: true }
     })
@@ -24,8 +25,9 @@ describe('settings store', () => {
       ...defaultSettings(),
       lastFolder: '/photos',
       recentFolders: ['/photos', '/old'],
-      export: { formats: ['png16'], outDir: null, overwrite: false },
+      export: { formats: ['png16'], outDir: null, overwrite: false, keepGps: true, jpegQuality: 80 },
       preview: { ...defaultSettings().preview, exposureEv: 1.5, whitePoint: Infinity },
+      autoWhitePoint: false,
       provider: 'cpu',
       windowBounds: { x: 10, y: 20, width: 900, height: 700, maximized: true }
     })
@@ -39,6 +41,8 @@ describe('settings store', () => {
     await expect(store.set({ export: { formats: ['gif' as never] } })).rejects.toThrow(
       "Expected one of 'hdr', 'png', 'png16', 'exr', 'jpg', 'jpg-hdr', 'tif16', 'tif32' for settings.export.formats[0] but received \"gif\" of type string"
     )
+    await expect(store.set({ export: { jpegQuality: 101 } })).rejects.toThrow(/settings\.export\.jpegQuality/)
+    await expect(store.set({ autoWhitePoint: 'yes' as never })).rejects.toThrow(/settings\.autoWhitePoint/)
     await expect(store.set({ colour: 'red' } as never)).rejects.toThrow(
       'Expected no such setting for settings.colour but received "red" of type string'
     )

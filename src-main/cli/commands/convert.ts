@@ -4,6 +4,7 @@ import { assertModeAvailable, convertPlanned, planBatch } from '../../engine/bat
 import { planInPlace } from '../../engine/batch/in-place'
 import { createEngine } from '../../engine/pipeline/engine'
 import { UnclipError } from '../../engine/errors'
+import { DEFAULT_TONEMAP } from '../../engine/imaging/tonemap'
 import type { BatchResult, BatchWarning } from '../../engine/types'
 import type { ConvertArgs } from '../args'
 import type { CliIo } from '../io'
@@ -32,7 +33,9 @@ export async function runConvert(args: ConvertArgs, io: CliIo): Promise<number> 
     mode: args.mode,
     recursive: args.recursive,
     overwrite: args.overwrite,
-    keepGps: args.keepGps
+    keepGps: args.keepGps,
+    tonemap: args.whitePoint === 'auto' ? DEFAULT_TONEMAP : { ...DEFAULT_TONEMAP, whitePoint: args.whitePoint },
+    autoWhitePoint: args.whitePoint === 'auto'
   }
   const reporter = createReporter(args.json, io.stdout, io.stderr)
   const warnings: BatchWarning[] = []

@@ -58,6 +58,17 @@ export function autoWhitePoint(peak: number, exposureEv: number): number {
 }
 
 /**
+ * Largest channel value of linear samples: the peak `autoWhitePoint` takes.
+ * @returns 0 for no samples; NaN samples are passed over.
+ */
+export function peakOf(data: Float32Array): number {
+  let max = 0
+  // An indexed loop: for-of over a typed array measured ~30x slower here (0.66 s on 12 MP).
+  for (let i = 0; i < data.length; i++) if (data[i] > max) max = data[i]
+  return max
+}
+
+/**
  * Tone settings for low-light mode's `display` strips, in its writers and the app's preview: clamp
  * to [0,1] and sRGB-encode, nothing else (exposure and curve are already applied).
  */

@@ -5,13 +5,13 @@
  */
 import { existsSync } from 'node:fs'
 import { decodeSamples } from './decode'
-import type { Engine, PredictOptions } from './engine'
+import type { Engine, PredictionSummary, PredictOptions } from './engine'
 import { throwIfAborted, toUnclipError, UnclipError } from '../errors'
 import { FORMATS, isLinearFormat } from '../domain/formats'
 import { predictLowLightStrips } from './lowlight'
 import type { ProtectedFiles } from './writers/file-commit'
 import { writeOutputs, writeStep } from './writers/write-outputs'
-import { DEFAULT_TONEMAP, LOW_LIGHT_DISPLAY_TONEMAP } from '../imaging/tonemap'
+import { autoWhitePoint, DEFAULT_TONEMAP, LOW_LIGHT_DISPLAY_TONEMAP } from '../imaging/tonemap'
 import type { EncodedStrip, StripEncodings } from '../parallel/strip-work'
 import type {
   ConvertOptions,
@@ -120,10 +120,11 @@ export async function convertFile(
     timings.decode = performance.now() - started
     throwIfAborted(signal)
 
+    const tonemap = lowLight ? LOW_LIGHT_DISPLAY_TONEMAP : (options.tonemap ?? DEFAULT_TONEMAP)
     const context = {
       width: image.width,
       height: image.height,
-      tonemap: lowLight ? LOW_LIGHT_DISPLAY_TONEMAP : (options.tonemap ?? DEFAULT_TONEMAP),
+      tonemap,
       exif: metadata.exif,
       keepGps: options.keepGps ?? false,
       jpegQuality: options.jpegQuality,
@@ -150,10 +151,16 @@ export async function convertFile(
           // HDR mode: the strips' Radiance and PNG encodings are made beside the upsampling, on worker threads.
           encode: lowLight
             ? undefined
-            : stripEncodings(
-                targets.map((t) => t.format),
-                context.tonemap
-              ),
+            : ({ peak }: PredictionSummary): StripEncodings => {
+                // An automatic white point needs the model's output; the writers read the context's
+                // tone when their first strip arrives, which is after this.
+                if (options.autoWhitePoint)
+                  context.tonemap = { ...tonemap, whitePoint: autoWhitePoint(peak, tonemap.exposureEv) }
+                return stripEncodings(
+                  targets.map((t) => t.format),
+                  context.tonemap
+                )
+              },
           reduced,
           beforeStrips: lowLight ? undefined : options.beforeStrips,
           onProgress: (f: number) =>
@@ -177,7 +184,7 @@ export async function convertFile(
       }
     )
     report('done', 1)
-    return { input: inputPath, outputs, timings }
+    return { input: inputPath, outputs, timings, tonemap: context.tonemap }
   } catch (error) {
     throw toUnclipError(error)
   }

@@ -10,6 +10,7 @@ import type { InferenceSession } from 'onnxruntime-node'
 import { throwIfAborted, UnclipError } from '../errors'
 import { applyRatioRows } from '../imaging/guided-upsample'
 import { downscaleArea } from '../imaging/resample'
+import { peakOf } from '../imaging/tonemap'
 import { fitRatioInputs, prepareRatioGuide, withModelOutput } from '../imaging/ratio-fit'
 import { runModel } from '../model/inference'
 import { defaultModelsDir, selectModel } from '../model/model-registry'
@@ -44,9 +45,10 @@ export interface PredictOptions {
   /**
    * Encodings the sink wants with every strip. When given, strips of reduced-size predictions are
    * computed and encoded on the engine's worker threads and the sink receives the encoded forms;
-   * otherwise (or when no threads are available) the sink receives floats only.
+   * otherwise (or when no threads are available) the sink receives floats only. A function is asked
+   * once the model has run, for encodings that depend on its output (the automatic white point).
    */
-  encode?: StripEncodings
+  encode?: StripEncodings | ((prediction: PredictionSummary) => StripEncodings)
   /**
    * The source already reduced to `engine.inferenceSize` (e.g. decoded at that size with
    * `decodeSamples`' `reducedSize`); saves reducing it here. Ignored when its size differs.
@@ -56,7 +58,15 @@ export interface PredictOptions {
    * Awaited after the model and the ratio fit, before the strips: a batch holds the next photo
    * here until the current one is written.
    */
-  beforeStrips?: (size: { width: number; height: number }) => Promise<void>
+  beforeStrips?: (prediction: PredictionSummary) => Promise<void>
+}
+
+/** What is known of a prediction once the model has run, before its full-resolution strips. */
+export interface PredictionSummary {
+  width: number
+  height: number
+  /** Largest channel of the model's output at its own size (`engine.inferenceSize`): the automatic white point's peak. */
+  peak: number
 }
 
 /** Receives full-width HDR row strips top to bottom; the strip's buffer is reused after it returns. */
@@ -262,12 +272,14 @@ class SessionEngine implements Engine {
     const inputs = guide ? withModelOutput(guide, hdrSmall) : undefined
     const field = !inputs ? undefined : pool ? await pool.fit(inputs) : fitRatioInputs(inputs)
     timings.upsample += performance.now() - fitStarted
-    await options.beforeStrips?.({ width: image.width, height: image.height })
+    const summary = { width: image.width, height: image.height, peak: peakOf(hdrSmall.data) }
+    await options.beforeStrips?.(summary)
+    const encode = typeof options.encode === 'function' ? options.encode(summary) : options.encode
 
     const stripsStarted = performance.now()
-    if (field && pool && options.encode) {
+    if (field && pool && encode) {
       await pool.run(
-        { source: image, field, encode: options.encode },
+        { source: image, field, encode },
         stripRows,
         async (strip, y, encoded) => {
           timings.upsample += encoded.ms.upsample

@@ -177,6 +177,8 @@ export class AppState {
       overwrite: o.overwrite,
       mode: this.mode,
       tonemap: this.tone.settings,
+      // Each photo with its own white point, as the screen and Export would show it.
+      autoWhitePoint: this.tone.autoWhite,
       keepGps: o.keepGps,
       jpegQuality: o.jpegQuality
     })

@@ -30,6 +30,7 @@ export interface BatchRun {
   overwrite: boolean
   mode: Mode
   tonemap: ToneMapSettings
+  autoWhitePoint?: boolean
   keepGps?: boolean
   jpegQuality?: number
 }
@@ -92,6 +93,7 @@ export class Batch {
       overwrite: run.overwrite,
       mode: run.mode,
       tonemap: run.tonemap,
+      autoWhitePoint: run.autoWhitePoint,
       keepGps: run.keepGps,
       jpegQuality: run.jpegQuality
     })

@@ -3,6 +3,9 @@ import { DEFAULT_FORMATS, EXPORT_CHOICES, JPEG_QUALITY } from '../../../src-main
 import type { Mode } from '../../../src-main/engine/types'
 import type { Notices } from './notices.svelte'
 
+/** As the tone sliders: the setting is written once the user pauses. */
+const QUALITY_SAVE_DELAY_MS = 400
+
 /** A checkbox's key: the first format it offers. */
 type ChoiceKey = OutputFormat
 
@@ -49,6 +52,7 @@ export class ExportOptions {
 
   readonly #api: Api
   readonly #notices: Notices
+  #qualityTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(api: Api, notices: Notices) {
     this.#api = api
@@ -58,12 +62,14 @@ export class ExportOptions {
   async load(): Promise<void> {
     const result = await this.#api.getSettings()
     if (!result.ok) return
-    const { formats, outDir, overwrite } = result.value.export
+    const { formats, outDir, overwrite, keepGps, jpegQuality } = result.value.export
     const state = choicesFor(formats)
     this.ticked = state.ticked
     this.chosen = state.chosen
     this.outDir = outDir
     this.overwrite = overwrite
+    this.keepGps = keepGps
+    this.jpegQuality = jpegQuality
   }
 
   async chooseFolder(): Promise<void> {
@@ -83,8 +89,23 @@ export class ExportOptions {
     this.save()
   }
 
+  /** Sets the JPEG quality and saves it once the slider rests, not at every step of a drag. */
+  setJpegQuality(quality: number): void {
+    this.jpegQuality = quality
+    clearTimeout(this.#qualityTimer)
+    this.#qualityTimer = setTimeout(() => this.save(), QUALITY_SAVE_DELAY_MS)
+  }
+
   save(): void {
-    void this.#api.setSettings({ export: { formats: this.formats, outDir: this.outDir, overwrite: this.overwrite } })
+    void this.#api.setSettings({
+      export: {
+        formats: this.formats,
+        outDir: this.outDir,
+        overwrite: this.overwrite,
+        keepGps: this.keepGps,
+        jpegQuality: this.jpegQuality
+      }
+    })
   }
 
   /**

@@ -156,11 +156,33 @@ describe('ToneSettings store', () => {
     }
     expect(saved).toEqual([])
     vi.advanceTimersByTime(1000)
-    expect(saved).toEqual([{ preview: { operator: 'highlights', exposureEv: 2, whitePoint: 64, gamma: 1 } }])
+    expect(saved).toEqual([
+      { preview: { operator: 'highlights', exposureEv: 2, whitePoint: 64, gamma: 1 }, autoWhitePoint: true }
+    ])
+    tone.set({ whitePoint: 10 })
+    vi.advanceTimersByTime(1000)
+    expect(saved.at(-1)).toMatchObject({ preview: { whitePoint: 10 }, autoWhitePoint: false })
     tone.reset()
     vi.advanceTimersByTime(1000)
-    expect(saved.at(-1)).toEqual({ preview: { operator: 'highlights', exposureEv: 0, whitePoint: 64, gamma: 1 } })
+    expect(saved.at(-1)).toEqual({
+      preview: { operator: 'highlights', exposureEv: 0, whitePoint: 64, gamma: 1 },
+      autoWhitePoint: true
+    })
+    tone.setAutoWhite(false)
+    vi.advanceTimersByTime(1000)
+    expect(saved.at(-1)).toMatchObject({ autoWhitePoint: false })
     tone.dispose()
+  })
+
+  it('loads a stored manual white point as manual', async () => {
+    const preview = { operator: 'highlights', exposureEv: 0, whitePoint: 12, gamma: 1 }
+    const { api } = scriptedApi({
+      getSettings: () => Promise.resolve(ok({ preview, autoWhitePoint: false } as unknown as Settings))
+    })
+    const tone = new ToneSettings(api)
+    await tone.load()
+    expect(tone.autoWhite).toBe(false)
+    expect(tone.forPeak(40).whitePoint).toBe(12)
   })
 })
 
@@ -170,7 +192,15 @@ describe('ExportOptions store', () => {
     const { api } = scriptedApi({
       getSettings: () =>
         Promise.resolve(
-          ok({ export: { formats: ['jpg', 'png16', 'jpg-hdr'], outDir: '/out', overwrite: true } } as Settings)
+          ok({
+            export: {
+              formats: ['jpg', 'png16', 'jpg-hdr'],
+              outDir: '/out',
+              overwrite: true,
+              keepGps: true,
+              jpegQuality: 75
+            }
+          } as Settings)
         ),
       setSettings: (patch) => (saved.push(patch), Promise.resolve(ok({} as Settings)))
     })
@@ -178,11 +208,21 @@ describe('ExportOptions store', () => {
     expect(options.formats).toEqual(['hdr', 'png'])
     await options.load()
     expect(options.formats).toEqual(['jpg-hdr', 'png16', 'jpg'])
-    expect([options.outDir, options.overwrite]).toEqual(['/out', true])
+    expect([options.outDir, options.overwrite, options.keepGps, options.jpegQuality]).toEqual(['/out', true, true, 75])
     options.chosen.png = 'png'
     options.ticked['jpg-hdr'] = false
     options.ticked.hdr = true
     options.save()
-    expect(saved).toEqual([{ export: { formats: ['hdr', 'png', 'jpg'], outDir: '/out', overwrite: true } }])
+    expect(saved).toEqual([
+      { export: { formats: ['hdr', 'png', 'jpg'], outDir: '/out', overwrite: true, keepGps: true, jpegQuality: 75 } }
+    ])
+    // The quality slider saves once it rests.
+    vi.useFakeTimers()
+    for (const quality of [80, 85, 90]) options.setJpegQuality(quality)
+    expect(saved).toHaveLength(1)
+    vi.advanceTimersByTime(1000)
+    expect(saved).toHaveLength(2)
+    expect(saved[1].export?.jpegQuality).toBe(90)
+    vi.useRealTimers()
   })
 })

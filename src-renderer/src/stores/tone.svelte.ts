@@ -14,8 +14,8 @@ export class ToneSettings {
   gamma = $state(DEFAULT_TONEMAP.gamma)
   /**
    * White point from each result's own peak (`autoWhitePoint`), so the brightest recovered highlight
-   * lands on white whatever the photo; moving the slider switches it off. Batches, which convert
-   * photos the screen has not seen, use `whitePoint`.
+   * lands on white whatever the photo; moving the slider switches it off. Batches resolve it per
+   * photo in the engine the same way (`autoWhitePoint` of the model output's peak).
    */
   autoWhite = $state(true)
 
@@ -51,6 +51,7 @@ export class ToneSettings {
     this.exposureEv = clamp(p.exposureEv, TONE_LIMITS.exposureEv, DEFAULT_TONEMAP.exposureEv)
     this.whitePoint = clamp(p.whitePoint, TONE_LIMITS.whitePoint, DEFAULT_TONEMAP.whitePoint)
     this.gamma = clamp(p.gamma, TONE_LIMITS.gamma, DEFAULT_TONEMAP.gamma)
+    this.autoWhite = result.value.autoWhitePoint !== false
   }
 
   set(patch: Partial<ToneMapSettings>): void {
@@ -71,6 +72,7 @@ export class ToneSettings {
 
   setAutoWhite(on: boolean): void {
     this.autoWhite = on
+    this.#scheduleSave()
   }
 
   dispose(): void {
@@ -79,7 +81,10 @@ export class ToneSettings {
 
   #scheduleSave(): void {
     clearTimeout(this.#saveTimer)
-    this.#saveTimer = setTimeout(() => void this.#api.setSettings({ preview: this.settings }), SAVE_DELAY_MS)
+    this.#saveTimer = setTimeout(
+      () => void this.#api.setSettings({ preview: this.settings, autoWhitePoint: this.autoWhite }),
+      SAVE_DELAY_MS
+    )
   }
 }
 
