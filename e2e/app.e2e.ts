@@ -19,6 +19,7 @@ import { decodePng, meanLevel, previewDifference, readPreviewPixels } from './su
 import { dropPhoto } from './support/drop'
 import * as outcomes from './support/outcomes'
 import * as photographer from './support/photographer'
+import * as settings from './support/settings-steps'
 import * as walk from './support/walk'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -137,6 +138,11 @@ describe.skipIf(!CHROMIUM)(
       STEP_TIMEOUT
     )
     it(
+      "writes each batch PNG as Export wrote it for that photo (the photo's own white point)",
+      () => settings.batchMatchesExport(options.exportDir, options.batchDir),
+      STEP_TIMEOUT
+    )
+    it(
       'reopens a photo the batch converted with its result, without converting again, and shows it in the thumbnail',
       () => outcomes.reopenBatchResult(app, options.photos.photos),
       STEP_TIMEOUT
@@ -238,6 +244,20 @@ describe.skipIf(!CHROMIUM)(
       3 * STEP_TIMEOUT
     )
 
+    it.skipIf(!settings.hasExiftool())(
+      "keeps a photo's GPS position in the export only when asked (exiftool reads it)",
+      async () => {
+        const gps = join(options.dir, 'gps.jpg')
+        await settings.createGpsPhoto(options.photos.photos[1], gps)
+        await settings.keepGpsWhenAsked(app, gps, options.exportDir)
+      },
+      STEP_TIMEOUT
+    )
+    it(
+      'remembers Keep GPS, the JPEG quality and a manual white point after a restart',
+      () => settings.choicesSurviveRestart(app),
+      STEP_TIMEOUT
+    )
     it('logged no errors or warnings on the way (CSP, WebGL, Svelte)', () => {
       expect(app.consoleErrors()).toEqual([])
     })

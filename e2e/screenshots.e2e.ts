@@ -2,7 +2,8 @@
  * `UPDATE_SCREENSHOTS=1 npm run e2e`: screenshots of a real photograph converted by the shipped model
  * (models/unclip-v1) in the built renderer in Chromium, into e2e/screenshots/real-*.png. The photo is
  * the Golden Gate val scene (openexr-images, BSD-3) exposed so 5 % of it clips, as a camera would
- * have shot it. Skipped unless asked, and without the model, the val scene or Chromium.
+ * have shot it; for low light, the Desk val scene shot 4 stops under with sensor noise. Skipped
+ * unless asked, and without the model, the val scenes or Chromium.
  */
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -19,19 +20,27 @@ import { dropPhoto } from './support/drop'
 import { readSide } from './support/photographer'
 
 const ROOT = resolve(import.meta.dirname, '..')
-const SCENE = resolve(ROOT, '../shared/data/hdr/val/openexr-images__Tiles__GoldenGate.hdr')
+const VAL = resolve(ROOT, '../shared/data/hdr/val')
+const SCENE = join(VAL, 'openexr-images__Tiles__GoldenGate.hdr')
+const DARK_SCENE = join(VAL, 'openexr-images__ScanLines__Desk.hdr')
 const CHROMIUM = findChromium()
-const READY = Boolean(process.env['UPDATE_SCREENSHOTS']) && CHROMIUM && existsSync(SCENE)
+const READY = Boolean(process.env['UPDATE_SCREENSHOTS']) && CHROMIUM && existsSync(SCENE) && existsSync(DARK_SCENE)
 
-/** The scene as an 8-bit sRGB JPEG exposed so that `fraction` of its pixels clip. */
-async function photograph(path: string, fraction: number): Promise<void> {
-  const scene = decodeRadiance(await readFile(SCENE))
+/**
+ * The scene as an 8-bit sRGB JPEG exposed so that `fraction` of its pixels clip, then `stopsUnder`
+ * stops darker with sensor-like noise (fixed seed) when asked.
+ */
+async function photograph(path: string, fraction: number, scenePath = SCENE, stopsUnder = 0): Promise<void> {
+  const scene = decodeRadiance(await readFile(scenePath))
   const n = scene.width * scene.height
   const maxima = Float32Array.from({ length: n }, (_, p) =>
     Math.max(scene.data[3 * p], scene.data[3 * p + 1], scene.data[3 * p + 2])
   ).sort()
-  const gain = 1 / maxima[Math.floor((1 - fraction) * (n - 1))]
-  const bytes = Buffer.from(scene.data.map((v) => Math.round(srgbEncode(Math.min(1, v * gain)) * 255)))
+  const gain = 2 ** -stopsUnder / maxima[Math.floor((1 - fraction) * (n - 1))]
+  let seed = 7
+  const noise = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.004
+  const exposed = (v: number): number => Math.max(0, Math.min(1, v * gain + (stopsUnder > 0 ? noise() : 0)))
+  const bytes = Buffer.from(scene.data.map((v) => Math.round(srgbEncode(exposed(v)) * 255)))
   await sharp(bytes, { raw: { width: scene.width, height: scene.height, channels: 3 } })
     .jpeg({ quality: 92 })
     .toFile(path)
@@ -77,6 +86,17 @@ describe.skipIf(!READY)('screenshots of a real photo with the shipped model (UPD
       await page.getByRole('button', { name: 'Export image' }).click()
       await page.getByRole('list', { name: 'Notices' }).getByRole('status').first().waitFor({ timeout: 60_000 })
       await shot('export-notice')
+
+      const dark = join(dir, 'desk-dark.jpg')
+      await photograph(dark, 0.02, DARK_SCENE, 4)
+      await dropPhoto(page, dark)
+      await page.getByRole('switch', { name: 'Low-light mode' }).check()
+      await page.getByRole('button', { name: 'Brighten' }).click()
+      await page.locator('canvas[data-phase="converted"]').waitFor({ timeout: 120_000 })
+      await page.getByRole('button', { name: 'Fit' }).click()
+      // The Golden Gate's export notice goes by itself; the shot is of the dark photo alone.
+      await page.getByRole('list', { name: 'Notices' }).getByRole('status').waitFor({ state: 'detached' })
+      await shot('lowlight-divider')
       expect(app.consoleErrors()).toEqual([])
     } finally {
       await app.close()
