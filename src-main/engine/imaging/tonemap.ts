@@ -37,8 +37,9 @@ export const HIGHLIGHT_KNEE = 0.75
 
 /**
  * The settings the app starts with and export uses when none are given: the input's tones below
- * the knee, the recovered highlights compressed above it, white at 64× (above most photos' peaks;
- * the app uses each result's own peak, `autoWhitePoint`).
+ * the knee, the recovered highlights compressed above it, white at 64× (the slider's top). The app,
+ * its batches and the CLI by default replace the white point with each result's own peak
+ * (`autoWhitePoint`; `ConvertOptions.autoWhitePoint`).
  */
 export const DEFAULT_TONEMAP: ToneMapSettings = Object.freeze({
   operator: 'highlights',
