@@ -28,6 +28,8 @@ export interface Prediction {
   display?: RgbImage
   /** Low light only: the controls it was processed with. */
   controls?: LowLightControls
+  /** The ramp level of its "before" (`rampLevel`), when its preview-size result fixed it first. */
+  rampLevel?: number
 }
 
 /** Low light's share of progress that is the model's; the rest is its own processing. */
