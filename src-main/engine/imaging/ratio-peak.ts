@@ -42,7 +42,7 @@ export function ratioPeak(field: RatioField, full: PixelSource): number {
     if (firstY[ya] < 0) firstY[ya] = y
     lastY[ya] = y + 1
   }
-  const bounds = blockBounds(field, full, cellOfX, firstY, lastY)
+  const bounds = blockBounds(field, full, { firstX, lastX, firstY, lastY })
   const bandBound = new Float64Array(h)
   for (let ya = 0; ya < h; ya++) {
     let most = 0
@@ -83,10 +83,9 @@ export function ratioPeak(field: RatioField, full: PixelSource): number {
 function blockBounds(
   field: RatioField,
   full: PixelSource,
-  cellOfX: Int32Array,
-  firstY: Int32Array,
-  lastY: Int32Array
+  spans: { firstX: Int32Array; lastX: Int32Array; firstY: Int32Array; lastY: Int32Array }
 ): Float64Array {
+  const { firstX, lastX, firstY, lastY } = spans
   const { width: w, height: h, coefficients, flat } = field
   const W = full.width
   const data = full.data
@@ -94,15 +93,13 @@ function blockBounds(
   const largest = new (data.constructor as Float32ArrayConstructor)(w * h * 3)
   for (let ya = 0; ya < h; ya++) {
     for (let y = firstY[ya]; y >= 0 && y < lastY[ya]; y++) {
-      let i = y * W * 3
-      let x = 0
-      for (let k = ya * w * 3; x < W; k += 3) {
-        // One cell's run of pixels in this row, kept in locals (cells are consecutive in x).
-        const c = cellOfX[x]
+      for (let c = 0, k = ya * w * 3; c < w; c++, k += 3) {
+        // One cell's run of pixels in this row (cells are consecutive in x), its maxima in locals.
+        if (firstX[c] < 0) continue
         let r = largest[k]
         let g = largest[k + 1]
         let b = largest[k + 2]
-        for (; x < W && cellOfX[x] === c; x++, i += 3) {
+        for (let i = (y * W + firstX[c]) * 3, end = (y * W + lastX[c]) * 3; i < end; i += 3) {
           if (data[i] > r) r = data[i]
           if (data[i + 1] > g) g = data[i + 1]
           if (data[i + 2] > b) b = data[i + 2]
