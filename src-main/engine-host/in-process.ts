@@ -6,13 +6,13 @@
 import { stat } from 'node:fs/promises'
 import { PREVIEW_MAX_SIDE, type ConvertedImage, type ImageRegion, type OpenedImage } from '../../src-preload/contract'
 import { assertModeAvailable, convertBatch, planBatch } from '../engine/batch/batch'
-import { decodeImage, type DecodedPhoto } from '../engine/pipeline/decode'
+import type { DecodedPhoto } from '../engine/pipeline/decode'
 import { downscaleArea } from '../engine/imaging/resample'
 import { createEngine, type Engine, type EngineOptions } from '../engine/pipeline/engine'
 import { UnclipError } from '../engine/errors'
 import { ProtectedFiles } from '../engine/pipeline/writers/file-commit'
 import type { WriterContext } from '../engine/pipeline/writers/temp-file-writer'
-import type { Mode, RgbImage, Stage } from '../engine/types'
+import type { Mode, Stage } from '../engine/types'
 import { createJobRegistry } from './jobs'
 import {
   canReplaceOriginal,
@@ -30,28 +30,10 @@ import {
   type Prediction,
   type PredictionOptions
 } from './prediction'
-import {
-  clippedFraction,
-  crop,
-  linearisedInput,
-  peak,
-  previewSize,
-  rampLevel,
-  srgbLinearised,
-  type Region
-} from './preview'
+import { clippedFraction, createBeforeImages, crop, peak, previewSize } from './preview'
+import { predictPreviewFirst, type PreviewResult } from './preview-result'
+import { ImageCache, type CachedImage } from './image-cache'
 import type { EngineHost, EngineHostOptions } from './types'
-
-/** Decoded images kept for quick re-open and export; each 24 MP image holds ~290 MB of floats. */
-const DECODED_CACHE_SIZE = 2
-
-interface CachedImage {
-  decoded: DecodedPhoto
-  /** The current image's predictions, by mode. */
-  predictions: Partial<Record<Mode, Prediction>>
-  /** Low light's model output, so changed controls only re-run its processing. */
-  lowLightSource?: RgbImage
-}
 
 /**
  * Creates an engine host that runs the model in this process.
@@ -63,7 +45,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
   let engineOptions: EngineOptions = { ...rest, ...(stripWorker ? { stripWorkers: { entry: stripWorker } } : {}) }
   let engine: Promise<Engine> | undefined
   const jobs = createJobRegistry()
-  const cache = new Map<string, CachedImage>()
+  const cache = new ImageCache()
   /** Files this host wrote (by identity): the only existing files a later save may replace unasked. */
   const written = new ProtectedFiles()
 
@@ -75,18 +57,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     return engine
   }
 
-  const remember = (path: string, entry: CachedImage): CachedImage => {
-    cache.delete(path)
-    cache.set(path, entry)
-    while (cache.size > DECODED_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
-    return entry
-  }
-
-  const decoded = async (path: string): Promise<CachedImage> => {
-    const hit = cache.get(path)
-    if (hit) return remember(path, hit)
-    return remember(path, { decoded: await decodeImage(path), predictions: {} })
-  }
+  const decoded = (path: string): Promise<CachedImage> => cache.get(path)
 
   /**
    * The photo's prediction in `mode`, computed when missing, with the decoded photo it was made from.
@@ -100,6 +71,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
   ): Promise<{ prediction: Prediction; photo: DecodedPhoto }> => {
     assertModeAvailable(mode)
     const entry = await decoded(path)
+    if (mode === 'hdr' && entry.fullHdr) await entry.fullHdr.done
     const hit = entry.predictions[mode]
     if (hit && (!options.controls || sameControls(hit.controls, options.controls)))
       return { prediction: hit, photo: entry.decoded }
@@ -108,20 +80,10 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       source: mode === 'lowlight' ? entry.lowLightSource : undefined,
       onSource: (source) => (entry.lowLightSource = source)
     })
-    // Only the current image keeps predictions: their floats are the largest thing we hold.
-    for (const other of cache.values()) {
-      if (other === entry) continue
-      other.predictions = {}
-      other.lowLightSource = undefined
-    }
+    cache.forgetOthers(entry)
     entry.predictions[mode] = prediction
     return { prediction, photo: entry.decoded }
   }
-  const predicted = async (
-    path: string,
-    mode: Mode,
-    options: Omit<PredictionOptions, 'source' | 'onSource'> = {}
-  ): Promise<Prediction> => (await predictedPhoto(path, mode, options)).prediction
 
   /** What the TIFF writers need to hand a wide-gamut photo back in its own space. */
   const sourceColourOf = (photo: DecodedPhoto): WriterContext['sourceColour'] =>
@@ -135,26 +97,55 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     const modelSize = (await loadEngine()).inferenceSize(width, height)
     const prediction = await predictionFromFile(file, mode, { width, height }, modelSize).catch(() => null)
     if (!prediction) return
-    for (const other of cache.values()) if (other !== entry) other.predictions = {}
+    cache.forgetOthers(entry)
     entry.predictions[mode] = prediction
   }
 
-  /** "Before" for a prediction, linearised as its result is; the ramp level is found once per prediction. */
-  const levels = new WeakMap<Prediction, number>()
-  const beforeImage = (prediction: Prediction, input: RgbImage, region?: Region): RgbImage => {
-    if (prediction.mode === 'lowlight') return srgbLinearised(region ? crop(input, region) : input)
-    let level = levels.get(prediction)
-    if (level === undefined) levels.set(prediction, (level = rampLevel(input, prediction.linear)))
-    return region
-      ? linearisedInput(crop(input, region), crop(prediction.linear, region), level)
-      : linearisedInput(input, prediction.linear, level)
+  const beforeImage = createBeforeImages()
+
+  /**
+   * HDR mode's first result at preview size (`predictPreviewFirst`), its full resolution following;
+   * undefined where that saves nothing (a result kept or on its way, a photo no larger than its preview).
+   */
+  const previewFirst = async (
+    entry: CachedImage,
+    options: { signal: AbortSignal; onProgress: (fraction: number) => void }
+  ): Promise<PreviewResult | undefined> => {
+    const input = entry.decoded.image
+    const size = previewSize(input.width, input.height, PREVIEW_MAX_SIDE)
+    if (entry.predictions.hdr || entry.fullHdr) return undefined
+    if (size.width === input.width && size.height === input.height) return undefined
+    entry.preview ??= downscaleArea(input, size.width, size.height)
+    const first = await predictPreviewFirst(await loadEngine(), input, entry.preview, options)
+    if (!first) return undefined
+    cache.forgetOthers(entry)
+    cache.expect(entry, first.full)
+    return first
+  }
+
+  /** The preview-size copies of a full-resolution prediction (computed when missing) and its peak. */
+  const previewOfFull = async (
+    path: string,
+    mode: Mode,
+    options: Omit<PredictionOptions, 'source' | 'onSource'>
+  ): Promise<Omit<PreviewResult, 'rampLevel'>> => {
+    const { prediction, photo } = await predictedPhoto(path, mode, options)
+    const shown = displayImage(prediction)
+    const size = previewSize(shown.width, shown.height, PREVIEW_MAX_SIDE)
+    const before = beforeImage(prediction, photo.image)
+    return {
+      hdr: downscaleArea(shown, size.width, size.height),
+      before: downscaleArea(before, size.width, size.height),
+      peak: prediction.peak ?? peak(shown)
+    }
   }
 
   return {
     info: async () => (await loadEngine()).info,
 
     async openImage(path): Promise<OpenedImage> {
-      const { decoded: image } = await decoded(path)
+      const entry = await decoded(path)
+      const image = entry.decoded
       const { width, height } = image.image
       const size = previewSize(width, height, PREVIEW_MAX_SIDE)
       return {
@@ -163,7 +154,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
         height,
         previewWidth: size.width,
         previewHeight: size.height,
-        ldr: downscaleArea(image.image, size.width, size.height).data,
+        ldr: (entry.preview ??= downscaleArea(image.image, size.width, size.height)).data,
         clippedFraction: clippedFraction(image.image),
         metadata: {
           format: image.metadata.format,
@@ -180,23 +171,23 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
         report('decode', 0)
         const started = performance.now()
         if (from) await adopt(path, mode, from)
-        const prediction = await predicted(path, mode, { signal, onProgress: report, controls: lowLight })
-        const shown = displayImage(prediction)
-        const inference = performance.now() - started
+        const entry = await decoded(path)
+        const toInference = (fraction: number): void => report('inference', fraction)
+        const first = mode === 'hdr' ? await previewFirst(entry, { signal, onProgress: toInference }) : undefined
+        const shown = first ?? (await previewOfFull(path, mode, { signal, onProgress: report, controls: lowLight }))
         report('done', 1)
-        const size = previewSize(shown.width, shown.height, PREVIEW_MAX_SIDE)
-        const input = (await decoded(path)).decoded.image
+        const { width, height } = entry.decoded.image
         return {
           path,
           mode,
-          width: shown.width,
-          height: shown.height,
-          previewWidth: size.width,
-          previewHeight: size.height,
-          hdr: downscaleArea(shown, size.width, size.height).data,
-          before: downscaleArea(beforeImage(prediction, input), size.width, size.height).data,
-          peak: prediction.peak ?? peak(shown),
-          timings: { inference }
+          width,
+          height,
+          previewWidth: shown.hdr.width,
+          previewHeight: shown.hdr.height,
+          hdr: shown.hdr.data,
+          before: shown.before.data,
+          peak: shown.peak,
+          timings: { inference: performance.now() - started }
         }
       })
     },
@@ -211,6 +202,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
         )
       }
       const region = { x, y, width, height }
+      if (mode === 'hdr') await entry.fullHdr?.done
       const prediction = mode ? entry.predictions[mode] : undefined
       if (mode && !prediction)
         throw new UnclipError('INVALID_ARGUMENT', `${path} has no ${mode} result to show; convert it first.`)

@@ -34,6 +34,8 @@ export interface Prediction {
    * (`PredictionSummary.peak`), so the app resolves the white point as a batch or the CLI does.
    */
   peak?: number
+  /** The ramp level of its "before" (`rampLevel`), when its preview-size result fixed it first. */
+  rampLevel?: number
 }
 
 /** Low light's share of progress that is the model's; the rest is its own processing. */

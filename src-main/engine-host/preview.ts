@@ -6,6 +6,7 @@ import { BLEND_RAMP_START, CLIP_THRESHOLD } from '../engine/domain/clip'
 import { peakOf, srgbDecode } from '../engine/imaging/tonemap'
 import { PREVIEW_MAX_SIDE } from '../../src-preload/contract'
 import type { RgbImage } from '../engine/types'
+import type { Prediction } from './prediction'
 
 /** Preview size: long side at most `maxSide`, never upscaled, at least 1×1. */
 export function previewSize(
@@ -94,4 +95,20 @@ export function crop(image: RgbImage, region: Region): RgbImage {
     data.set(image.data.subarray(from, from + width * 3), row * width * 3)
   }
   return { width, height, data }
+}
+
+/**
+ * "Before" for a prediction, linearised as its result is (`linearisedInput`; low light's with the
+ * sRGB curve), whole or a region; the ramp level is found once per prediction, or taken from it.
+ */
+export function createBeforeImages(): (prediction: Prediction, input: RgbImage, region?: Region) => RgbImage {
+  const levels = new WeakMap<Prediction, number>()
+  return (prediction, input, region) => {
+    if (prediction.mode === 'lowlight') return srgbLinearised(region ? crop(input, region) : input)
+    let level = prediction.rampLevel ?? levels.get(prediction)
+    if (level === undefined) levels.set(prediction, (level = rampLevel(input, prediction.linear)))
+    return region
+      ? linearisedInput(crop(input, region), crop(prediction.linear, region), level)
+      : linearisedInput(input, prediction.linear, level)
+  }
 }

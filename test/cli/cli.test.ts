@@ -61,6 +61,26 @@ describe('unclip without an engine', () => {
       stderr: `unclip: No model found in ${empty}\n`
     })
   })
+
+  it("reports a model that cannot be loaded as the run's error, not the photo's, whether or not the photo decodes", async () => {
+    const models = join(dir, 'junk-models')
+    await mkdir(models)
+    const card = JSON.parse(await readFile(join(FIXTURE_FLAGS[1], 'unclip-fixture.json'), 'utf8')) as object
+    await writeFile(join(models, 'junk.json'), JSON.stringify({ ...card, name: 'junk', file: 'junk.onnx' }))
+    await writeFile(join(models, 'junk.onnx'), 'not a model')
+    await writePhoto(join(dir, 'a.jpg'))
+    await writeFile(join(dir, 'broken.jpg'), 'not a photo')
+    for (const photo of ['a.jpg', 'broken.jpg']) {
+      const run = await runCli(['convert', photo, '--models-dir', models, '--model', 'junk', '--json'], dir)
+      expect(run.code).toBe(1)
+      const lines = jsonLines(run.stdout)
+      expect(lines.filter((line) => line.type !== 'progress')).toEqual([
+        expect.objectContaining({ type: 'error', code: 'MODEL_CORRUPT' })
+      ])
+      expect(lines.filter((line) => line.stage === 'failed' || line.stage === 'done')).toEqual([])
+      expect(run.stderr).toMatch(/^unclip: Model "junk" could not be loaded from /)
+    }
+  })
 })
 
 describe('unclip convert', () => {

@@ -2,7 +2,7 @@ import { constants } from 'node:os'
 import { resolve } from 'node:path'
 import { assertModeAvailable, convertPlanned, planBatch } from '../../engine/batch/batch'
 import { planInPlace } from '../../engine/batch/in-place'
-import { createEngine } from '../../engine/pipeline/engine'
+import { startEngine } from '../../engine/pipeline/engine'
 import { UnclipError } from '../../engine/errors'
 import { DEFAULT_TONEMAP } from '../../engine/imaging/tonemap'
 import type { BatchResult, BatchWarning } from '../../engine/types'
@@ -62,7 +62,9 @@ export async function runConvert(args: ConvertArgs, io: CliIo): Promise<number> 
     // No warm-up conversion: one photo gains nothing from it (measured at 12 MP: the same conversion time,
     // 0.35 s more loading), nor does a batch (a folder of three 12 MP photos, paired runs: 1.1-1.6 CPU-s
     // less without it, wall time lower in 2 of 3), and the first decode starts sooner.
-    const engine = await createEngine({ ...engineOptions(args), warmUp: false })
+    // The first photo decodes while the model's session opens; a model that cannot be loaded is
+    // still the run's error (`convertPlanned` reports no photo before the engine is ready).
+    const engine = await startEngine({ ...engineOptions(args), warmUp: false })
     let result: BatchResult
     try {
       result = await convertPlanned(engine, plan, {
@@ -71,7 +73,10 @@ export async function runConvert(args: ConvertArgs, io: CliIo): Promise<number> 
         onProgress: (event) => reporter.progress(event)
       })
     } finally {
-      await engine.dispose()
+      await engine.ready.then(
+        (loaded) => loaded.dispose(),
+        () => undefined
+      )
     }
     if (warnings.length > 0) result = { ...result, warnings }
     reporter.summary(result)

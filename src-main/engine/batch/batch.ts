@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { convertFile, outputPathFor, type ConvertFileOptions } from '../pipeline/convert'
-import type { Engine } from '../pipeline/engine'
+import type { Engine, EngineLoading } from '../pipeline/engine'
 import { toUnclipError, UnclipError } from '../errors'
 import { planBatch, type PlannedFile } from './batch-plan'
 import { MODES } from '../domain/modes'
@@ -76,14 +76,23 @@ export async function convertBatch(engine: Engine, inputs: string[], options: Ba
  * Converts an already planned batch (see `planBatch`), as `convertBatch` does. Lets a caller check
  * the inputs, and say that a folder holds no images, before loading a model.
  *
- * @param engine - a loaded engine
+ * @param engine - a loaded engine, or one still loading (`startEngine`): the first photo is decoded
+ *   meanwhile, and no photo's outcome is reported before the engine is ready
  * @param plan - the files and output bases from `planBatch` with the same options
  * @param options - batch options
  * @returns as `convertBatch`
- * @throws {UnclipError} INVALID_ARGUMENT as `convertBatch`
+ * @throws {UnclipError} INVALID_ARGUMENT as `convertBatch`; a loading engine's error (a model that
+ *   cannot be loaded), whatever the photos did meanwhile
  */
-export async function convertPlanned(engine: Engine, plan: PlannedFile[], options: BatchOptions): Promise<BatchResult> {
+export async function convertPlanned(
+  engine: Engine | EngineLoading,
+  plan: PlannedFile[],
+  options: BatchOptions
+): Promise<BatchResult> {
   validateBatchOptions(options)
+  const ready = 'ready' in engine ? engine.ready : Promise.resolve(engine)
+  let engineFailed = false
+  ready.catch(() => (engineFailed = true))
   const result: BatchResult = { converted: [], failed: [], skipped: [], cancelled: false }
   const { signal } = options
   const total = plan.length
@@ -150,6 +159,7 @@ export async function convertPlanned(engine: Engine, plan: PlannedFile[], option
   let recorded: Promise<void> = Promise.resolve()
   for (const [index, file] of plan.entries()) {
     if (index < (options.startAt ?? 0)) continue
+    if (engineFailed) break
     if (signal?.aborted || cancelled) {
       cancelled = true
       break
@@ -167,8 +177,13 @@ export async function convertPlanned(engine: Engine, plan: PlannedFile[], option
     recorded = recorded.then(async () => {
       events.begin(index)
       takeTurn()
-      record(index, file, await outcome)
+      const settled = await outcome
+      // A model that cannot be loaded is the batch's error, not this photo's.
+      await ready
+      record(index, file, settled)
     })
+    // Awaited below; marked handled now, as a failed engine may reject it while the loop still runs.
+    recorded.catch(() => undefined)
     await Promise.race([inStrips, outcome])
   }
   await recorded

@@ -62,23 +62,28 @@ export interface RatioField {
  * @param full Full-resolution sRGB input (floats or integer samples).
  * @param y0 First row.
  * @param rows Number of rows.
- * @param out Destination, `rows · full.width · 3` floats, linear radiance ≥ 0.
+ * @param out Destination, `rows · (x1 − x0) · 3` floats, linear radiance ≥ 0.
+ * @param x0 First column (default 0): a part of the rows gets exactly the values the whole rows would.
+ * @param x1 Column after the last (default the width).
  */
 export function applyRatioRows(
   field: RatioField,
   full: PixelSource,
   y0: number,
   rows: number,
-  out: Float32Array
+  out: Float32Array,
+  x0 = 0,
+  x1 = full.width
 ): void {
   const W = full.width
+  const n = x1 - x0
   const { width: w, height: h, coefficients, flat } = field
-  const cell = new Int32Array(W)
-  const tx = new Float32Array(W)
-  for (let x = 0; x < W; x++) {
-    const fx = Math.min(Math.max(((x + 0.5) * w) / W - 0.5, 0), w - 1)
-    cell[x] = Math.floor(fx)
-    tx[x] = fx - cell[x]
+  const cell = new Int32Array(n)
+  const tx = new Float32Array(n)
+  for (let i = 0; i < n; i++) {
+    const fx = Math.min(Math.max(((x0 + i + 0.5) * w) / W - 0.5, 0), w - 1)
+    cell[i] = Math.floor(fx)
+    tx[i] = fx - cell[i]
   }
   const row = new Float32Array(6 * w)
   // Per cell column: 1 when the cells left/right of it in both neighbouring rows are flat.
@@ -98,12 +103,12 @@ export function applyRatioRows(
       rowFlat[x] = flat[above + x] & flat[above + right] & flat[below + x] & flat[below + right]
       if (!rowFlat[x]) anyWork = true
     }
-    const o0 = j * W * 3
-    lineariseSamples(full, y * W * 3, W * 3, out.subarray(o0, o0 + W * 3))
+    const o0 = j * n * 3
+    lineariseSamples(full, (y * W + x0) * 3, n * 3, out.subarray(o0, o0 + n * 3))
     if (!anyWork) continue
     for (let k = 0; k < 6 * w; k++)
       row[k] = coefficients[6 * above + k] + ty * (coefficients[6 * below + k] - coefficients[6 * above + k])
-    for (let x = 0; x < W; x++) {
+    for (let x = 0; x < n; x++) {
       const c = cell[x]
       if (rowFlat[c]) continue
       const o = o0 + 3 * x

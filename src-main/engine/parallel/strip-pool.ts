@@ -170,6 +170,8 @@ export function createStripPool(entry: string | URL, size = Math.min(availablePa
 
     async dispose() {
       for (const w of workers) w.alive = false
+      // Referenced again: an idle worker is unreferenced, and its exit must still be awaited.
+      for (const w of workers) w.worker.ref()
       await Promise.all(workers.map((w) => w.worker.terminate()))
     }
   }
@@ -187,7 +189,9 @@ export function createStripPool(entry: string | URL, size = Math.min(availablePa
       const task = w.tasks.get(reply.id)
       if (!task) return
       w.tasks.delete(reply.id)
-      if (w.tasks.size === 0) w.worker.unref()
+      // Unreferenced when idle, so an idle pool never keeps the process alive; not once disposing,
+      // so a late answer cannot let the process exit before `terminate()` settles.
+      if (w.tasks.size === 0 && w.alive) w.worker.unref()
       if (reply.type === 'done') task.resolve(reply.encoded)
       else task.reject(new Error(reply.message))
     })

@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs'
 import { decodeSamples } from './decode'
-import type { Engine, PredictionSummary, PredictOptions } from './engine'
+import type { Engine, EngineLoading, PredictionSummary, PredictOptions } from './engine'
+import { MODES } from '../domain/modes'
 import { throwIfAborted, toUnclipError, UnclipError } from '../errors'
 import { FORMATS, isLinearFormat } from '../domain/formats'
 import { predictLowLightStrips } from './lowlight'
@@ -16,6 +17,7 @@ import type { EncodedStrip, StripEncodings } from '../parallel/strip-work'
 import type {
   ConvertOptions,
   ConvertResult,
+  Mode,
   OutputFormat,
   ProgressEvent,
   RgbImage,
@@ -61,7 +63,7 @@ export function outputPathFor(outputBase: string, format: OutputFormat): string 
 
 /**
  * Converts one file.
- * @param engine A loaded engine.
+ * @param engine A loaded engine, or one still loading (`startEngine`): the photo is decoded meanwhile.
  * @param inputPath Absolute input path.
  * @param options Formats, overwrite, tone mapping, cancel and progress; `outputBase` names the outputs.
  * @returns The files written and per-stage timings.
@@ -69,14 +71,16 @@ export function outputPathFor(outputBase: string, format: OutputFormat): string 
  *   `INVALID_ARGUMENT`, `TOO_LARGE` (EXR or Ultra HDR of an image over 100 MP), `OUTPUT_NOT_WRITABLE`, `DISK_FULL`, `CANCELLED`.
  */
 export async function convertFile(
-  engine: Engine,
+  engine: Engine | EngineLoading,
   inputPath: string,
   options: ConvertFileOptions
 ): Promise<ConvertResult> {
   const { formats, signal } = options
   if (formats.length === 0)
     throw new UnclipError('INVALID_ARGUMENT', 'Expected at least one output format but received none')
-  if (!engine.info.modes.includes(options.mode)) {
+  // Every model runs every mode (`MODES`); a loaded engine says which it offers.
+  const modes: readonly Mode[] = 'ready' in engine ? MODES : engine.info.modes
+  if (!modes.includes(options.mode)) {
     throw new UnclipError(
       'MODE_UNAVAILABLE',
       `Mode "${options.mode}" is not available with model "${engine.card.name}"`
@@ -118,6 +122,7 @@ export async function convertFile(
       shared: true
     })
     timings.decode = performance.now() - started
+    const loaded = 'ready' in engine ? await engine.ready : engine
     throwIfAborted(signal)
 
     const tonemap = lowLight ? LOW_LIGHT_DISPLAY_TONEMAP : (options.tonemap ?? DEFAULT_TONEMAP)
@@ -169,8 +174,8 @@ export async function convertFile(
               : report('upsample', lerp(PROGRESS_AT.inference!, PROGRESS_AT.upsample!, (f - 0.5) / 0.5))
         }
         const predicted = lowLight
-          ? await predictLowLightStrips(engine, image, (linear, display) => add(linear, display), predictOptions)
-          : await engine.predictStrips(image, (strip, _y, encoded) => add(strip, strip, encoded), predictOptions)
+          ? await predictLowLightStrips(loaded, image, (linear, display) => add(linear, display), predictOptions)
+          : await loaded.predictStrips(image, (strip, _y, encoded) => add(strip, strip, encoded), predictOptions)
         timings.inference = predicted.inference
         timings.upsample = predicted.upsample
         timings.strips = predicted.strips
@@ -195,7 +200,11 @@ export async function convertFile(
  * real work and libvips' reduction is mostly its box shrink; milder reductions (small photos) are
  * left to the engine's exact area average.
  */
-function reducedSizeFor(engine: Engine, width: number, height: number): { width: number; height: number } | undefined {
+function reducedSizeFor(
+  engine: Engine | EngineLoading,
+  width: number,
+  height: number
+): { width: number; height: number } | undefined {
   const size = engine.inferenceSize(width, height)
   return Math.max(width, height) >= 2 * Math.max(size.width, size.height) ? size : undefined
 }

@@ -16,100 +16,29 @@ import { runModel } from '../model/inference'
 import { defaultModelsDir, selectModel } from '../model/model-registry'
 import { createSession, providersAvailable } from '../model/providers'
 import { createStripPool, type StripPool } from '../parallel/strip-pool'
-import type { EncodedStrip, StripEncodings } from '../parallel/strip-work'
 import { MODES } from '../domain/modes'
 import { warmUp } from './warm-up'
-import type { EngineInfo, ModelCard, ProviderName, PixelSource, RgbImage, RgbSamples } from '../types'
+import type {
+  Engine,
+  EngineLoading,
+  EngineOptions,
+  PredictOptions,
+  PredictTimings,
+  RatioPrediction,
+  StripSink
+} from './engine-types'
+import type { EngineInfo, ModelCard, PixelSource, RgbImage } from '../types'
 
-export interface EngineOptions {
-  /** Folder of model cards; `defaultModelsDir()` when omitted. */
-  modelsDir?: string
-  /** Model name; the newest non-fixture model when omitted. */
-  model?: string
-  /** Force one execution provider; otherwise the platform's preference order with fallback. */
-  provider?: ProviderName
-  /**
-   * Worker threads for the full-resolution strips: the entry script (default: the one beside the
-   * engine's sources; the built app passes its bundled `strip-worker.js`) and the thread count
-   * (default: the cores, at most 4), or `false` to compute strips on the calling thread.
-   */
-  stripWorkers?: { entry?: string | URL; size?: number } | false
-  /** Convert a small image while loading, so the first photo meets optimised code (default true). */
-  warmUp?: boolean
-}
-
-export interface PredictOptions {
-  signal?: AbortSignal
-  /** Fraction of this prediction done, in [0,1]. */
-  onProgress?: (fraction: number) => void
-  /**
-   * Encodings the sink wants with every strip. When given, strips of reduced-size predictions are
-   * computed and encoded on the engine's worker threads and the sink receives the encoded forms;
-   * otherwise (or when no threads are available) the sink receives floats only. A function is asked
-   * once the model has run, for encodings that depend on its output (the automatic white point).
-   */
-  encode?: StripEncodings | ((prediction: PredictionSummary) => StripEncodings)
-  /**
-   * The source already reduced to `engine.inferenceSize` (e.g. decoded at that size with
-   * `decodeSamples`' `reducedSize`); saves reducing it here. Ignored when its size differs.
-   */
-  reduced?: RgbImage
-  /**
-   * Awaited after the model and the ratio fit, before the strips: a batch holds the next photo
-   * here until the current one is written.
-   */
-  beforeStrips?: (prediction: PredictionSummary) => Promise<void>
-}
-
-/** What is known of a prediction once the model has run, before its full-resolution strips. */
-export interface PredictionSummary {
-  width: number
-  height: number
-  /** Largest channel of the model's output at its own size (`engine.inferenceSize`): the automatic white point's peak. */
-  peak: number
-}
-
-/** Receives full-width HDR row strips top to bottom; the strip's buffer is reused after it returns. */
-export type StripSink = (strip: RgbImage, y: number, encoded?: EncodedStrip) => void | Promise<void>
-
-/**
- * Milliseconds spent in a prediction (strip sinks excluded): `inference` is the reduction and the
- * model, `upsample` the guided fit and the full-res rows, `strips` the wall time of the full-res
- * phase. With worker threads, `upsample`, `rgbe` and `png` are their busy time summed.
- */
-export interface PredictTimings {
-  inference: number
-  upsample: number
-  strips: number
-  rgbe: number
-  png: number
-}
-
-export interface Engine {
-  readonly info: EngineInfo
-  readonly card: ModelCard
-  /**
-   * The size the model runs at for a photo of this size (see `inferenceSize`).
-   * @returns Width and height, each ≤ the photo's.
-   */
-  inferenceSize(width: number, height: number): { width: number; height: number }
-  /**
-   * Predicts the HDR image. Holds the whole float output; use `predictStrips` for big images.
-   * @param image sRGB-encoded RGB in [0,1].
-   * @returns Linear radiance relative to the input's exposure, same size.
-   * @throws UnclipError `CANCELLED` within one strip or tile of the signal firing.
-   */
-  predict(image: RgbImage, options?: PredictOptions): Promise<RgbImage>
-  /**
-   * Same prediction, streamed: calls `sink` with consecutive full-width strips of rows, so the
-   * full-size float output never exists. Also takes the integer samples `decodeSamples` returns.
-   * @param source sRGB floats in [0,1] or 8/16-bit sRGB samples.
-   * @returns Time spent running the model and upsampling.
-   * @throws UnclipError `CANCELLED` as `predict`; whatever `sink` throws.
-   */
-  predictStrips(source: RgbImage | RgbSamples, sink: StripSink, options?: PredictOptions): Promise<PredictTimings>
-  dispose(): Promise<void>
-}
+export type {
+  Engine,
+  EngineLoading,
+  EngineOptions,
+  PredictionSummary,
+  PredictOptions,
+  PredictTimings,
+  RatioPrediction,
+  StripSink
+} from './engine-types'
 
 /** Default long side the model runs at when the card does not say. */
 export const DEFAULT_INFERENCE_LONG_SIDE = 1024
@@ -136,8 +65,30 @@ const INFERENCE_SHARE = 0.5
  *   `PROVIDER_UNAVAILABLE` (forced provider).
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  return (await startEngine(options)).ready
+}
+
+/**
+ * Reads the model's card and starts opening its session, returning before the session is open: a
+ * photo can be sized and decoded meanwhile (the CLI's first photo).
+ * @param options As `createEngine`'s.
+ * @returns The card, the model's sizes, and `ready`, the engine once loaded (rejecting with
+ *   `createEngine`'s `MODEL_CORRUPT` and `PROVIDER_UNAVAILABLE`; whoever awaits it sees them).
+ * @throws UnclipError `MODEL_MISSING`, `MODEL_CORRUPT` for the card, before anything starts.
+ */
+export async function startEngine(options: EngineOptions = {}): Promise<EngineLoading> {
   const entry = await selectModel(options.modelsDir ?? defaultModelsDir(), options.model)
-  const { card, onnxPath } = entry
+  const ready = openEngine(entry, options)
+  // Handled by whoever awaits `ready`; not an unhandled rejection while a photo decodes meanwhile.
+  ready.catch(() => undefined)
+  const longSide = entry.card.inference_long_side ?? DEFAULT_INFERENCE_LONG_SIDE
+  return { card: entry.card, inferenceSize: (width, height) => inferenceSize(width, height, longSide), ready }
+}
+
+async function openEngine(
+  { card, onnxPath }: Awaited<ReturnType<typeof selectModel>>,
+  options: EngineOptions
+): Promise<Engine> {
   // The threads load while the session does (both are start-up, before the first decode).
   const pool = startStripPool(options.stripWorkers)
   let opened: Awaited<ReturnType<typeof createSession>>
@@ -232,14 +183,12 @@ class SessionEngine implements Engine {
     return { width: image.width, height: image.height, data }
   }
 
-  async predictStrips(image: PixelSource, sink: StripSink, options: PredictOptions = {}): Promise<PredictTimings> {
+  async predictRatio(image: PixelSource, options: PredictOptions = {}): Promise<RatioPrediction> {
     assertImage(image)
     const { signal, onProgress } = options
     throwIfAborted(signal)
     const small = this.inferenceSize(image.width, image.height)
-    const stripRows = Math.max(1, Math.floor(STRIP_PIXELS / image.width))
     const reduced = small.width !== image.width || small.height !== image.height
-    const pool = reduced && options.encode && this.pool && this.pool.size > 0 ? this.pool : undefined
     const started = performance.now()
     // At full size this is just the float conversion integer samples need anyway.
     const given = options.reduced
@@ -270,8 +219,26 @@ class SessionEngine implements Engine {
     }
     const fitStarted = performance.now()
     const inputs = guide ? withModelOutput(guide, hdrSmall) : undefined
+    const pool = this.pool && this.pool.size > 0 ? this.pool : undefined
     const field = !inputs ? undefined : pool ? await pool.fit(inputs) : fitRatioInputs(inputs)
     timings.upsample += performance.now() - fitStarted
+    return { width: image.width, height: image.height, small: hdrSmall, timings, ...(field ? { field } : {}) }
+  }
+
+  async predictStrips(image: PixelSource, sink: StripSink, options: PredictOptions = {}): Promise<PredictTimings> {
+    assertImage(image)
+    const given = options.ratio
+    // A field applies at any size (the app's preview); a whole result only at its own.
+    const ratio =
+      given && (given.field || (given.width === image.width && given.height === image.height))
+        ? given
+        : await this.predictRatio(image, options)
+    const { signal, onProgress } = options
+    throwIfAborted(signal)
+    const { field, small: hdrSmall } = ratio
+    const timings = { ...ratio.timings }
+    const stripRows = Math.max(1, Math.floor(STRIP_PIXELS / image.width))
+    const pool = field && options.encode && this.pool && this.pool.size > 0 ? this.pool : undefined
     const summary = { width: image.width, height: image.height, peak: peakOf(hdrSmall.data) }
     await options.beforeStrips?.(summary)
     const encode = typeof options.encode === 'function' ? options.encode(summary) : options.encode

@@ -1,0 +1,91 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createInProcessEngineHost } from '../../src-main/engine-host/in-process'
+import { peak } from '../../src-main/engine-host/preview'
+import { decodeRadiance } from '../../src-main/engine/codecs/radiance-decoder'
+import { createEngine, type Engine } from '../../src-main/engine/pipeline/engine'
+import { decodeImage } from '../../src-main/engine/pipeline/decode'
+import { downscaleArea } from '../../src-main/engine/imaging/resample'
+import { PREVIEW_MAX_SIDE } from '../../src-preload/contract'
+import { imagePipeline } from '../helpers/images'
+
+const models = { modelsDir: 'test/fixtures/models', model: 'unclip-fixture' }
+const host = createInProcessEngineHost(models)
+let engine: Engine
+let dir: string
+let photo: string
+/** Larger than the preview, with a clipped sun and fine stripes the preview cannot hold. */
+const [WIDTH, HEIGHT] = [2600, 1400]
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'unclip-host-preview-'))
+  photo = join(dir, 'sun.png')
+  await imagePipeline(WIDTH, HEIGHT, (x, y) => {
+    const sun = (x - 0.7) ** 2 + (y - 0.3) ** 2 < 0.01 ? 1 : 0
+    const stripe = Math.floor(x * WIDTH) % 2 === 0 ? 0.1 : 0
+    return [0.3 + 0.5 * x + sun + stripe, 0.4 * y + sun, 0.5 + sun]
+  })
+    .png()
+    .toFile(photo)
+  engine = await createEngine({ ...models, warmUp: false })
+})
+
+afterAll(async () => {
+  await host.dispose()
+  await engine.dispose()
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('the first result at preview size', () => {
+  it("has the model output's peak, and export and 1:1 regions give the full-resolution result", async () => {
+    await host.openImage(photo)
+    const converted = await host.convertImage('first', { path: photo, mode: 'hdr' }, () => undefined)
+    expect([converted.previewWidth, converted.previewHeight]).toEqual([PREVIEW_MAX_SIDE, 1103])
+    expect(converted.hdr.length).toBe(PREVIEW_MAX_SIDE * 1103 * 3)
+
+    const input = (await decodeImage(photo)).image
+    let modelPeak = 0
+    const full = await engine.predict(input, { beforeStrips: async (summary) => void (modelPeak = summary.peak) })
+    // Exactly the model output's, so the automatic white point is what a batch or the CLI resolve;
+    // the full resolution's own peak lies close by.
+    expect(converted.peak).toBe(modelPeak)
+    expect(converted.peak).toBeGreaterThan(1)
+    expect(Math.abs(peak(full) / converted.peak - 1)).toBeLessThan(0.01)
+
+    // The field applied at preview size against the full result reduced: they differ only where a
+    // preview pixel averages very different ratios (the sun's rim), since the preview averages the
+    // photo before the ratio and the reduction after it.
+    const reduced = downscaleArea(full, PREVIEW_MAX_SIDE, 1103).data
+    const off = (i: number): number => Math.abs(converted.hdr[i] - reduced[i]) / Math.max(1, reduced[i])
+    const offs = Float64Array.from(reduced, (_, i) => off(i)).sort()
+    expect(offs[Math.floor(offs.length * 0.99)]).toBeLessThan(0.01)
+
+    const region = await host.readRegion({ path: photo, mode: 'hdr', x: 1700, y: 300, width: 64, height: 48 })
+    for (let row = 0; row < 48; row++) {
+      const from = ((300 + row) * WIDTH + 1700) * 3
+      expect(region.hdr?.subarray(row * 64 * 3, (row + 1) * 64 * 3)).toEqual(full.data.subarray(from, from + 64 * 3))
+    }
+
+    const { outputs } = await host.exportImage({
+      path: photo,
+      formats: ['hdr'],
+      tonemap: { operator: 'reinhard', exposureEv: 0, whitePoint: converted.peak, gamma: 1 },
+      mode: 'hdr',
+      outDir: dir,
+      overwrite: true
+    })
+    const written = decodeRadiance(await readFile(outputs[0]))
+    expect([written.width, written.height]).toEqual([WIDTH, HEIGHT])
+    expect(peak(written)).toBeCloseTo(converted.peak, 0)
+  })
+
+  it('converts again from the kept full resolution, with the same peak', async () => {
+    const again = await host.convertImage('again', { path: photo, mode: 'hdr' }, () => undefined)
+    const input = (await decodeImage(photo)).image
+    let modelPeak = 0
+    await engine.predict(input, { beforeStrips: async (summary) => void (modelPeak = summary.peak) })
+    expect(again.peak).toBe(modelPeak)
+  })
+})
