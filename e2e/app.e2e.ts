@@ -255,7 +255,7 @@ describe.skipIf(!CHROMIUM)(
     )
     it(
       'remembers Keep GPS, the JPEG quality and a manual white point after a restart',
-      () => settings.choicesSurviveRestart(app),
+      () => settings.choicesSurviveRestart(app, join(options.dir, 'settings.json')),
       STEP_TIMEOUT
     )
     it('logged no errors or warnings on the way (CSP, WebGL, Svelte)', () => {

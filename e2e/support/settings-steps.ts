@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { readdir } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { expect } from 'vitest'
@@ -86,14 +86,23 @@ export async function keepGpsWhenAsked(app: AppDriver, photo: string, exportDir:
  * After a restart (the page reloaded over the same settings file) Keep GPS, the JPEG quality and a
  * manual white point are as the user left them.
  */
-export async function choicesSurviveRestart(app: AppDriver): Promise<void> {
+export async function choicesSurviveRestart(app: AppDriver, settingsPath: string): Promise<void> {
   const { page } = app
+  await page.getByRole('checkbox', { name: 'Keep GPS location' }).check()
   await page.getByRole('checkbox', { name: 'Tone-mapped JPEG' }).check()
   const quality = page.locator('#export-jpeg-quality')
   await quality.fill('77')
   await page.locator('#tone-white').fill('12')
-  // Both are written once the slider rests.
-  await page.waitForTimeout(1_000)
+  // Both are written once the slider rests: wait for the settings file to say so.
+  const stored = async (): Promise<unknown> => {
+    const saved = JSON.parse(await readFile(settingsPath, 'utf8')) as {
+      export: { jpegQuality: number; keepGps: boolean }
+      preview: { whitePoint: number }
+      autoWhitePoint: boolean
+    }
+    return [saved.export.jpegQuality, saved.export.keepGps, saved.preview.whitePoint, saved.autoWhitePoint]
+  }
+  await expect.poll(stored, { timeout: 30_000 }).toEqual([77, true, 12, false])
   await page.reload()
   await page.getByRole('checkbox', { name: 'Keep GPS location' }).waitFor({ timeout: 60_000 })
   expect(await page.getByRole('checkbox', { name: 'Keep GPS location' }).isChecked()).toBe(true)

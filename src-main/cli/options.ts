@@ -83,8 +83,9 @@ export const CONVERT_OWN_OPTIONS = {
     type: 'string',
     value: 'W',
     help: [
-      `level shown as white in PNG, JPEG and 16-bit TIFF (1 = the photo's white): ${TONE_LIMITS.whitePoint.min}-${TONE_LIMITS.whitePoint.max},`,
-      "or auto (default): each result's own peak, as the app does"
+      `level shown as white in PNG, JPEG, 16-bit TIFF and the Ultra HDR base image (1 = the photo's white):`,
+      `${TONE_LIMITS.whitePoint.min}-${TONE_LIMITS.whitePoint.max}, or auto (default): each result's own peak, as the app does;`,
+      'low light sets its own tone and takes none'
     ]
   },
   'keep-gps': {

@@ -2,7 +2,7 @@
  * The engine host's opened photos: the last few decoded (quick re-open and export), and only the
  * current one's predictions, since their floats are the largest thing the host holds.
  */
-import { decodeImage, type DecodedPhoto } from '../engine/pipeline/decode'
+import { decodeImage, type DecodedPhoto, type DecodeOptions } from '../engine/pipeline/decode'
 import type { Mode, RgbImage } from '../engine/types'
 import type { Prediction } from './prediction'
 import type { FullResolution } from './preview-result'
@@ -25,12 +25,26 @@ export interface CachedImage {
 export class ImageCache {
   private readonly entries = new Map<string, CachedImage>()
 
+  /**
+   * @param decodeOptions How to decode a photo: the host asks for the model's reduced copy, made as
+   *   `convertFile` makes it, so the app's result is a batch's and the CLI's.
+   */
+  constructor(private readonly decodeOptions: () => Promise<DecodeOptions> = async () => ({})) {}
+
   /** The photo at `path`, decoded when not kept; it becomes the most recent. */
   async get(path: string): Promise<CachedImage> {
-    const entry = this.entries.get(path) ?? { decoded: await decodeImage(path), predictions: {} }
+    const entry = this.entries.get(path) ?? {
+      decoded: await decodeImage(path, await this.decodeOptions()),
+      predictions: {}
+    }
     this.entries.delete(path)
     this.entries.set(path, entry)
-    while (this.entries.size > DECODED_CACHE_SIZE) this.entries.delete(this.entries.keys().next().value as string)
+    while (this.entries.size > DECODED_CACHE_SIZE) {
+      const oldest = this.entries.keys().next().value as string
+      // An evicted photo's full resolution is no one's to wait for.
+      this.entries.get(oldest)?.fullHdr?.abort.abort()
+      this.entries.delete(oldest)
+    }
     return entry
   }
 
@@ -50,6 +64,7 @@ export class ImageCache {
    * @param full From `predictPreviewFirst`.
    */
   expect(entry: CachedImage, full: FullResolution): void {
+    entry.fullHdr?.abort.abort()
     entry.fullHdr = {
       abort: full.abort,
       done: full.done.then((prediction) => {

@@ -7,9 +7,10 @@ import { stat } from 'node:fs/promises'
 import { PREVIEW_MAX_SIDE, type ConvertedImage, type ImageRegion, type OpenedImage } from '../../src-preload/contract'
 import { assertModeAvailable, convertBatch, planBatch } from '../engine/batch/batch'
 import type { DecodedPhoto } from '../engine/pipeline/decode'
+import { reducedSizeFor } from '../engine/pipeline/convert'
 import { downscaleArea } from '../engine/imaging/resample'
 import { createEngine, type Engine, type EngineOptions } from '../engine/pipeline/engine'
-import { UnclipError } from '../engine/errors'
+import { UnclipError, untilCancelled } from '../engine/errors'
 import { ProtectedFiles } from '../engine/pipeline/writers/file-commit'
 import type { WriterContext } from '../engine/pipeline/writers/temp-file-writer'
 import type { Mode, Stage } from '../engine/types'
@@ -45,7 +46,12 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
   let engineOptions: EngineOptions = { ...rest, ...(stripWorker ? { stripWorkers: { entry: stripWorker } } : {}) }
   let engine: Promise<Engine> | undefined
   const jobs = createJobRegistry()
-  const cache = new ImageCache()
+  // The model's copy of a photo is reduced while decoding, as `convertFile` does; without an engine
+  // (no model yet) photos still open.
+  const cache = new ImageCache(async () => {
+    const loaded = await loadEngine().catch(() => undefined)
+    return loaded ? { reducedSize: (width: number, height: number) => reducedSizeFor(loaded, width, height) } : {}
+  })
   /** Files this host wrote (by identity): the only existing files a later save may replace unasked. */
   const written = new ProtectedFiles()
 
@@ -71,12 +77,13 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
   ): Promise<{ prediction: Prediction; photo: DecodedPhoto }> => {
     assertModeAvailable(mode)
     const entry = await decoded(path)
-    if (mode === 'hdr' && entry.fullHdr) await entry.fullHdr.done
+    if (mode === 'hdr' && entry.fullHdr) await untilCancelled(entry.fullHdr.done, options.signal)
     const hit = entry.predictions[mode]
     if (hit && (!options.controls || sameControls(hit.controls, options.controls)))
       return { prediction: hit, photo: entry.decoded }
     const prediction = await predict(await loadEngine(), entry.decoded.image, mode, {
       ...options,
+      reduced: entry.decoded.reduced,
       source: mode === 'lowlight' ? entry.lowLightSource : undefined,
       onSource: (source) => (entry.lowLightSource = source)
     })
@@ -116,7 +123,10 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     if (entry.predictions.hdr || entry.fullHdr) return undefined
     if (size.width === input.width && size.height === input.height) return undefined
     entry.preview ??= downscaleArea(input, size.width, size.height)
-    const first = await predictPreviewFirst(await loadEngine(), input, entry.preview, options)
+    const first = await predictPreviewFirst(await loadEngine(), input, entry.preview, {
+      ...options,
+      reduced: entry.decoded.reduced
+    })
     if (!first) return undefined
     cache.forgetOthers(entry)
     cache.expect(entry, first.full)

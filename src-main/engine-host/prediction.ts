@@ -13,10 +13,10 @@ import { isLinearFormat } from '../engine/domain/formats'
 import {
   DEFAULT_LOW_LIGHT_CONTROLS,
   lowLightDisplay,
-  lowLightSource,
   processLowLightAsync,
   type LowLightControls
 } from '../engine/pipeline/lowlight'
+import { lowLightSource } from '../engine/pipeline/lowlight-run'
 import { LOW_LIGHT_DISPLAY_TONEMAP, peakOf } from '../engine/imaging/tonemap'
 import { downscaleArea } from '../engine/imaging/resample'
 import type { Mode, OutputFormat, RgbImage, ToneMapSettings } from '../engine/types'
@@ -49,6 +49,8 @@ export interface PredictionOptions {
   /** Low light's model output for this photo from an earlier run (`lowLightSource`); kept by the caller. */
   source?: RgbImage
   onSource?: (source: RgbImage) => void
+  /** The model's reduced copy of the photo, decoded with it (`DecodedPhoto.reduced`). */
+  reduced?: RgbImage
 }
 
 /**
@@ -72,6 +74,7 @@ export async function predict(
     const predictOptions: PredictOptions = {
       signal,
       onProgress: (f) => onProgress?.('inference', f),
+      reduced: options.reduced,
       beforeStrips: async (summary) => void (peak = summary.peak)
     }
     const linear = await engine.predict(image, predictOptions)
@@ -82,6 +85,7 @@ export async function predict(
     source = (
       await lowLightSource(engine, image, {
         signal,
+        reduced: options.reduced,
         onProgress: (f) => onProgress?.('inference', f * LOW_LIGHT_PREDICT_SHARE)
       })
     ).hdr

@@ -3,7 +3,6 @@
  * input's preview copy, so the user sees it without waiting for the full resolution (which export,
  * 1:1 tiles and Save and return need, and which is computed afterwards from the same field).
  */
-import { downscaleArea } from '../engine/imaging/resample'
 import { peakOf } from '../engine/imaging/tonemap'
 import type { Engine, RatioPrediction } from '../engine/pipeline/engine'
 import type { RgbImage } from '../engine/types'
@@ -62,13 +61,11 @@ export async function predictPreviewFirst(
   engine: Engine,
   input: RgbImage,
   inputPreview: RgbImage,
-  options: { signal: AbortSignal; onProgress: (fraction: number) => void }
+  options: { signal: AbortSignal; onProgress: (fraction: number) => void; reduced?: RgbImage }
 ): Promise<(PreviewResult & { full: FullResolution }) | undefined> {
   const small = engine.inferenceSize(input.width, input.height)
   if (small.width === input.width && small.height === input.height) return undefined
-  // The model's copy reduced from the preview copy, a sixth of the photo's pixels at 12 MP.
-  const reduced = downscaleArea(inputPreview, small.width, small.height)
-  const ratio = await engine.predictRatio(input, { ...options, reduced })
+  const ratio = await engine.predictRatio(input, options)
   const field = ratio.field
   if (!field) return undefined
   const shown = await previewResult(engine, { ...ratio, field }, inputPreview, options.signal)

@@ -94,3 +94,22 @@ export function fsReason(error: unknown): string {
   // Node's messages read "EXYZ: description, syscall 'path'"; the description is the useful part.
   return /^E[A-Z]+: ([^,]+)/.exec(message)?.[1] ?? message
 }
+
+/**
+ * `work`, or `cancelledError()` as soon as `signal` fires: a cancel need not wait for work that
+ * carries on for someone else (the app's full resolution of a photo, say).
+ */
+export async function untilCancelled<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work
+  throwIfAborted(signal)
+  let onAbort = (): void => undefined
+  const cancelled = new Promise<never>((_, reject) => {
+    onAbort = () => reject(cancelledError())
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([work, cancelled])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+}

@@ -7,6 +7,9 @@ import { peak } from '../../src-main/engine-host/preview'
 import { decodeRadiance } from '../../src-main/engine/codecs/radiance-decoder'
 import { createEngine, type Engine } from '../../src-main/engine/pipeline/engine'
 import { decodeImage } from '../../src-main/engine/pipeline/decode'
+import { convertFile, reducedSizeFor } from '../../src-main/engine/pipeline/convert'
+import { autoWhitePoint, DEFAULT_TONEMAP } from '../../src-main/engine/imaging/tonemap'
+import sharp from 'sharp'
 import { downscaleArea } from '../../src-main/engine/imaging/resample'
 import { PREVIEW_MAX_SIDE } from '../../src-preload/contract'
 import { imagePipeline } from '../helpers/images'
@@ -38,6 +41,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
+/** The photo as the app and `convertFile` decode it: with the model's copy reduced while decoding. */
+const decodeForModel = () =>
+  decodeImage(photo, { reducedSize: (width, height) => reducedSizeFor(engine, width, height) })
+
 describe('the first result at preview size', () => {
   it("has the model output's peak, and export and 1:1 regions give the full-resolution result", async () => {
     await host.openImage(photo)
@@ -45,11 +52,8 @@ describe('the first result at preview size', () => {
     expect([converted.previewWidth, converted.previewHeight]).toEqual([PREVIEW_MAX_SIDE, 1103])
     expect(converted.hdr.length).toBe(PREVIEW_MAX_SIDE * 1103 * 3)
 
-    const input = (await decodeImage(photo)).image
+    const { image: input, reduced } = await decodeForModel()
     let modelPeak = 0
-    // The app reduces the photo for the model from its preview copy (cheaper than from the photo).
-    const small = engine.inferenceSize(WIDTH, HEIGHT)
-    const reduced = downscaleArea(downscaleArea(input, PREVIEW_MAX_SIDE, 1103), small.width, small.height)
     const full = await engine.predict(input, {
       reduced,
       beforeStrips: async (summary) => void (modelPeak = summary.peak)
@@ -89,11 +93,34 @@ describe('the first result at preview size', () => {
 
   it('converts again from the kept full resolution, with the same peak', async () => {
     const again = await host.convertImage('again', { path: photo, mode: 'hdr' }, () => undefined)
-    const input = (await decodeImage(photo)).image
+    const { image: input, reduced } = await decodeForModel()
     let modelPeak = 0
-    const small = engine.inferenceSize(WIDTH, HEIGHT)
-    const reduced = downscaleArea(downscaleArea(input, PREVIEW_MAX_SIDE, 1103), small.width, small.height)
     await engine.predict(input, { reduced, beforeStrips: async (summary) => void (modelPeak = summary.peak) })
     expect(again.peak).toBe(modelPeak)
+  })
+
+  it('writes the PNG a batch writes for the photo, with the same automatic white point', async () => {
+    const converted = await host.convertImage('shown', { path: photo, mode: 'hdr' }, () => undefined)
+    const tonemap = { ...DEFAULT_TONEMAP, whitePoint: autoWhitePoint(converted.peak, 0) }
+    const exported = await host.exportImage({
+      path: photo,
+      formats: ['png'],
+      tonemap,
+      mode: 'hdr',
+      outDir: join(dir, 'app'),
+      overwrite: true
+    })
+    const batch = await convertFile(engine, photo, {
+      outDir: join(dir, 'batch'),
+      outputBase: join(dir, 'batch', 'sun'),
+      formats: ['png'],
+      mode: 'hdr',
+      overwrite: true,
+      tonemap: DEFAULT_TONEMAP,
+      autoWhitePoint: true
+    })
+    expect(batch.tonemap).toEqual(tonemap)
+    const pixels = async (file: string): Promise<Buffer> => sharp(file).raw().toBuffer()
+    expect((await pixels(batch.outputs[0])).equals(await pixels(exported.outputs[0]))).toBe(true)
   })
 })

@@ -9,7 +9,7 @@ import type { Engine, EngineLoading, PredictionSummary, PredictOptions } from '.
 import { MODES } from '../domain/modes'
 import { throwIfAborted, toUnclipError, UnclipError } from '../errors'
 import { FORMATS, isLinearFormat } from '../domain/formats'
-import { predictLowLightStrips } from './lowlight'
+import { predictLowLightStrips } from './lowlight-run'
 import type { ProtectedFiles } from './writers/file-commit'
 import { writeOutputs, writeStep } from './writers/write-outputs'
 import { autoWhitePoint, DEFAULT_TONEMAP, LOW_LIGHT_DISPLAY_TONEMAP } from '../imaging/tonemap'
@@ -200,8 +200,8 @@ export async function convertFile(
  * real work and libvips' reduction is mostly its box shrink; milder reductions (small photos) are
  * left to the engine's exact area average.
  */
-function reducedSizeFor(
-  engine: Engine | EngineLoading,
+export function reducedSizeFor(
+  engine: Pick<Engine, 'inferenceSize'>,
   width: number,
   height: number
 ): { width: number; height: number } | undefined {

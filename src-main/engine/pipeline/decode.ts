@@ -16,6 +16,8 @@ import type { DecodedImage, RgbImage, RgbSamples, SourceMetadata } from '../type
 /** A decoded photo, plus (wide-gamut photos only) its own samples and profile for handing TIFFs back. */
 export interface DecodedPhoto extends DecodedImage {
   sourceColour?: SourceColourOutput
+  /** The model's reduced copy, when `DecodeOptions.reducedSize` asked for one. */
+  reduced?: RgbImage
 }
 
 /** Default pixel limit: larger than any camera's output, small enough that decoding fits in memory. */
@@ -81,8 +83,13 @@ const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'tiff', 'heif', 'gif', 'avif',
  * const { image, metadata } = await decodeImage('/photos/beach.jpg')
  */
 export async function decodeImage(filePath: string, options: DecodeOptions = {}): Promise<DecodedPhoto> {
-  const { samples, metadata, sourceColour } = await decodeSamples(filePath, options)
-  return { image: samplesToImage(samples), metadata, ...(sourceColour ? { sourceColour } : {}) }
+  const { samples, metadata, sourceColour, reduced } = await decodeSamples(filePath, options)
+  return {
+    image: samplesToImage(samples),
+    metadata,
+    ...(sourceColour ? { sourceColour } : {}),
+    ...(reduced ? { reduced } : {})
+  }
 }
 
 /**

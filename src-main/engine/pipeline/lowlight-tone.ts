@@ -123,7 +123,7 @@ export function blackToe(v: number, black: number): number {
  * @param image Exposed, denoised linear radiance.
  * @param channel 0, 1 or 2 (red, green, blue).
  * @param share Fraction of pixels at or below the level, in [0, 0.05]; 0 gives 0.
- * @returns The level to subtract from that channel.
+ * @returns That channel's level (`lowLightSteps` takes the lowest of the three, capped, for its toe).
  */
 export function blackLevel(image: RgbImage, channel: number, share: number): number {
   if (!(share > 0)) return 0

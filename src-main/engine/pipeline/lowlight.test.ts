@@ -15,7 +15,6 @@ import {
   compressHighlight,
   DEFAULT_LOW_LIGHT_CONTROLS,
   exposureGain,
-  keepSrgbBelowHighlights,
   LOW_LIGHT_KEY,
   LOW_LIGHT_KNEE,
   processLowLight,
@@ -23,6 +22,7 @@ import {
   whitePointOf,
   type LowLightStep
 } from './lowlight'
+import { keepSrgbBelowHighlights } from './lowlight-run'
 import { UnclipError } from '../errors'
 import { estimateNoise, guidedFilter } from '../imaging/denoise'
 import { decodeRadiance } from '../codecs/radiance-decoder'
@@ -200,6 +200,13 @@ describe('low-light controls and chunks', () => {
       }
     }
     expect(toed).toBeGreaterThan(0)
+  })
+
+  it('the black point slider darkens the darks further over its whole range', () => {
+    const sum = (blackPoint: number): number =>
+      processLowLight(noisy, { brightnessEv: 0, denoise: 1, blackPoint }).linear.data.reduce((a, b) => a + b, 0)
+    const sums = [0, 0.01, 0.02, 0.035, 0.05].map(sum)
+    for (let i = 1; i < sums.length; i++) expect(sums[i]).toBeLessThan(sums[i - 1])
   })
 
   it('blackToe is 0 at black, meets the identity smoothly at 8 levels and never decreases', () => {

@@ -34,12 +34,9 @@
  * as floats (12 bytes a pixel) plus about three times that while processing.
  */
 import { throwIfAborted } from '../errors'
-import type { Engine, PredictOptions, PredictTimings } from './engine'
 import { estimateNoise, GUIDED_FILTER_PAUSES, guidedFilterSteps, type Plane } from '../imaging/denoise'
 import { srgbDecode, srgbEncode } from '../imaging/tonemap'
-import type { PixelSource, RgbImage } from '../types'
-import { BLEND_RAMP_START } from '../domain/clip'
-import { lineariseSamples } from '../imaging/srgb-tables'
+import type { RgbImage } from '../types'
 import { blackLevel, blackToe, displayOf, exposureGain, whitePointOf } from './lowlight-tone'
 import { DEFAULT_LOW_LIGHT_CONTROLS, type LowLightControls } from '../domain/tone-limits'
 
@@ -64,14 +61,12 @@ const LUMA_STRENGTH = 3
 const LUMA_PASSES = 3
 const CHROMA_RADIUS = 4
 const CHROMA_STRENGTH = 4
-/** The black point's level is at most this many 8-bit input codes (linear, times the gain). */
+/** At the default black point, its level is at most this many 8-bit input codes (linear, times the gain). */
 const BLACK_FLOOR_CODES = 2
 /** Rec.601 luma weights on encoded values, which keep the colour-difference planes small. */
 const KR = 0.299
 const KG = 0.587
 const KB = 0.114
-/** Share of progress given to the prediction; the rest is this module's own work. */
-const PREDICT_SHARE = 0.8
 
 /** What low-light processing made of one prediction. */
 export interface LowLightResult {
@@ -113,8 +108,8 @@ export function* lowLightSteps(
   const n = width * height
   const slices = Math.ceil(n / SLICE_PIXELS)
   const filterChunks = controls.denoise > 0 ? (LUMA_PASSES + 2) * (GUIDED_FILTER_PAUSES + 1) : 0
-  // exposure, planes, noise, filters, reconstruction, three black levels, subtraction, white point
-  const chunks = 1 + slices + 1 + filterChunks + slices + 3 + 1 + 1
+  // exposure, planes, noise, filters, reconstruction, three black levels, the toe, white point
+  const chunks = 1 + slices + 1 + filterChunks + slices + 3 + (controls.blackPoint > 0 ? slices : 1) + 1
   let done = 0
   const step = (stage: LowLightStep['stage']): LowLightStep => ({
     stage,
@@ -200,9 +195,17 @@ export function* lowLightSteps(
   // (+1.6 ΔE cast at −3 EV in training/lowlight_bench.py). At most the floor the input's own
   // quantisation leaves, brought up by the gain: above it the quantile is the scene's dark tone (a
   // sky, a lit room), and pulling that down crushed such scenes (−2.2 dB at −3 EV, 86 held-out scenes).
-  const black = Math.min(...levels, BLACK_FLOOR_CODES * gain * srgbDecode(1 / 255))
-  if (black > 0) for (let i = 0; i < 3 * n; i++) linear[i] = blackToe(linear[i], black)
-  yield step('tone')
+  // The slider scales the cap with the share (the default, 2 %, gives 2 codes), so it acts over its range.
+  const codes = (BLACK_FLOOR_CODES * controls.blackPoint) / DEFAULT_LOW_LIGHT_CONTROLS.blackPoint
+  const black = Math.min(...levels, codes * gain * srgbDecode(1 / 255))
+  if (black > 0)
+    yield* paced(
+      'tone',
+      sliced((start, end) => {
+        for (let i = 3 * start; i < 3 * end; i++) linear[i] = blackToe(linear[i], black)
+      })
+    )
+  else yield step('tone')
   const whitePoint = whitePointOf(linearImage)
   yield step('tone')
   return { linear: linearImage, display: displayOf(linearImage, whitePoint), whitePoint, gain, noise }
@@ -238,111 +241,4 @@ export async function processLowLightAsync(
     options.onStep?.(next.value)
     await new Promise((resolve) => setImmediate(resolve))
   }
-}
-
-/**
- * The model's prediction as low light starts from it: run on the whole photo, with the
- * sRGB-linearised input kept below the highlights (`keepSrgbBelowHighlights`).
- * @param options Cancel and progress (fraction of the prediction).
- * @throws UnclipError `CANCELLED`, and whatever `engine.predictStrips` throws.
- */
-export async function lowLightSource(
-  engine: Engine,
-  source: PixelSource,
-  options: PredictOptions = {}
-): Promise<{ hdr: RgbImage; timings: PredictTimings }> {
-  const hdr = new Float32Array(source.width * source.height * 3)
-  const timings = await engine.predictStrips(source, (strip, y) => hdr.set(strip.data, y * source.width * 3), {
-    signal: options.signal,
-    reduced: options.reduced,
-    onProgress: options.onProgress
-  })
-  throwIfAborted(options.signal)
-  keepSrgbBelowHighlights(source, hdr)
-  return { hdr: { width: source.width, height: source.height, data: hdr }, timings }
-}
-
-/**
- * Runs the model and low-light processing on a whole photo.
- * @param engine A loaded engine.
- * @param source sRGB floats in [0,1] or 8/16-bit sRGB samples.
- * @param options Cancel and progress (fraction of the whole job).
- * @returns The processed images and the model's timings, the processing counted as `upsample`.
- * @throws UnclipError `CANCELLED`, and whatever `engine.predictStrips` throws.
- */
-export async function lowLightImage(
-  engine: Engine,
-  source: PixelSource,
-  options: PredictOptions = {}
-): Promise<LowLightResult & { timings: PredictTimings }> {
-  const { signal, onProgress } = options
-  const { hdr, timings } = await lowLightSource(engine, source, {
-    ...options,
-    onProgress: (f) => onProgress?.(f * PREDICT_SHARE)
-  })
-  const started = performance.now()
-  const result = await processLowLightAsync(hdr, {
-    signal,
-    onStep: ({ fraction }) => onProgress?.(PREDICT_SHARE + (1 - PREDICT_SHARE) * fraction)
-  })
-  timings.upsample += performance.now() - started
-  onProgress?.(1)
-  return { ...result, timings }
-}
-
-/**
- * Puts the sRGB-linearised input back wherever the model's blend would not trust the network, so only
- * the recovered highlights come from the model. Since 1.2.0 the model also picks a camera curve for
- * the rest (its tone head); low light's exposure, denoiser and tone curve are tuned on the sRGB
- * linearisation, and on dark photos the curve the head guesses cost 2.8 dB at −3 EV in
- * `training/lowlight_bench.py` (models/README.md).
- * @param source The photo, sRGB.
- * @param hdr The model's full-resolution output, changed in place.
- */
-export function keepSrgbBelowHighlights(source: PixelSource, hdr: Float32Array): void {
-  const data = source.data
-  const scale = data instanceof Uint8Array ? 1 / 255 : data instanceof Uint16Array ? 1 / 65535 : 1
-  const ramp = 1 / (1 - BLEND_RAMP_START)
-  const chunk = 1 << 16
-  const linear = new Float32Array(chunk)
-  for (let start = 0; start < hdr.length; start += chunk) {
-    const count = Math.min(chunk, hdr.length - start)
-    lineariseSamples(source, start, count, linear)
-    for (let i = 0; i < count; i++) {
-      const alpha = Math.min(1, Math.max(0, (data[start + i] * scale - BLEND_RAMP_START) * ramp))
-      hdr[start + i] = (1 - alpha) * linear[i] + alpha * hdr[start + i]
-    }
-  }
-}
-
-/**
- * Low-light counterpart of `engine.predictStrips`: the whole photo is processed (exposure and
- * noise need global statistics), then handed to `sink` in strips of at most `stripRows` rows.
- * @param engine A loaded engine.
- * @param source sRGB floats in [0,1] or 8/16-bit sRGB samples.
- * @param sink Receives matching linear and display strips.
- * @param options Cancel and progress.
- * @returns Time spent predicting and processing.
- * @throws UnclipError `CANCELLED`; whatever `sink` throws.
- */
-export async function predictLowLightStrips(
-  engine: Engine,
-  source: PixelSource,
-  sink: LowLightSink,
-  options: PredictOptions = {},
-  stripRows = 256
-): Promise<PredictTimings> {
-  const { linear, display, timings } = await lowLightImage(engine, source, options)
-  const rowLength = source.width * 3
-  for (let y = 0; y < source.height; y += stripRows) {
-    throwIfAborted(options.signal)
-    const rows = Math.min(stripRows, source.height - y)
-    const strip = (image: RgbImage): RgbImage => ({
-      width: source.width,
-      height: rows,
-      data: image.data.subarray(y * rowLength, (y + rows) * rowLength)
-    })
-    await sink(strip(linear), strip(display), y)
-  }
-  return timings
 }
