@@ -7,9 +7,9 @@ import { stat } from 'node:fs/promises'
 import { PREVIEW_MAX_SIDE, type ConvertedImage, type ImageRegion, type OpenedImage } from '../../src-preload/contract'
 import { assertModeAvailable, convertBatch, planBatch } from '../engine/batch/batch'
 import type { DecodedPhoto } from '../engine/pipeline/decode'
-import { reducedSizeFor } from '../engine/pipeline/convert'
 import { downscaleArea } from '../engine/imaging/resample'
 import { createEngine, type Engine, type EngineOptions } from '../engine/pipeline/engine'
+import { decodeForModel } from './decode-for-model'
 import { UnclipError, untilCancelled } from '../engine/errors'
 import { ProtectedFiles } from '../engine/pipeline/writers/file-commit'
 import type { WriterContext } from '../engine/pipeline/writers/temp-file-writer'
@@ -46,12 +46,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
   let engineOptions: EngineOptions = { ...rest, ...(stripWorker ? { stripWorkers: { entry: stripWorker } } : {}) }
   let engine: Promise<Engine> | undefined
   const jobs = createJobRegistry()
-  // The model's copy of a photo is reduced while decoding, as `convertFile` does; without an engine
-  // (no model yet) photos still open.
-  const cache = new ImageCache(async () => {
-    const loaded = await loadEngine().catch(() => undefined)
-    return loaded ? { reducedSize: (width: number, height: number) => reducedSizeFor(loaded, width, height) } : {}
-  })
+  const cache = new ImageCache(decodeForModel(options.modelsDir, options.model))
   /** Files this host wrote (by identity): the only existing files a later save may replace unasked. */
   const written = new ProtectedFiles()
 
