@@ -136,10 +136,17 @@ export function parseSettings(text: string | undefined): Settings {
   if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return defaultSettings()
   let settings = defaultSettings()
   for (const [key, value] of Object.entries(stored)) {
-    try {
-      settings = mergeSettings(settings, { [key]: value })
-    } catch {
-      // A bad or unknown field keeps its default; the rest of the user's settings survive.
+    // The export block field by field, so one bad choice does not lose the user's formats and folder.
+    const patches =
+      key === 'export' && typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? Object.entries(value).map(([sub, subValue]) => ({ export: { [sub]: subValue } }))
+        : [{ [key]: value }]
+    for (const patch of patches) {
+      try {
+        settings = mergeSettings(settings, patch)
+      } catch {
+        // A bad or unknown field keeps its default; the rest of the user's settings survive.
+      }
     }
   }
   return settings

@@ -34,9 +34,11 @@ export async function previewResult(
   engine: Engine,
   ratio: RatioPrediction & { field: NonNullable<RatioPrediction['field']> },
   inputPreview: RgbImage,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  onProgress?: (fraction: number) => void
 ): Promise<PreviewResult> {
-  const hdr = await engine.predict(inputPreview, { ratio, signal })
+  // The strips report the second half of the prediction's progress (the model had the first).
+  const hdr = await engine.predict(inputPreview, { ratio, signal, onProgress })
   const level = rampLevel(inputPreview, hdr)
   return { hdr, before: linearisedInput(inputPreview, hdr, level), peak: peakOf(ratio.small.data), rampLevel: level }
 }
@@ -68,7 +70,7 @@ export async function predictPreviewFirst(
   const ratio = await engine.predictRatio(input, options)
   const field = ratio.field
   if (!field) return undefined
-  const shown = await previewResult(engine, { ...ratio, field }, inputPreview, options.signal)
+  const shown = await previewResult(engine, { ...ratio, field }, inputPreview, options.signal, options.onProgress)
   const abort = new AbortController()
   const done = new Promise((resolve) => setTimeout(resolve, 0))
     .then(() => engine.predict(input, { ratio, signal: abort.signal }))

@@ -41,8 +41,12 @@ describe('settings store', () => {
     await expect(store.set({ export: { formats: ['gif' as never] } })).rejects.toThrow(
       "Expected one of 'hdr', 'png', 'png16', 'exr', 'jpg', 'jpg-hdr', 'tif16', 'tif32' for settings.export.formats[0] but received \"gif\" of type string"
     )
-    await expect(store.set({ export: { jpegQuality: 101 } })).rejects.toThrow(/settings\.export\.jpegQuality/)
-    await expect(store.set({ autoWhitePoint: 'yes' as never })).rejects.toThrow(/settings\.autoWhitePoint/)
+    await expect(store.set({ export: { jpegQuality: 101 } })).rejects.toThrow(
+      'Expected integer between 50 and 100 for settings.export.jpegQuality but received 101 of type number'
+    )
+    await expect(store.set({ autoWhitePoint: 'yes' as never })).rejects.toThrow(
+      'Expected boolean for settings.autoWhitePoint but received "yes" of type string'
+    )
     await expect(store.set({ colour: 'red' } as never)).rejects.toThrow(
       'Expected no such setting for settings.colour but received "red" of type string'
     )
@@ -64,5 +68,8 @@ describe('settings store', () => {
     expect(parsed.lastFolder).toBeNull()
     expect(parsed.provider).toBe('cpu')
     expect(parsed.export).toEqual(defaultSettings().export)
+    // One bad export choice costs only itself.
+    const mixed = parseSettings(JSON.stringify({ export: { formats: ['exr'], outDir: '/out', jpegQuality: 500 } }))
+    expect(mixed.export).toEqual({ ...defaultSettings().export, formats: ['exr'], outDir: '/out' })
   })
 })

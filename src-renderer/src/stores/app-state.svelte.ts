@@ -190,6 +190,7 @@ export class AppState {
     this.batch.dispose()
     this.roundTrip.dispose()
     this.tone.dispose()
+    this.exportOptions.dispose()
     this.library.dispose()
     this.notices.dispose()
   }

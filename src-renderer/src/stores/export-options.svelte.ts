@@ -155,6 +155,10 @@ export class ExportOptions {
     })
   }
 
+  dispose(): void {
+    clearTimeout(this.#qualityTimer)
+  }
+
   /** Forgets the last export's outcome, so another photo does not show it as its own. */
   forget(): void {
     this.lastOutputs = []
