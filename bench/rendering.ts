@@ -162,9 +162,9 @@ for (const name of (await readdir(values.val)).filter((f) => f.endsWith('.hdr'))
   const small = downscaleArea(scene, Math.round(scene.width * k), Math.round(scene.height * k))
   for (const fraction of fractions) {
     const photo = photograph(small, fraction)
-    // The peak the app and the CLI take the automatic white point from: the model output's.
+    // The peak the app and the CLI take the automatic white point from.
     let peak = 1
-    const hdr = await engine.predict(photo, { beforeStrips: async (summary) => void (peak = summary.peak) })
+    const hdr = await engine.predict(photo, { beforeStrips: async (summary) => void (peak = summary.peak()) })
     const white = autoWhitePoint(peak, 0)
     const oldScore = score(photo, toneMapImage(hdr, OLD, 8) as Uint8Array)
     const newScore = score(photo, toneMapImage(hdr, { ...DEFAULT_TONEMAP, whitePoint: white }, 8) as Uint8Array)

@@ -95,9 +95,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
   const adopt = async (path: string, mode: Mode, file: string): Promise<void> => {
     const entry = await decoded(path)
     if (entry.predictions[mode]) return
-    const { width, height } = entry.decoded.image
-    const modelSize = (await loadEngine()).inferenceSize(width, height)
-    const prediction = await predictionFromFile(file, mode, { width, height }, modelSize).catch(() => null)
+    const prediction = await predictionFromFile(file, mode, entry.decoded.image).catch(() => null)
     if (!prediction) return
     cache.forgetOthers(entry)
     entry.predictions[mode] = prediction

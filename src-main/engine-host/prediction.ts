@@ -18,7 +18,6 @@ import {
 } from '../engine/pipeline/lowlight'
 import { lowLightSource } from '../engine/pipeline/lowlight-run'
 import { LOW_LIGHT_DISPLAY_TONEMAP, peakOf } from '../engine/imaging/tonemap'
-import { downscaleArea } from '../engine/imaging/resample'
 import type { Mode, OutputFormat, RgbImage, ToneMapSettings } from '../engine/types'
 
 export interface Prediction {
@@ -29,10 +28,7 @@ export interface Prediction {
   display?: RgbImage
   /** Low light only: the controls it was processed with. */
   controls?: LowLightControls
-  /**
-   * HDR mode: the peak the automatic white point is taken from, the model output's at its own size
-   * (`PredictionSummary.peak`), so the app resolves the white point as a batch or the CLI does.
-   */
+  /** HDR mode: the result's peak (`PredictionSummary.peak`), which the automatic white point is taken from. */
   peak?: number
   /** The ramp level of its "before" (`rampLevel`), when its preview-size result fixed it first. */
   rampLevel?: number
@@ -75,7 +71,7 @@ export async function predict(
       signal,
       onProgress: (f) => onProgress?.('inference', f),
       reduced: options.reduced,
-      beforeStrips: async (summary) => void (peak = summary.peak)
+      beforeStrips: async (summary) => void (peak = summary.peak())
     }
     const linear = await engine.predict(image, predictOptions)
     return { mode, linear, peak }
@@ -111,21 +107,16 @@ export async function predict(
 export async function predictionFromFile(
   file: string,
   mode: Mode,
-  size: { width: number; height: number },
-  modelSize: { width: number; height: number }
+  size: { width: number; height: number }
 ): Promise<Prediction | null> {
   if (extname(file).toLowerCase() !== '.hdr') return null
   const { width, height, data } = decodeRadiance(await readFile(file))
   if (width !== size.width || height !== size.height) return null
   const linear = { width, height, data }
-  if (mode === 'lowlight') return { mode, linear, display: lowLightDisplay(linear).display }
-  // The model's output is gone; the result reduced to the model's size stands in for it (the same
-  // area reduction the model's input had), so the white point lands within a few per cent of the batch's.
-  const reduced =
-    modelSize.width === width && modelSize.height === height
-      ? linear
-      : downscaleArea(linear, modelSize.width, modelSize.height)
-  return { mode, linear, peak: peakOf(reduced.data) }
+  // Its peak is the batch's result's, as RGBE keeps it (within 1 %).
+  return mode === 'lowlight'
+    ? { mode, linear, display: lowLightDisplay(linear).display }
+    : { mode, linear, peak: peakOf(data) }
 }
 
 /** True when two sets of low-light controls are the same (absent counts as the defaults). */

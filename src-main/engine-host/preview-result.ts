@@ -3,7 +3,7 @@
  * input's preview copy, so the user sees it without waiting for the full resolution (which export,
  * 1:1 tiles and Save and return need, and which is computed afterwards from the same field).
  */
-import { peakOf } from '../engine/imaging/tonemap'
+import { ratioPeak } from '../engine/imaging/ratio-peak'
 import type { Engine, RatioPrediction } from '../engine/pipeline/engine'
 import type { RgbImage } from '../engine/types'
 import type { Prediction } from './prediction'
@@ -15,7 +15,7 @@ export interface PreviewResult {
   /** The input linearised as `hdr` is (`linearisedInput`), same size. */
   before: RgbImage
   /**
-   * The model output's largest value (`PredictionSummary.peak`): the automatic white point comes
+   * The full-resolution result's largest value, exactly (`ratioPeak`): the automatic white point comes
    * from it, as in the export made later at full resolution, a batch and the CLI.
    */
   peak: number
@@ -24,23 +24,28 @@ export interface PreviewResult {
 }
 
 /**
- * @param engine The engine that made `ratio` (its strip threads apply the field).
+ * @param engine The engine that made `ratio`: its strip threads apply the field meanwhile this
+ *   thread finds the peak.
  * @param ratio The model's part of the prediction, with its field (a photo reduced for the model).
+ * @param input The decoded photo at full resolution.
  * @param inputPreview The photo reduced to preview size.
- * @returns The result and the "before" at preview size, and the model output's peak.
+ * @returns The result and the "before" at preview size, and the full-resolution peak.
  * @throws UnclipError `CANCELLED` when `signal` fires.
  */
 export async function previewResult(
   engine: Engine,
   ratio: RatioPrediction & { field: NonNullable<RatioPrediction['field']> },
+  input: RgbImage,
   inputPreview: RgbImage,
   signal?: AbortSignal,
   onProgress?: (fraction: number) => void
 ): Promise<PreviewResult> {
   // The strips report the second half of the prediction's progress (the model had the first).
-  const hdr = await engine.predict(inputPreview, { ratio, signal, onProgress })
+  const applying = engine.predict(inputPreview, { ratio, signal, onProgress })
+  const peak = ratioPeak(ratio.field, input)
+  const hdr = await applying
   const level = rampLevel(inputPreview, hdr)
-  return { hdr, before: linearisedInput(inputPreview, hdr, level), peak: peakOf(ratio.small.data), rampLevel: level }
+  return { hdr, before: linearisedInput(inputPreview, hdr, level), peak, rampLevel: level }
 }
 
 /** The full resolution of a preview-first result, computed after it; undefined if it failed or was aborted. */
@@ -70,7 +75,14 @@ export async function predictPreviewFirst(
   const ratio = await engine.predictRatio(input, options)
   const field = ratio.field
   if (!field) return undefined
-  const shown = await previewResult(engine, { ...ratio, field }, inputPreview, options.signal, options.onProgress)
+  const shown = await previewResult(
+    engine,
+    { ...ratio, field },
+    input,
+    inputPreview,
+    options.signal,
+    options.onProgress
+  )
   const abort = new AbortController()
   const done = new Promise((resolve) => setTimeout(resolve, 0))
     .then(() => engine.predict(input, { ratio, signal: abort.signal }))

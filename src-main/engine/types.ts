@@ -102,8 +102,8 @@ export interface ConvertOptions {
   /** Tone mapping for PNG, JPEG and the Ultra HDR base image; `DEFAULT_TONEMAP` when omitted. */
   tonemap?: ToneMapSettings
   /**
-   * Take each photo's white point from its own result (`autoWhitePoint` of the model output's peak,
-   * as the app does) instead of `tonemap.whitePoint`. HDR mode only; off when omitted.
+   * Take each photo's white point from its own result (`autoWhitePoint` of the result's peak, found
+   * before the strips, as the app does) instead of `tonemap.whitePoint`. HDR mode only; off when omitted.
    */
   autoWhitePoint?: boolean
   /** Copy the photo's GPS location into the outputs' metadata; off by default (location is private). */

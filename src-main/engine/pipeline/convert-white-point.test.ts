@@ -8,10 +8,10 @@ import { imagePipeline, type PixelFn } from '../../../test/helpers/images'
 import { convertFile } from './convert'
 import { decodeImage } from './decode'
 import { createEngine, type Engine, type PredictionSummary } from './engine'
-import { autoWhitePoint, DEFAULT_TONEMAP, toneMapImage } from '../imaging/tonemap'
+import { autoWhitePoint, DEFAULT_TONEMAP, peakOf, toneMapImage } from '../imaging/tonemap'
 
 // The automatic white point outside the app: a batch or the CLI resolves it per photo from the
-// model's output, so its PNG is what the app shows and exports for that photo.
+// result's own peak, found before the strips, so its PNG is what the app shows and exports for that photo.
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/models/', import.meta.url))
 const root = mkdtempSync(path.join(tmpdir(), 'unclip-white-'))
 let engine: Engine
@@ -36,7 +36,7 @@ async function pngPixels(file: string): Promise<Uint8Array> {
 }
 
 describe('an automatic white point in convertFile', () => {
-  it("takes each photo's white point from the model's output peak and writes the PNG with it", async () => {
+  it("takes each photo's white point from its result's peak and writes the PNG with it", async () => {
     const tonemap = { ...DEFAULT_TONEMAP, exposureEv: -0.5 }
     const dir = path.join(root, 'auto')
     const result = await convertFile(engine, photo, {
@@ -49,15 +49,17 @@ describe('an automatic white point in convertFile', () => {
       autoWhitePoint: true
     })
 
-    // The peak the engine reports before its strips, by a second, independent prediction.
+    // The same prediction again, made whole, to compare with.
     const decoded = await decodeImage(photo)
     let summary: PredictionSummary | undefined
     const floats = new Float32Array(decoded.image.data.length)
     await engine.predictStrips(decoded.image, (strip, y) => floats.set(strip.data, y * decoded.image.width * 3), {
       beforeStrips: async (s) => void (summary = s)
     })
-    expect(summary!.peak).toBeGreaterThan(1.5)
-    const expected = { ...tonemap, whitePoint: autoWhitePoint(summary!.peak, tonemap.exposureEv) }
+    // The full-resolution result's own largest value, found before any strip was made.
+    expect(summary!.peak()).toBe(peakOf(floats))
+    expect(peakOf(floats)).toBeGreaterThan(1.5)
+    const expected = { ...tonemap, whitePoint: autoWhitePoint(peakOf(floats), tonemap.exposureEv) }
     expect(result.tonemap).toEqual(expected)
 
     const written = await pngPixels(result.outputs[0])

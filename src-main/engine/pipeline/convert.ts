@@ -156,11 +156,11 @@ export async function convertFile(
           // HDR mode: the strips' Radiance and PNG encodings are made beside the upsampling, on worker threads.
           encode: lowLight
             ? undefined
-            : ({ peak }: PredictionSummary): StripEncodings => {
+            : (prediction: PredictionSummary): StripEncodings => {
                 // An automatic white point needs the model's output; the writers read the context's
                 // tone when their first strip arrives, which is after this.
                 if (options.autoWhitePoint)
-                  context.tonemap = { ...tonemap, whitePoint: autoWhitePoint(peak, tonemap.exposureEv) }
+                  context.tonemap = { ...tonemap, whitePoint: autoWhitePoint(prediction.peak(), tonemap.exposureEv) }
                 return stripEncodings(
                   targets.map((t) => t.format),
                   context.tonemap

@@ -11,6 +11,7 @@ import { throwIfAborted, UnclipError } from '../errors'
 import { applyRatioRows } from '../imaging/guided-upsample'
 import { downscaleArea } from '../imaging/resample'
 import { peakOf } from '../imaging/tonemap'
+import { ratioPeak } from '../imaging/ratio-peak'
 import { fitRatioInputs, prepareRatioGuide, withModelOutput } from '../imaging/ratio-fit'
 import { runModel } from '../model/inference'
 import { defaultModelsDir, selectModel } from '../model/model-registry'
@@ -25,7 +26,8 @@ import type {
   PredictOptions,
   PredictTimings,
   RatioPrediction,
-  StripSink
+  StripSink,
+  PredictionSummary
 } from './engine-types'
 import type { EngineInfo, ModelCard, PixelSource, RgbImage } from '../types'
 
@@ -239,7 +241,13 @@ class SessionEngine implements Engine {
     const timings = { ...ratio.timings }
     const stripRows = Math.max(1, Math.floor(STRIP_PIXELS / image.width))
     const pool = field && options.encode && this.pool && this.pool.size > 0 ? this.pool : undefined
-    const summary = { width: image.width, height: image.height, peak: peakOf(hdrSmall.data) }
+    let peak: number | undefined
+    const summary: PredictionSummary = {
+      width: image.width,
+      height: image.height,
+      // Exact without making the result: only the bands that could hold the peak are computed.
+      peak: () => (peak ??= field ? ratioPeak(field, image) : peakOf(hdrSmall.data))
+    }
     await options.beforeStrips?.(summary)
     const encode = typeof options.encode === 'function' ? options.encode(summary) : options.encode
 

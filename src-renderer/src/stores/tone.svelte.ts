@@ -15,7 +15,7 @@ export class ToneSettings {
   /**
    * White point from each result's own peak (`autoWhitePoint`), so the brightest recovered highlight
    * lands on white whatever the photo; moving the slider switches it off. Batches resolve it per
-   * photo in the engine the same way (`autoWhitePoint` of the model output's peak).
+   * photo in the engine the same way (`autoWhitePoint` of the result's peak, `PredictionSummary.peak`).
    */
   autoWhite = $state(true)
 
