@@ -31,7 +31,8 @@ import {
   type Prediction,
   type PredictionOptions
 } from './prediction'
-import { clippedFraction, createBeforeImages, crop, peak, previewSize } from './preview'
+import { clippedFraction, createBeforeImages, crop, previewSize } from './preview'
+import { peakOf } from '../engine/imaging/tonemap'
 import { predictPreviewFirst, type PreviewResult } from './preview-result'
 import { ImageCache, type CachedImage } from './image-cache'
 import type { EngineHost, EngineHostOptions } from './types'
@@ -139,7 +140,8 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     return {
       hdr: downscaleArea(shown, size.width, size.height),
       before: downscaleArea(before, size.width, size.height),
-      peak: prediction.peak ?? peak(shown)
+      // The whole result is at hand: its peak is `ratioPeak`'s (bit for bit), at a pass's cost.
+      peak: peakOf(shown.data)
     }
   }
 

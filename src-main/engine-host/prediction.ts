@@ -17,7 +17,7 @@ import {
   type LowLightControls
 } from '../engine/pipeline/lowlight'
 import { lowLightSource } from '../engine/pipeline/lowlight-run'
-import { LOW_LIGHT_DISPLAY_TONEMAP, peakOf } from '../engine/imaging/tonemap'
+import { LOW_LIGHT_DISPLAY_TONEMAP } from '../engine/imaging/tonemap'
 import type { Mode, OutputFormat, RgbImage, ToneMapSettings } from '../engine/types'
 
 export interface Prediction {
@@ -28,8 +28,6 @@ export interface Prediction {
   display?: RgbImage
   /** Low light only: the controls it was processed with. */
   controls?: LowLightControls
-  /** HDR mode: the result's peak (`PredictionSummary.peak`), which the automatic white point is taken from. */
-  peak?: number
   /** The ramp level of its "before" (`rampLevel`), when its preview-size result fixed it first. */
   rampLevel?: number
 }
@@ -66,15 +64,12 @@ export async function predict(
 ): Promise<Prediction> {
   const { signal, onProgress } = options
   if (mode === 'hdr') {
-    let peak: number | undefined
     const predictOptions: PredictOptions = {
       signal,
       onProgress: (f) => onProgress?.('inference', f),
-      reduced: options.reduced,
-      beforeStrips: async (summary) => void (peak = summary.peak())
+      reduced: options.reduced
     }
-    const linear = await engine.predict(image, predictOptions)
-    return { mode, linear, peak }
+    return { mode, linear: await engine.predict(image, predictOptions) }
   }
   let source = options.source
   if (!source) {
@@ -113,10 +108,7 @@ export async function predictionFromFile(
   const { width, height, data } = decodeRadiance(await readFile(file))
   if (width !== size.width || height !== size.height) return null
   const linear = { width, height, data }
-  // Its peak is the batch's result's, as RGBE keeps it (within 1 %).
-  return mode === 'lowlight'
-    ? { mode, linear, display: lowLightDisplay(linear).display }
-    : { mode, linear, peak: peakOf(data) }
+  return mode === 'lowlight' ? { mode, linear, display: lowLightDisplay(linear).display } : { mode, linear }
 }
 
 /** True when two sets of low-light controls are the same (absent counts as the defaults). */

@@ -87,7 +87,7 @@ export async function predictPreviewFirst(
   const done = new Promise((resolve) => setTimeout(resolve, 0))
     .then(() => engine.predict(input, { ratio, signal: abort.signal }))
     .then(
-      (linear): Prediction => ({ mode: 'hdr', linear, rampLevel: shown.rampLevel, peak: shown.peak }),
+      (linear): Prediction => ({ mode: 'hdr', linear, rampLevel: shown.rampLevel }),
       () => undefined
     )
   return { ...shown, full: { done, abort } }

@@ -3,7 +3,7 @@
  * display-size copies themselves are `downscaleArea`'s (`engine/imaging/resample.ts`).
  */
 import { BLEND_RAMP_START, CLIP_THRESHOLD } from '../engine/domain/clip'
-import { peakOf, srgbDecode } from '../engine/imaging/tonemap'
+import { srgbDecode } from '../engine/imaging/tonemap'
 import { PREVIEW_MAX_SIDE } from '../../src-preload/contract'
 import type { RgbImage } from '../engine/types'
 import type { Prediction } from './prediction'
@@ -27,11 +27,6 @@ export function clippedFraction(image: RgbImage): number {
     if (data[i] >= threshold || data[i + 1] >= threshold || data[i + 2] >= threshold) clipped++
   }
   return data.length === 0 ? 0 : clipped / (data.length / 3)
-}
-
-/** Largest channel value. */
-export function peak(image: RgbImage): number {
-  return peakOf(image.data)
 }
 
 /**

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createInProcessEngineHost } from '../../src-main/engine-host/in-process'
-import { peak } from '../../src-main/engine-host/preview'
 import { decodeRadiance } from '../../src-main/engine/codecs/radiance-decoder'
 import { createEngine, type Engine } from '../../src-main/engine/pipeline/engine'
 import { decodeImage } from '../../src-main/engine/pipeline/decode'
 import { convertFile, reducedSizeFor } from '../../src-main/engine/pipeline/convert'
-import { autoWhitePoint, DEFAULT_TONEMAP } from '../../src-main/engine/imaging/tonemap'
+import { autoWhitePoint, DEFAULT_TONEMAP, peakOf } from '../../src-main/engine/imaging/tonemap'
 import sharp from 'sharp'
 import { downscaleArea } from '../../src-main/engine/imaging/resample'
 import { PREVIEW_MAX_SIDE } from '../../src-preload/contract'
@@ -59,7 +58,7 @@ describe('the first result at preview size', () => {
       beforeStrips: async (summary) => void (summaryPeak = summary.peak())
     })
     // Exactly the full resolution's, found before it was made, as a batch or the CLI find it.
-    expect(converted.peak).toBe(peak(full))
+    expect(converted.peak).toBe(peakOf(full.data))
     expect(converted.peak).toBe(summaryPeak)
     expect(converted.peak).toBeGreaterThan(1)
 
@@ -87,7 +86,7 @@ describe('the first result at preview size', () => {
     })
     const written = decodeRadiance(await readFile(outputs[0]))
     expect([written.width, written.height]).toEqual([WIDTH, HEIGHT])
-    expect(peak(written)).toBeCloseTo(converted.peak, 0)
+    expect(peakOf(written.data)).toBeCloseTo(converted.peak, 0)
   })
 
   it('converts again from the kept full resolution, with the same peak', async () => {
