@@ -5,7 +5,7 @@
 import { defaultModelsDir, selectModel } from '../engine/model/model-registry'
 import { reducedSizeFor } from '../engine/pipeline/convert'
 import type { DecodeOptions } from '../engine/pipeline/decode'
-import { DEFAULT_INFERENCE_LONG_SIDE, inferenceSize } from '../engine/pipeline/engine'
+import { cardInferenceSize } from '../engine/pipeline/engine'
 
 /**
  * @param modelsDir The models folder (`defaultModelsDir()` when omitted).
@@ -15,10 +15,7 @@ import { DEFAULT_INFERENCE_LONG_SIDE, inferenceSize } from '../engine/pipeline/e
  */
 export function decodeForModel(modelsDir?: string, model?: string): () => Promise<DecodeOptions> {
   const sizing = selectModel(modelsDir ?? defaultModelsDir(), model).then(
-    ({ card }) => {
-      const longSide = card.inference_long_side ?? DEFAULT_INFERENCE_LONG_SIDE
-      return { inferenceSize: (width: number, height: number) => inferenceSize(width, height, longSide) }
-    },
+    ({ card }) => ({ inferenceSize: cardInferenceSize(card) }),
     () => undefined
   )
   return async () => {

@@ -44,6 +44,19 @@ export type {
 
 /** Default long side the model runs at when the card does not say. */
 export const DEFAULT_INFERENCE_LONG_SIDE = 1024
+
+/** The long side a model card asks its model to run at, or the default. */
+export function cardLongSide(card: ModelCard): number {
+  return card.inference_long_side ?? DEFAULT_INFERENCE_LONG_SIDE
+}
+
+/** `inferenceSize` for a model card, before (or without) its session. */
+export function cardInferenceSize(
+  card: ModelCard
+): (width: number, height: number) => { width: number; height: number } {
+  const longSide = cardLongSide(card)
+  return (width, height) => inferenceSize(width, height, longSide)
+}
 /** A reduced copy keeps at least this short side, so panoramas keep vertical detail (and get tiled). */
 const MIN_INFERENCE_SHORT_SIDE = 256
 /**
@@ -83,8 +96,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineLo
   const ready = openEngine(entry, options)
   // Handled by whoever awaits `ready`; not an unhandled rejection while a photo decodes meanwhile.
   ready.catch(() => undefined)
-  const longSide = entry.card.inference_long_side ?? DEFAULT_INFERENCE_LONG_SIDE
-  return { card: entry.card, inferenceSize: (width, height) => inferenceSize(width, height, longSide), ready }
+  return { card: entry.card, inferenceSize: cardInferenceSize(entry.card), ready }
 }
 
 async function openEngine(
@@ -167,7 +179,7 @@ class SessionEngine implements Engine {
 
   /** The card's model-run long side, or the default. */
   private get longSide(): number {
-    return this.card.inference_long_side ?? DEFAULT_INFERENCE_LONG_SIDE
+    return cardLongSide(this.card)
   }
 
   inferenceSize(width: number, height: number): { width: number; height: number } {
