@@ -164,7 +164,7 @@ for (const name of (await readdir(values.val)).filter((f) => f.endsWith('.hdr'))
     const photo = photograph(small, fraction)
     // The peak the app and the CLI take the automatic white point from.
     let peak = 1
-    const hdr = await engine.predict(photo, { beforeStrips: async (summary) => void (peak = summary.peak()) })
+    const hdr = await engine.predict(photo, { beforeStrips: async (summary) => void (peak = await summary.peak()) })
     const white = autoWhitePoint(peak, 0)
     const oldScore = score(photo, toneMapImage(hdr, OLD, 8) as Uint8Array)
     const newScore = score(photo, toneMapImage(hdr, { ...DEFAULT_TONEMAP, whitePoint: white }, 8) as Uint8Array)

@@ -55,7 +55,7 @@ describe('the first result at preview size', () => {
     let summaryPeak = 0
     const full = await engine.predict(input, {
       reduced,
-      beforeStrips: async (summary) => void (summaryPeak = summary.peak())
+      beforeStrips: async (summary) => void (summaryPeak = await summary.peak())
     })
     // Exactly the full resolution's, found before it was made, as a batch or the CLI find it.
     expect(converted.peak).toBe(peakOf(full.data))
@@ -93,7 +93,7 @@ describe('the first result at preview size', () => {
     const again = await host.convertImage('again', { path: photo, mode: 'hdr' }, () => undefined)
     const { image: input, reduced } = await decodeForModel()
     let summaryPeak = 0
-    await engine.predict(input, { reduced, beforeStrips: async (summary) => void (summaryPeak = summary.peak()) })
+    await engine.predict(input, { reduced, beforeStrips: async (summary) => void (summaryPeak = await summary.peak()) })
     expect(again.peak).toBe(summaryPeak)
   })
 

@@ -22,27 +22,16 @@ const RELATIVE_SLACK = 1e-4
  * Largest channel value of `applyRatioRows(field, full, 0, full.height, out)`, bit for bit.
  * @param field The ratio field.
  * @param full The full-resolution sRGB input (floats or integer samples).
+ * @param bounds `blockBounds` of the whole field, when already computed (on worker threads, say).
  * @returns The peak (0 for an all-black result), as the Float32 output holds it.
  */
-export function ratioPeak(field: RatioField, full: PixelSource): number {
-  const { width: W, height: H } = full
+export function ratioPeak(
+  field: RatioField,
+  full: PixelSource,
+  bounds: Float64Array = blockBounds(field, full)
+): number {
   const { width: w, height: h } = field
-  const cellOfX = new Int32Array(W)
-  for (let x = 0; x < W; x++) cellOfX[x] = Math.floor(Math.min(Math.max(((x + 0.5) * w) / W - 0.5, 0), w - 1))
-  const firstX = new Int32Array(w).fill(-1)
-  const lastX = new Int32Array(w)
-  for (let x = 0; x < W; x++) {
-    if (firstX[cellOfX[x]] < 0) firstX[cellOfX[x]] = x
-    lastX[cellOfX[x]] = x + 1
-  }
-  const firstY = new Int32Array(h).fill(-1)
-  const lastY = new Int32Array(h)
-  for (let y = 0; y < H; y++) {
-    const ya = Math.floor(Math.min(Math.max(((y + 0.5) * h) / H - 0.5, 0), h - 1))
-    if (firstY[ya] < 0) firstY[ya] = y
-    lastY[ya] = y + 1
-  }
-  const bounds = blockBounds(field, full, { firstX, lastX, firstY, lastY })
+  const { firstX, lastX, firstY, lastY } = cellSpans(field, full)
   const bandBound = new Float64Array(h)
   for (let ya = 0; ya < h; ya++) {
     let most = 0
@@ -79,21 +68,34 @@ export function ratioPeak(field: RatioField, full: PixelSource): number {
  * Within a block each channel is `(v + ε)·exp(a·g + b) − ε` with (a, b) inside the hull of the four
  * corner cells' coefficients and the guide g between log(ε) and log(max luminance + ε), so the
  * exponent is largest at a corner and an end of that range; flat blocks are the linearised input.
+ * Cell rows are independent, so threads can each take a range of them.
+ * @param ya0 First cell row to bound (default 0).
+ * @param ya1 Cell row after the last (default the field's height).
+ * @param bounds Receives the bounds at `ya · field.width + c` (default a new array for the whole field).
+ * @returns `bounds`.
  */
-function blockBounds(
+export function blockBounds(
   field: RatioField,
   full: PixelSource,
-  spans: { firstX: Int32Array; lastX: Int32Array; firstY: Int32Array; lastY: Int32Array }
+  ya0 = 0,
+  ya1 = field.height,
+  bounds: Float64Array = new Float64Array(field.width * field.height)
 ): Float64Array {
-  const { firstX, lastX, firstY, lastY } = spans
+  const { firstX, lastX, firstY, lastY } = cellSpans(field, full)
   const { width: w, height: h, coefficients, flat } = field
   const W = full.width
   const data = full.data
   // Each block's largest sample per channel; the sRGB curve is monotonic, so linearised afterwards.
-  const largest = new (data.constructor as Float32ArrayConstructor)(w * h * 3)
-  for (let ya = 0; ya < h; ya++) {
+  const bandSamples = (ya1 - ya0) * w * 3
+  const largest =
+    data instanceof Float32Array
+      ? new Float32Array(bandSamples)
+      : data instanceof Uint16Array
+        ? new Uint16Array(bandSamples)
+        : new Uint8Array(bandSamples)
+  for (let ya = ya0; ya < ya1; ya++) {
     for (let y = firstY[ya]; y >= 0 && y < lastY[ya]; y++) {
-      for (let c = 0, k = ya * w * 3; c < w; c++, k += 3) {
+      for (let c = 0, k = (ya - ya0) * w * 3; c < w; c++, k += 3) {
         // One cell's run of pixels in this row (cells are consecutive in x), its maxima in locals.
         if (firstX[c] < 0) continue
         let r = largest[k]
@@ -110,16 +112,17 @@ function blockBounds(
       }
     }
   }
-  const linear = new Float32Array(w * h * 3)
-  lineariseSamples({ width: w, height: h, data: largest }, 0, linear.length, linear)
+  const linear = new Float32Array(bandSamples)
+  // The same kind of samples as the photo's, so the same table.
+  const band = { width: w, height: ya1 - ya0, data: largest, bits: full.data instanceof Uint16Array ? 16 : 8 }
+  lineariseSamples(band as PixelSource, 0, bandSamples, linear)
   const gLow = Math.log(RATIO_EPSILON)
-  const bounds = new Float64Array(w * h)
-  for (let ya = 0; ya < h; ya++) {
+  for (let ya = ya0; ya < ya1; ya++) {
     const above = ya * w
     const below = Math.min(ya + 1, h - 1) * w
     for (let c = 0; c < w; c++) {
       const right = Math.min(c + 1, w - 1)
-      const v = 3 * (above + c)
+      const v = 3 * (above - ya0 * w + c)
       const top = Math.max(linear[v], linear[v + 1], linear[v + 2])
       if (flat[above + c] & flat[above + right] & flat[below + c] & flat[below + right]) {
         bounds[above + c] = top
@@ -141,6 +144,31 @@ function blockBounds(
     }
   }
   return bounds
+}
+
+/** Per cell column and cell row, the full-resolution columns and rows `applyRatioRows` gives it. */
+function cellSpans(
+  field: RatioField,
+  full: PixelSource
+): { cellOfX: Int32Array; firstX: Int32Array; lastX: Int32Array; firstY: Int32Array; lastY: Int32Array } {
+  const { width: W, height: H } = full
+  const { width: w, height: h } = field
+  const cellOfX = new Int32Array(W)
+  for (let x = 0; x < W; x++) cellOfX[x] = Math.floor(Math.min(Math.max(((x + 0.5) * w) / W - 0.5, 0), w - 1))
+  const firstX = new Int32Array(w).fill(-1)
+  const lastX = new Int32Array(w)
+  for (let x = 0; x < W; x++) {
+    if (firstX[cellOfX[x]] < 0) firstX[cellOfX[x]] = x
+    lastX[cellOfX[x]] = x + 1
+  }
+  const firstY = new Int32Array(h).fill(-1)
+  const lastY = new Int32Array(h)
+  for (let y = 0; y < H; y++) {
+    const ya = Math.floor(Math.min(Math.max(((y + 0.5) * h) / H - 0.5, 0), h - 1))
+    if (firstY[ya] < 0) firstY[ya] = y
+    lastY[ya] = y + 1
+  }
+  return { cellOfX, firstX, lastX, firstY, lastY }
 }
 
 /** The larger of `a·g + b` at the guide's two ends, for cell `k`'s coefficients of channel `ch`. */

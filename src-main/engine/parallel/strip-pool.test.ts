@@ -5,6 +5,7 @@ import { prng } from '../../../test/helpers/random'
 import { UnclipError } from '../errors'
 import { downscaleArea } from '../imaging/resample'
 import { fitRatioField, prepareRatioGuide, withModelOutput } from '../imaging/ratio-fit'
+import { blockBounds, ratioPeak } from '../imaging/ratio-peak'
 import { createStripPool, type StripPool } from './strip-pool'
 import { computeStrip, type EncodedStrip, type StripJob } from './strip-work'
 import { DEFAULT_TONEMAP } from '../imaging/tonemap'
@@ -124,6 +125,24 @@ describe('createStripPool', () => {
     const sequential = fitRatioField(small, hdr)
     expect(Array.from(parallel.coefficients)).toEqual(Array.from(sequential.coefficients))
     expect(Array.from(parallel.flat)).toEqual(Array.from(sequential.flat))
+  })
+
+  it("finds the result's peak on threads exactly as ratioPeak does on one thread, also when a thread dies", async () => {
+    const j = job()
+    const expected = ratioPeak(j.field, j.source)
+    const strips = inline(j, 64).floats.reduce((a, b) => Math.max(a, b), 0)
+    expect(expected).toBe(strips)
+    // Bounds made in two ranges of cell rows are the whole field's.
+    const split = blockBounds(j.field, j.source, 0, 40)
+    blockBounds(j.field, j.source, 40, j.field.height, split)
+    expect(Array.from(split)).toEqual(Array.from(blockBounds(j.field, j.source)))
+    const p = pool(ENTRY)
+    await p.ready
+    expect(await p.peak(j.field, j.source)).toBe(expected)
+    const dying = pool(CRASHING)
+    await dying.ready
+    expect(await dying.peak(j.field, j.source)).toBe(expected)
+    expect(dying.size).toBe(0)
   })
 
   it('computes the strips of a thread that dies on this thread, with the same result', async () => {

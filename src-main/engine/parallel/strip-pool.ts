@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads'
 import { throwIfAborted } from '../errors'
 import type { RatioField } from '../imaging/guided-upsample'
 import { finishRatioField, fitRatioChannel, type RatioFitInputs } from '../imaging/ratio-fit'
+import { blockBounds, ratioPeak } from '../imaging/ratio-peak'
 import type { StripReply, StripRequest } from './strip-protocol'
 import { computeStrip, type EncodedStrip, type StripJob } from './strip-work'
 import type { PixelSource, RgbImage } from '../types'
@@ -30,6 +31,11 @@ export interface StripPool {
   run(job: StripJob, stripRows: number, sink: EncodedStripSink, signal?: AbortSignal): Promise<void>
   /** Fits the three channels of a ratio field at once: two on threads, one on the calling thread. */
   fit(inputs: RatioFitInputs): Promise<RatioField>
+  /**
+   * `ratioPeak`, bit for bit, with its per-block bounds (most of its work) split over the threads:
+   * the automatic white point's peak, computed while the threads would otherwise wait for it.
+   */
+  peak(field: RatioField, source: PixelSource): Promise<number>
   dispose(): Promise<void>
 }
 
@@ -166,6 +172,24 @@ export function createStripPool(entry: string | URL, size = Math.min(availablePa
       fitRatioChannel(inputs, 2)
       await Promise.all(threads)
       return finishRatioField(inputs)
+    },
+
+    async peak(field, source) {
+      const shared = { field: shareField(field), source: shareSource(source) }
+      const bounds = new Float64Array(new SharedArrayBuffer(field.width * field.height * 8))
+      const parts = Math.max(1, live().length)
+      const rowsEach = Math.ceil(field.height / parts)
+      await Promise.all(
+        Array.from({ length: parts }, (_, part) => {
+          const ya0 = Math.min(field.height, part * rowsEach)
+          const ya1 = Math.min(field.height, ya0 + rowsEach)
+          return dispatch(
+            (id) => ({ type: 'bounds', id, ...shared, ya0, ya1, out: bounds }),
+            () => void blockBounds(shared.field, shared.source, ya0, ya1, bounds)
+          )
+        })
+      )
+      return ratioPeak(shared.field, shared.source, bounds)
     },
 
     async dispose() {

@@ -4,6 +4,7 @@
  */
 import { parentPort, type MessagePort } from 'node:worker_threads'
 import { fitRatioChannel } from '../imaging/ratio-fit'
+import { blockBounds } from '../imaging/ratio-peak'
 import type { StripReply, StripRequest } from './strip-protocol'
 import { computeStrip, type EncodedStrip, type StripJob } from './strip-work'
 import { DEFAULT_TONEMAP } from '../imaging/tonemap'
@@ -29,6 +30,9 @@ port.on('message', (message: StripRequest) => {
       break
     case 'fit':
       answer(message.id, () => fitRatioChannel(message.inputs, message.channel))
+      break
+    case 'bounds':
+      answer(message.id, () => void blockBounds(message.field, message.source, message.ya0, message.ya1, message.out))
       break
   }
 })

@@ -57,7 +57,7 @@ describe('an automatic white point in convertFile', () => {
       beforeStrips: async (s) => void (summary = s)
     })
     // The full-resolution result's own largest value, found before any strip was made.
-    expect(summary!.peak()).toBe(peakOf(floats))
+    expect(await summary!.peak()).toBe(peakOf(floats))
     expect(peakOf(floats)).toBeGreaterThan(1.5)
     const expected = { ...tonemap, whitePoint: autoWhitePoint(peakOf(floats), tonemap.exposureEv) }
     expect(result.tonemap).toEqual(expected)

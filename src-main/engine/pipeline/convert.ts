@@ -156,11 +156,14 @@ export async function convertFile(
           // HDR mode: the strips' Radiance and PNG encodings are made beside the upsampling, on worker threads.
           encode: lowLight
             ? undefined
-            : (prediction: PredictionSummary): StripEncodings => {
+            : async (prediction: PredictionSummary): Promise<StripEncodings> => {
                 // An automatic white point needs the model's output; the writers read the context's
                 // tone when their first strip arrives, which is after this.
                 if (options.autoWhitePoint)
-                  context.tonemap = { ...tonemap, whitePoint: autoWhitePoint(prediction.peak(), tonemap.exposureEv) }
+                  context.tonemap = {
+                    ...tonemap,
+                    whitePoint: autoWhitePoint(await prediction.peak(), tonemap.exposureEv)
+                  }
                 return stripEncodings(
                   targets.map((t) => t.format),
                   context.tonemap

@@ -33,7 +33,7 @@ export interface PredictOptions {
    * otherwise (or when no threads are available) the sink receives floats only. A function is asked
    * once the model has run, for encodings that depend on its output (the automatic white point).
    */
-  encode?: StripEncodings | ((prediction: PredictionSummary) => StripEncodings)
+  encode?: StripEncodings | ((prediction: PredictionSummary) => StripEncodings | Promise<StripEncodings>)
   /**
    * The source already reduced to `engine.inferenceSize` (e.g. decoded at that size with
    * `decodeSamples`' `reducedSize`); saves reducing it here. Ignored when its size differs.
@@ -57,11 +57,11 @@ export interface PredictionSummary {
   height: number
   /**
    * The full-resolution result's largest channel value, exactly (`ratioPeak`), computed on the first
-   * call (~0.1–0.2 s at 12 MP): the automatic white point's peak, in the app, its batches and the CLI
-   * alike. (The model output's own peak is no stand-in: 20.9 against a result peaking at 4.75 on a
-   * 12 MP scene photo.)
+   * call (~0.2 s of work at 12 MP, split over the engine's threads): the automatic white point's
+   * peak, in the app, its batches and the CLI alike. (The model output's own peak is no stand-in:
+   * 20.9 against a result peaking at 4.75 on a 12 MP scene photo.)
    */
-  peak: () => number
+  peak: () => Promise<number>
 }
 
 /**

@@ -253,15 +253,15 @@ class SessionEngine implements Engine {
     const timings = { ...ratio.timings }
     const stripRows = Math.max(1, Math.floor(STRIP_PIXELS / image.width))
     const pool = field && options.encode && this.pool && this.pool.size > 0 ? this.pool : undefined
-    let peak: number | undefined
+    let peak: Promise<number> | undefined
     const summary: PredictionSummary = {
       width: image.width,
       height: image.height,
       // Exact without making the result: only the bands that could hold the peak are computed.
-      peak: () => (peak ??= field ? ratioPeak(field, image) : peakOf(hdrSmall.data))
+      peak: () => (peak ??= this.resultPeak(ratio, image))
     }
     await options.beforeStrips?.(summary)
-    const encode = typeof options.encode === 'function' ? options.encode(summary) : options.encode
+    const encode = typeof options.encode === 'function' ? await options.encode(summary) : options.encode
 
     const stripsStarted = performance.now()
     if (field && pool && encode) {
@@ -298,6 +298,13 @@ class SessionEngine implements Engine {
     }
     timings.strips = performance.now() - stripsStarted
     return timings
+  }
+
+  /** The peak of the result `ratio` gives `image` at full resolution, on the threads when there are any. */
+  private async resultPeak(ratio: RatioPrediction, image: PixelSource): Promise<number> {
+    const { field, small } = ratio
+    if (!field) return peakOf(small.data)
+    return this.pool && this.pool.size > 0 ? this.pool.peak(field, image) : ratioPeak(field, image)
   }
 
   async dispose(): Promise<void> {
