@@ -20,6 +20,9 @@ export function decodeForModel(modelsDir?: string, model?: string): () => Promis
   )
   return async () => {
     const model = await sizing
-    return model ? { reducedSize: (width: number, height: number) => reducedSizeFor(model, width, height) } : {}
+    // Samples in shared memory: the engine's threads read them (the peak, the full resolution) without copies.
+    return model
+      ? { reducedSize: (width: number, height: number) => reducedSizeFor(model, width, height), shared: true }
+      : { shared: true }
   }
 }

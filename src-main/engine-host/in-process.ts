@@ -112,7 +112,8 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     entry: CachedImage,
     options: { signal: AbortSignal; onProgress: (fraction: number) => void }
   ): Promise<PreviewResult | undefined> => {
-    const input = entry.decoded.image
+    // The samples, not their float copy: the model, the peak and the full resolution read them alike.
+    const input = entry.decoded.samples
     const size = previewSize(input.width, input.height, PREVIEW_MAX_SIDE)
     if (entry.predictions.hdr || entry.fullHdr) return undefined
     if (size.width === input.width && size.height === input.height) return undefined
@@ -136,7 +137,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     const { prediction, photo } = await predictedPhoto(path, mode, options)
     const shown = displayImage(prediction)
     const size = previewSize(shown.width, shown.height, PREVIEW_MAX_SIDE)
-    const before = beforeImage(prediction, photo.image)
+    const before = beforeImage(prediction, photo)
     return {
       hdr: downscaleArea(shown, size.width, size.height),
       before: downscaleArea(before, size.width, size.height),
@@ -151,7 +152,8 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     async openImage(path): Promise<OpenedImage> {
       const entry = await decoded(path)
       const image = entry.decoded
-      const { width, height } = image.image
+      // Opened from the samples alone: the float copy is made only when something needs it.
+      const { width, height } = image.samples
       const size = previewSize(width, height, PREVIEW_MAX_SIDE)
       return {
         path,
@@ -159,8 +161,8 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
         height,
         previewWidth: size.width,
         previewHeight: size.height,
-        ldr: (entry.preview ??= downscaleArea(image.image, size.width, size.height)).data,
-        clippedFraction: clippedFraction(image.image),
+        ldr: (entry.preview ??= downscaleArea(image.samples, size.width, size.height)).data,
+        clippedFraction: clippedFraction(image.samples),
         metadata: {
           format: image.metadata.format,
           hadIccProfile: image.metadata.hadIccProfile,
@@ -181,7 +183,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
         const first = mode === 'hdr' ? await previewFirst(entry, { signal, onProgress: toInference }) : undefined
         const shown = first ?? (await previewOfFull(path, mode, { signal, onProgress: report, controls: lowLight }))
         report('done', 1)
-        const { width, height } = entry.decoded.image
+        const { width, height } = entry.decoded.samples
         return {
           path,
           mode,
@@ -199,7 +201,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
 
     async readRegion({ path, mode, x, y, width, height }): Promise<ImageRegion> {
       const entry = await decoded(path)
-      const input = entry.decoded.image
+      const input = entry.decoded.samples
       if (x + width > input.width || y + height > input.height) {
         throw new UnclipError(
           'INVALID_ARGUMENT',
@@ -214,7 +216,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       const result = prediction
         ? {
             hdr: crop(displayImage(prediction), region).data,
-            before: beforeImage(prediction, input, region).data
+            before: beforeImage(prediction, entry.decoded, region).data
           }
         : {}
       return { path, mode, ...region, ldr: crop(input, region).data, ...result }

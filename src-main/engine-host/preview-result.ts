@@ -3,9 +3,8 @@
  * input's preview copy, so the user sees it without waiting for the full resolution (which export,
  * 1:1 tiles and Save and return need, and which is computed afterwards from the same field).
  */
-import { ratioPeak } from '../engine/imaging/ratio-peak'
 import type { Engine, RatioPrediction } from '../engine/pipeline/engine'
-import type { RgbImage } from '../engine/types'
+import type { PixelSource, RgbImage } from '../engine/types'
 import type { Prediction } from './prediction'
 import { linearisedInput, rampLevel } from './preview'
 
@@ -35,15 +34,17 @@ export interface PreviewResult {
 export async function previewResult(
   engine: Engine,
   ratio: RatioPrediction & { field: NonNullable<RatioPrediction['field']> },
-  input: RgbImage,
+  input: PixelSource,
   inputPreview: RgbImage,
   signal?: AbortSignal,
   onProgress?: (fraction: number) => void
 ): Promise<PreviewResult> {
-  // The strips report the second half of the prediction's progress (the model had the first).
-  const applying = engine.predict(inputPreview, { ratio, signal, onProgress })
-  const peak = ratioPeak(ratio.field, input)
-  const hdr = await applying
+  // The strips report the second half of the prediction's progress (the model had the first). The
+  // peak's work goes to the same threads, so the two share the cores instead of taking turns.
+  const [hdr, peak] = await Promise.all([
+    engine.predict(inputPreview, { ratio, signal, onProgress }),
+    engine.resultPeak(ratio, input)
+  ])
   const level = rampLevel(inputPreview, hdr)
   return { hdr, before: linearisedInput(inputPreview, hdr, level), peak, rampLevel: level }
 }
@@ -66,7 +67,7 @@ export interface FullResolution {
  */
 export async function predictPreviewFirst(
   engine: Engine,
-  input: RgbImage,
+  input: PixelSource,
   inputPreview: RgbImage,
   options: { signal: AbortSignal; onProgress: (fraction: number) => void; reduced?: RgbImage }
 ): Promise<(PreviewResult & { full: FullResolution }) | undefined> {

@@ -5,7 +5,8 @@
 import { BLEND_RAMP_START, CLIP_THRESHOLD } from '../engine/domain/clip'
 import { srgbDecode } from '../engine/imaging/tonemap'
 import { PREVIEW_MAX_SIDE } from '../../src-preload/contract'
-import type { RgbImage } from '../engine/types'
+import type { DecodedPhoto } from '../engine/pipeline/decode'
+import type { PixelSource, RgbImage } from '../engine/types'
 import type { Prediction } from './prediction'
 
 /** Preview size: long side at most `maxSide`, never upscaled, at least 1×1. */
@@ -18,9 +19,12 @@ export function previewSize(
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) }
 }
 
-/** Fraction of pixels with any channel at or above `CLIP_THRESHOLD` (sRGB-encoded input). */
-export function clippedFraction(image: RgbImage): number {
-  const threshold = CLIP_THRESHOLD
+/**
+ * Fraction of pixels with any channel at or above `CLIP_THRESHOLD` (sRGB-encoded input); integer
+ * samples count as their float values (`samplesToImage`'s) would.
+ */
+export function clippedFraction(image: PixelSource): number {
+  const threshold = image.data instanceof Float32Array ? CLIP_THRESHOLD : firstSampleAtLeast(image, CLIP_THRESHOLD)
   const data = image.data
   let clipped = 0
   for (let i = 0; i < data.length; i += 3) {
@@ -81,29 +85,46 @@ export interface Region {
   height: number
 }
 
-/** A copy of `region` of `image` (the region must lie inside it). */
-export function crop(image: RgbImage, region: Region): RgbImage {
+/**
+ * A copy of `region` of `image` (the region must lie inside it), as floats: integer samples take the
+ * very values `samplesToImage` gives them.
+ */
+export function crop(image: PixelSource, region: Region): RgbImage {
   const { x, y, width, height } = region
   const data = new Float32Array(width * height * 3)
   for (let row = 0; row < height; row++) {
     const from = ((y + row) * image.width + x) * 3
     data.set(image.data.subarray(from, from + width * 3), row * width * 3)
   }
+  if (!(image.data instanceof Float32Array)) {
+    const scale = 1 / (image.data instanceof Uint16Array ? 65535 : 255)
+    for (let i = 0; i < data.length; i++) data[i] *= scale
+  }
   return { width, height, data }
+}
+
+/** The smallest integer sample whose float value (`samplesToImage`'s) is at least `level`. */
+function firstSampleAtLeast(samples: PixelSource, level: number): number {
+  const max = samples.data instanceof Uint16Array ? 65535 : 255
+  const scale = 1 / max
+  let code = Math.max(0, Math.floor(level * max) - 1)
+  while (code <= max && Math.fround(code * scale) < level) code++
+  return code
 }
 
 /**
  * "Before" for a prediction, linearised as its result is (`linearisedInput`; low light's with the
  * sRGB curve), whole or a region; the ramp level is found once per prediction, or taken from it.
  */
-export function createBeforeImages(): (prediction: Prediction, input: RgbImage, region?: Region) => RgbImage {
+export function createBeforeImages(): (prediction: Prediction, photo: DecodedPhoto, region?: Region) => RgbImage {
   const levels = new WeakMap<Prediction, number>()
-  return (prediction, input, region) => {
-    if (prediction.mode === 'lowlight') return srgbLinearised(region ? crop(input, region) : input)
+  // A region is cut from the samples; only a whole "before" (or an unknown ramp level) needs the float copy.
+  return (prediction, photo, region) => {
+    if (prediction.mode === 'lowlight') return srgbLinearised(region ? crop(photo.samples, region) : photo.image)
     let level = prediction.rampLevel ?? levels.get(prediction)
-    if (level === undefined) levels.set(prediction, (level = rampLevel(input, prediction.linear)))
+    if (level === undefined) levels.set(prediction, (level = rampLevel(photo.image, prediction.linear)))
     return region
-      ? linearisedInput(crop(input, region), crop(prediction.linear, region), level)
-      : linearisedInput(input, prediction.linear, level)
+      ? linearisedInput(crop(photo.samples, region), crop(prediction.linear, region), level)
+      : linearisedInput(photo.image, prediction.linear, level)
   }
 }

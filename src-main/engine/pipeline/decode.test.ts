@@ -31,6 +31,15 @@ describe('decodeImage: formats', () => {
     expect(metadata).toMatchObject({ format: 'png', width: 37, height: 23, hadIccProfile: false })
   })
 
+  it('keeps the samples, and makes their float copy once, when first read', async () => {
+    const photo = await decodeImage(file('a.png'))
+    expect(photo.samples).toMatchObject({ width: 37, height: 23, bits: 8 })
+    expect(Array.from(photo.samples.data)).toEqual(Array.from(renderRaw(37, 23, gradient)))
+    const first = photo.image
+    expect(photo.image).toBe(first)
+    expect(Array.from(first.data)).toEqual(Array.from(photo.samples.data, (v) => Math.fround(v * (1 / 255))))
+  })
+
   it('keeps 16-bit precision of a 16-bit PNG', async () => {
     await imagePipeline(300, 5, gradient, 16).png().toFile(file('a16.png'))
     const { image } = await decodeImage(file('a16.png'))

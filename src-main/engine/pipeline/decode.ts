@@ -15,6 +15,11 @@ import type { DecodedImage, RgbImage, RgbSamples, SourceMetadata } from '../type
 
 /** A decoded photo, plus (wide-gamut photos only) its own samples and profile for handing TIFFs back. */
 export interface DecodedPhoto extends DecodedImage {
+  /**
+   * The decoded 8- or 16-bit samples. `image`, their float copy (four times the memory, ~0.2 s to
+   * make at 12 MP), is made on its first read: the app opens and converts a photo from these alone.
+   */
+  samples: RgbSamples
   sourceColour?: SourceColourOutput
   /** The model's reduced copy, when `DecodeOptions.reducedSize` asked for one. */
   reduced?: RgbImage
@@ -84,8 +89,12 @@ const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'tiff', 'heif', 'gif', 'avif',
  */
 export async function decodeImage(filePath: string, options: DecodeOptions = {}): Promise<DecodedPhoto> {
   const { samples, metadata, sourceColour, reduced } = await decodeSamples(filePath, options)
+  let image: RgbImage | undefined
   return {
-    image: samplesToImage(samples),
+    samples,
+    get image() {
+      return (image ??= samplesToImage(samples))
+    },
     metadata,
     ...(sourceColour ? { sourceColour } : {}),
     ...(reduced ? { reduced } : {})

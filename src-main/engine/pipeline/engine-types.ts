@@ -4,7 +4,7 @@
  */
 import type { RatioField } from '../imaging/guided-upsample'
 import type { EncodedStrip, StripEncodings } from '../parallel/strip-work'
-import type { EngineInfo, ModelCard, ProviderName, RgbImage, RgbSamples } from '../types'
+import type { EngineInfo, ModelCard, PixelSource, ProviderName, RgbImage, RgbSamples } from '../types'
 
 export interface EngineOptions {
   /** Folder of model cards; `defaultModelsDir()` when omitted. */
@@ -107,11 +107,18 @@ export interface Engine {
   inferenceSize(width: number, height: number): { width: number; height: number }
   /**
    * Predicts the HDR image. Holds the whole float output; use `predictStrips` for big images.
-   * @param image sRGB-encoded RGB in [0,1].
+   * @param image sRGB-encoded RGB in [0,1], or the integer samples it was decoded from (the same result).
    * @returns Linear radiance relative to the input's exposure, same size.
    * @throws UnclipError `CANCELLED` within one strip or tile of the signal firing.
    */
-  predict(image: RgbImage, options?: PredictOptions): Promise<RgbImage>
+  predict(image: PixelSource, options?: PredictOptions): Promise<RgbImage>
+  /**
+   * The largest channel value `ratio` gives `image` at full resolution, exactly, without making the
+   * result (`ratioPeak`), its work split over the engine's threads: the automatic white point's peak.
+   * @param ratio `predictRatio`'s result for `image`.
+   * @param image The photo at full resolution.
+   */
+  resultPeak(ratio: RatioPrediction, image: PixelSource): Promise<number>
   /**
    * Same prediction, streamed: calls `sink` with consecutive full-width strips of rows, so the
    * full-size float output never exists. Also takes the integer samples `decodeSamples` returns.

@@ -186,10 +186,10 @@ class SessionEngine implements Engine {
     return inferenceSize(width, height, this.longSide)
   }
 
-  async predict(image: RgbImage, options: PredictOptions = {}): Promise<RgbImage> {
+  async predict(image: PixelSource, options: PredictOptions = {}): Promise<RgbImage> {
     const data = new Float32Array(image.width * image.height * 3)
     // Asking for no encodings still puts the strips on the worker threads (the app's preview), with
-    // the same floats; but a float photo is first copied into shared memory, so only up to a size.
+    // the same floats; but the photo is first copied into shared memory, so only up to a size.
     const threads =
       image.data.buffer instanceof SharedArrayBuffer || image.width * image.height <= SHARE_COPY_MAX_PIXELS
     const encode = options.encode ?? (threads ? { rgbe: false, png: [] } : undefined)
@@ -300,8 +300,7 @@ class SessionEngine implements Engine {
     return timings
   }
 
-  /** The peak of the result `ratio` gives `image` at full resolution, on the threads when there are any. */
-  private async resultPeak(ratio: RatioPrediction, image: PixelSource): Promise<number> {
+  async resultPeak(ratio: RatioPrediction, image: PixelSource): Promise<number> {
     const { field, small } = ratio
     if (!field) return peakOf(small.data)
     return this.pool && this.pool.size > 0 ? this.pool.peak(field, image) : ratioPeak(field, image)
