@@ -6,7 +6,7 @@
 import type { Engine, RatioPrediction } from '../engine/pipeline/engine'
 import type { PixelSource, RgbImage } from '../engine/types'
 import type { Prediction } from './prediction'
-import { linearisedInput, rampLevel } from './preview'
+import { finishBefore, planBefore } from './preview'
 
 export interface PreviewResult {
   /** Linear radiance at preview size. */
@@ -23,8 +23,8 @@ export interface PreviewResult {
 }
 
 /**
- * @param engine The engine that made `ratio`: its strip threads apply the field meanwhile this
- *   thread finds the peak.
+ * @param engine The engine that made `ratio`: its strip threads apply the field and find the peak
+ *   meanwhile this thread prepares the "before".
  * @param ratio The model's part of the prediction, with its field (a photo reduced for the model).
  * @param input The decoded photo at full resolution.
  * @param inputPreview The photo reduced to preview size.
@@ -41,12 +41,19 @@ export async function previewResult(
 ): Promise<PreviewResult> {
   // The strips report the second half of the prediction's progress (the model had the first). The
   // peak's work goes to the same threads, so the two share the cores instead of taking turns.
-  const [hdr, peak] = await Promise.all([
+  const making = Promise.all([
     engine.predict(inputPreview, { ratio, signal, onProgress }),
     engine.resultPeak(ratio, input)
   ])
-  const level = rampLevel(inputPreview, hdr)
-  return { hdr, before: linearisedInput(inputPreview, hdr, level), peak, rampLevel: level }
+  // Handled below; not an unhandled rejection should it fail while the plan is made.
+  making.catch(() => undefined)
+  // One turn of the event loop hands the strips and the peak's bounds to the threads; this thread
+  // then reads the input for "before" while they work, leaving little to do once the result exists.
+  await new Promise((resolve) => setImmediate(resolve))
+  const plan = planBefore(inputPreview)
+  const [hdr, peak] = await making
+  const { before, level } = finishBefore(plan, hdr)
+  return { hdr, before, peak, rampLevel: level }
 }
 
 /** The full resolution of a preview-first result, computed after it; undefined if it failed or was aborted. */

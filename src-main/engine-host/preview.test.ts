@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { CLIP_THRESHOLD } from '../engine/domain/clip'
+import { BLEND_RAMP_START, CLIP_THRESHOLD } from '../engine/domain/clip'
 import { samplesToImage } from '../engine/pipeline/decode'
 import type { RgbSamples } from '../engine/types'
-import { clippedFraction, crop } from './preview'
+import { prng } from '../../test/helpers/random'
+import { clippedFraction, crop, finishBefore, linearisedInput, planBefore, rampLevel } from './preview'
 
 /** Samples of every code around the clipping threshold, and a ramp through the rest. */
 function samplesAround(bits: 8 | 16): RgbSamples {
@@ -35,4 +36,35 @@ describe('the host reads integer samples as their float copy would be read', () 
       expect(Array.from(crop(samples, region).data)).toEqual(Array.from(crop(samplesToImage(samples), region).data))
     })
   }
+})
+
+describe('"before" prepared from the input alone, then finished with the result', () => {
+  it('gives rampLevel and linearisedInput bit for bit, samples below, in and above the ramp included', () => {
+    const random = prng(7)
+    const width = 64
+    const height = 48
+    const input = new Float32Array(width * height * 3)
+    for (let i = 0; i < input.length; i++) {
+      const pick = random()
+      // A third well below the ramp, a third in the band just below it, a third above (some clipped).
+      input[i] =
+        pick < 0.33
+          ? random() * 0.9
+          : pick < 0.66
+            ? BLEND_RAMP_START - 0.01 * random()
+            : Math.min(1, 0.95 + random() * 0.06)
+    }
+    const result = Float32Array.from(input, (x) => Math.pow(x, 2.2) * (1 + random()))
+    const photo = { width, height, data: input }
+    const hdr = { width, height, data: result }
+    const plan = planBefore(photo)
+    expect(plan.nearRamp.length).toBeGreaterThan(0)
+    expect(plan.aboveRamp.length).toBeGreaterThan(0)
+    const { before, level } = finishBefore(plan, hdr)
+    expect(level).toBe(rampLevel(photo, hdr))
+    expect(Array.from(before.data)).toEqual(Array.from(linearisedInput(photo, hdr, level).data))
+    // With nothing in the band, both fall back to the sRGB curve's level.
+    const dark = { width, height, data: input.map((x) => x * 0.5) }
+    expect(finishBefore(planBefore(dark), hdr).level).toBe(rampLevel(dark, hdr))
+  })
 })

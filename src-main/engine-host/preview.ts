@@ -72,6 +72,62 @@ export function linearisedInput(input: RgbImage, result: RgbImage, level: number
   return { width: input.width, height: input.height, data }
 }
 
+/**
+ * `rampLevel` and `linearisedInput` of one input, split at the moment its result exists: `planBefore`
+ * reads the input alone (while the strip threads make the result), `finishBefore` then visits only
+ * the samples at and just below the ramp. Bit for bit the two functions' values.
+ */
+export interface BeforePlan {
+  input: RgbImage
+  /** Samples in `rampLevel`'s band just below the ramp, ascending (its sum's order). */
+  nearRamp: Int32Array
+  /** Samples at or above the ramp start, ascending, and their `srgbDecode(min(1, x)) − srgbDecode(start)`. */
+  aboveRamp: Int32Array
+  aboveOffsets: Float64Array
+}
+
+export function planBefore(input: RgbImage): BeforePlan {
+  const low = BLEND_RAMP_START - 0.01
+  const start = srgbDecode(BLEND_RAMP_START)
+  const data = input.data
+  let near = 0
+  let above = 0
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i]
+    if (x < BLEND_RAMP_START) {
+      if (x >= low) near++
+    } else above++
+  }
+  const nearRamp = new Int32Array(near)
+  const aboveRamp = new Int32Array(above)
+  const aboveOffsets = new Float64Array(above)
+  near = 0
+  above = 0
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i]
+    if (x < BLEND_RAMP_START) {
+      if (x >= low) nearRamp[near++] = i
+    } else {
+      aboveRamp[above] = i
+      aboveOffsets[above++] = srgbDecode(Math.min(1, x)) - start
+    }
+  }
+  return { input, nearRamp, aboveRamp, aboveOffsets }
+}
+
+/** @returns `linearisedInput(plan.input, result, level)` and `level = rampLevel(plan.input, result)`. */
+export function finishBefore(plan: BeforePlan, result: RgbImage): { before: RgbImage; level: number } {
+  const { input, nearRamp, aboveRamp, aboveOffsets } = plan
+  let sum = 0
+  for (let k = 0; k < nearRamp.length; k++) sum += result.data[nearRamp[k]]
+  const level = nearRamp.length > 0 ? sum / nearRamp.length : srgbDecode(BLEND_RAMP_START)
+  const span = (1 - level) / (1 - srgbDecode(BLEND_RAMP_START))
+  // Below the ramp "before" is the result itself; only the samples above it are computed.
+  const data = new Float32Array(result.data)
+  for (let k = 0; k < aboveRamp.length; k++) data[aboveRamp[k]] = level + aboveOffsets[k] * span
+  return { before: { width: input.width, height: input.height, data }, level }
+}
+
 /** The input linearised with the sRGB curve (low light's results are compared with that). */
 export function srgbLinearised(input: RgbImage): RgbImage {
   return { width: input.width, height: input.height, data: input.data.map(srgbDecode) }
