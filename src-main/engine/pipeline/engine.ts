@@ -65,8 +65,9 @@ const MIN_INFERENCE_SHORT_SIDE = 256
  */
 export const STRIP_PIXELS = 1 << 19
 /**
- * `predict` spreads a float photo's strips over the threads up to this size: the copy into shared
- * memory they read it from costs 12 bytes a pixel (0.3 GB at 24 MP) for about half the upsampling time.
+ * `predict` spreads a photo's strips over the threads up to this size unless it is in shared memory
+ * already: the copy they would read costs 12 bytes a pixel for floats (0.3 GB at 24 MP), 3 for 8-bit
+ * samples, for about half the upsampling time.
  */
 const SHARE_COPY_MAX_PIXELS = 24e6
 /** Share of progress given to running the model; the rest is the full-res upsample. */
