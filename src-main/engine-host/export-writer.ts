@@ -93,3 +93,24 @@ export function saveAndReturnPath(original: string): string {
 export function canReplaceOriginal(original: string): boolean {
   return ['.tif', '.tiff'].includes(extname(original).toLowerCase())
 }
+
+/**
+ * Refuses, before anything is computed, a Save and return that would replace `original` when it may
+ * not: it is not a TIFF, or the user has not confirmed. Only the main process, after the user's
+ * consent (a native dialog, or the editor handing the file over for exactly this), may replace an
+ * existing file.
+ * @throws UnclipError `INVALID_ARGUMENT` naming the file; nothing was written.
+ */
+export function assertMayReplace(original: string, confirmReplace?: boolean, replaceConfirmed?: boolean): void {
+  if (confirmReplace && !canReplaceOriginal(original)) {
+    throw new UnclipError(
+      'INVALID_ARGUMENT',
+      `Only TIFF originals can be replaced; ${original} is kept and nothing was written.`
+    )
+  }
+  if (confirmReplace && !replaceConfirmed)
+    throw new UnclipError(
+      'INVALID_ARGUMENT',
+      `Replacing ${original} needs the user's confirmation; nothing was written.`
+    )
+}

@@ -7,7 +7,10 @@ import type { Mode, RgbImage } from '../engine/types'
 import type { Prediction } from './prediction'
 import type { FullResolution } from './preview-result'
 
-/** Decoded images kept for quick re-open and export; each 24 MP image holds ~290 MB of floats. */
+/**
+ * Decoded images kept for quick re-open and export; each 24 MP image holds 72 MB of 8-bit samples, and
+ * ~290 MB more once its float copy is made (low light, the Edit-In colour path).
+ */
 const DECODED_CACHE_SIZE = 2
 
 export interface CachedImage {

@@ -16,7 +16,7 @@ import type { WriterContext } from '../engine/pipeline/writers/temp-file-writer'
 import type { Mode, Stage } from '../engine/types'
 import { createJobRegistry } from './jobs'
 import {
-  canReplaceOriginal,
+  assertMayReplace,
   exportTargets,
   keepBothTargets,
   refuseExisting,
@@ -77,7 +77,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     const hit = entry.predictions[mode]
     if (hit && (!options.controls || sameControls(hit.controls, options.controls)))
       return { prediction: hit, photo: entry.decoded }
-    const prediction = await predict(await loadEngine(), entry.decoded.image, mode, {
+    const prediction = await predict(await loadEngine(), entry.decoded, mode, {
       ...options,
       reduced: entry.decoded.reduced,
       source: mode === 'lowlight' ? entry.lowLightSource : undefined,
@@ -90,13 +90,13 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
 
   /** What the TIFF writers need to hand a wide-gamut photo back in its own space. */
   const sourceColourOf = (photo: DecodedPhoto): WriterContext['sourceColour'] =>
-    photo.sourceColour && { ...photo.sourceColour, input: photo.image }
+    photo.sourceColour && { ...photo.sourceColour, input: photo.samples }
 
   /** Takes a batch's written result as the photo's prediction in `mode`, when it is one (`predictionFromFile`). */
   const adopt = async (path: string, mode: Mode, file: string): Promise<void> => {
     const entry = await decoded(path)
     if (entry.predictions[mode]) return
-    const prediction = await predictionFromFile(file, mode, entry.decoded.image).catch(() => null)
+    const prediction = await predictionFromFile(file, mode, entry.decoded.samples).catch(() => null)
     if (!prediction) return
     cache.forgetOthers(entry)
     entry.predictions[mode] = prediction
@@ -137,7 +137,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     const { prediction, photo } = await predictedPhoto(path, mode, options)
     const shown = displayImage(prediction)
     const size = previewSize(shown.width, shown.height, PREVIEW_MAX_SIDE)
-    const before = beforeImage(prediction, photo)
+    const before = beforeImage(prediction, photo.samples)
     return {
       hdr: downscaleArea(shown, size.width, size.height),
       before: downscaleArea(before, size.width, size.height),
@@ -216,7 +216,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       const result = prediction
         ? {
             hdr: crop(displayImage(prediction), region).data,
-            before: beforeImage(prediction, entry.decoded, region).data
+            before: beforeImage(prediction, input, region).data
           }
         : {}
       return { path, mode, ...region, ldr: crop(input, region).data, ...result }
@@ -255,19 +255,7 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
     },
 
     async saveAndReturn({ path, tonemap, mode, confirmReplace, replaceConfirmed, returnHdr }) {
-      if (confirmReplace && !canReplaceOriginal(path)) {
-        throw new UnclipError(
-          'INVALID_ARGUMENT',
-          `Only TIFF originals can be replaced; ${path} is kept and nothing was written.`
-        )
-      }
-      // Only the main process, after the user's consent (a native dialog, or the editor handing the
-      // file over for exactly this), may replace an existing file.
-      if (confirmReplace && !replaceConfirmed)
-        throw new UnclipError(
-          'INVALID_ARGUMENT',
-          `Replacing ${path} needs the user's confirmation; nothing was written.`
-        )
+      assertMayReplace(path, confirmReplace, replaceConfirmed)
       const { prediction, photo } = await predictedPhoto(path, mode)
       const output = confirmReplace ? path : saveAndReturnPath(path)
       // This feature's own -unclip.tif (written by this host) is updated by saving again; any other

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { decodeRadiance } from '../engine/codecs/radiance-decoder'
 import type { Engine, PredictOptions } from '../engine/pipeline/engine'
+import type { DecodedPhoto } from '../engine/pipeline/decode'
 import { isLinearFormat } from '../engine/domain/formats'
 import {
   DEFAULT_LOW_LIGHT_CONTROLS,
@@ -50,7 +51,7 @@ export interface PredictionOptions {
 /**
  * Runs `mode` on a whole decoded photo.
  * @param engine A loaded engine.
- * @param image sRGB floats in [0,1].
+ * @param photo The decoded photo: HDR mode reads its samples, low light its float copy.
  * @param mode `hdr` or `lowlight` (already validated).
  * @param options Cancel, progress by stage (fraction of the whole job) and low light's controls.
  * @returns The images every consumer picks from.
@@ -58,7 +59,7 @@ export interface PredictionOptions {
  */
 export async function predict(
   engine: Engine,
-  image: RgbImage,
+  photo: DecodedPhoto,
   mode: Mode,
   options: PredictionOptions
 ): Promise<Prediction> {
@@ -69,12 +70,12 @@ export async function predict(
       onProgress: (f) => onProgress?.('inference', f),
       reduced: options.reduced
     }
-    return { mode, linear: await engine.predict(image, predictOptions) }
+    return { mode, linear: await engine.predict(photo.samples, predictOptions) }
   }
   let source = options.source
   if (!source) {
     source = (
-      await lowLightSource(engine, image, {
+      await lowLightSource(engine, photo.image, {
         signal,
         reduced: options.reduced,
         onProgress: (f) => onProgress?.('inference', f * LOW_LIGHT_PREDICT_SHARE)

@@ -3,6 +3,7 @@
  * input's preview copy, so the user sees it without waiting for the full resolution (which export,
  * 1:1 tiles and Save and return need, and which is computed afterwards from the same field).
  */
+import { throwIfAborted } from '../engine/errors'
 import type { Engine, RatioPrediction } from '../engine/pipeline/engine'
 import type { PixelSource, RgbImage } from '../engine/types'
 import type { Prediction } from './prediction'
@@ -40,16 +41,18 @@ export async function previewResult(
   onProgress?: (fraction: number) => void
 ): Promise<PreviewResult> {
   // The strips report the second half of the prediction's progress (the model had the first). The
-  // peak's work goes to the same threads, so the two share the cores instead of taking turns.
+  // peak's bounds go to the threads first and the preview's strips queue behind them: done on this
+  // thread, the peak held back the event loop that hands the strips over, so the two took turns.
   const making = Promise.all([
     engine.predict(inputPreview, { ratio, signal, onProgress }),
-    engine.resultPeak(ratio, input)
+    engine.resultPeak(ratio, input, signal)
   ])
   // Handled below; not an unhandled rejection should it fail while the plan is made.
   making.catch(() => undefined)
-  // One turn of the event loop hands the strips and the peak's bounds to the threads; this thread
-  // then reads the input for "before" while they work, leaving little to do once the result exists.
+  // Once the strips are handed over (one turn of the event loop), this thread reads the input for
+  // "before" while the threads work, leaving little to do once the result exists.
   await new Promise((resolve) => setImmediate(resolve))
+  throwIfAborted(signal)
   const plan = planBefore(inputPreview)
   const [hdr, peak] = await making
   const { before, level } = finishBefore(plan, hdr)

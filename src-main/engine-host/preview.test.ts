@@ -3,7 +3,7 @@ import { BLEND_RAMP_START, CLIP_THRESHOLD } from '../engine/domain/clip'
 import { samplesToImage } from '../engine/pipeline/decode'
 import type { RgbSamples } from '../engine/types'
 import { prng } from '../../test/helpers/random'
-import { clippedFraction, crop, finishBefore, linearisedInput, planBefore, rampLevel } from './preview'
+import { clippedFraction, crop, finishBefore, linearisedInput, planBefore, rampLevel, srgbLinearised } from './preview'
 
 /** Samples of every code around the clipping threshold, and a ramp through the rest. */
 function samplesAround(bits: 8 | 16): RgbSamples {
@@ -28,6 +28,18 @@ describe('the host reads integer samples as their float copy would be read', () 
       // Some pixels are clipped and some are not, so the threshold itself was tested.
       expect(fraction).toBeGreaterThan(0)
       expect(fraction).toBeLessThan(1)
+    })
+
+    it(`linearises ${bits}-bit samples, whole and by ramp, exactly as their floats`, () => {
+      const samples = samplesAround(bits)
+      const floats = samplesToImage(samples)
+      const result = { ...floats, data: floats.data.map((x) => x * x * 1.3) }
+      const level = rampLevel(samples, result)
+      expect(level).toBe(rampLevel(floats, result))
+      expect(Array.from(linearisedInput(samples, result, level).data)).toEqual(
+        Array.from(linearisedInput(floats, result, level).data)
+      )
+      expect(Array.from(srgbLinearised(samples).data)).toEqual(Array.from(srgbLinearised(floats).data))
     })
 
     it(`crops ${bits}-bit samples to exactly the floats samplesToImage gives`, () => {

@@ -5,7 +5,7 @@
 import { BLEND_RAMP_START, CLIP_THRESHOLD } from '../engine/domain/clip'
 import { srgbDecode } from '../engine/imaging/tonemap'
 import { PREVIEW_MAX_SIDE } from '../../src-preload/contract'
-import type { DecodedPhoto } from '../engine/pipeline/decode'
+import { sampleUnit } from '../engine/imaging/samples'
 import type { PixelSource, RgbImage } from '../engine/types'
 import type { Prediction } from './prediction'
 
@@ -39,12 +39,13 @@ export function clippedFraction(image: PixelSource): number {
  * result over samples in the last 1/100 below the ramp estimates where that curve stands there.
  * @returns That mean, or the sRGB curve's value when no sample lies there.
  */
-export function rampLevel(input: RgbImage, result: RgbImage): number {
+export function rampLevel(input: PixelSource, result: RgbImage): number {
   const low = BLEND_RAMP_START - 0.01
+  const unit = sampleUnit(input.data)
   let sum = 0
   let count = 0
   for (let i = 0; i < input.data.length; i++) {
-    const x = input.data[i]
+    const x = Math.fround(input.data[i] * unit)
     if (x >= low && x < BLEND_RAMP_START) {
       sum += result.data[i]
       count++
@@ -58,15 +59,17 @@ export function rampLevel(input: RgbImage, result: RgbImage): number {
  * and agree wherever the model kept the input: a channel below `BLEND_RAMP_START` takes the
  * result's value (which is exactly the model's linearisation there); above it the curve is carried
  * from `level` (`rampLevel`) to 1.0 at clipping along the sRGB curve's shape.
- * @param input sRGB-encoded input; `result` the prediction of the same size (or the same crop).
+ * @param input sRGB-encoded input (floats, or samples read as `samplesToImage` reads them); `result`
+ *   the prediction of the same size (or the same crop).
  * @returns Linear RGB, 1.0 = clipping.
  */
-export function linearisedInput(input: RgbImage, result: RgbImage, level: number): RgbImage {
+export function linearisedInput(input: PixelSource, result: RgbImage, level: number): RgbImage {
   const start = srgbDecode(BLEND_RAMP_START)
   const span = (1 - level) / (1 - start)
+  const unit = sampleUnit(input.data)
   const data = new Float32Array(input.data.length)
   for (let i = 0; i < data.length; i++) {
-    const x = input.data[i]
+    const x = Math.fround(input.data[i] * unit)
     data[i] = x < BLEND_RAMP_START ? result.data[i] : level + (srgbDecode(Math.min(1, x)) - start) * span
   }
   return { width: input.width, height: input.height, data }
@@ -86,6 +89,7 @@ export interface BeforePlan {
   aboveOffsets: Float64Array
 }
 
+/** Reads the input alone: which samples `finishBefore` will need, and the above-ramp ones' curve. */
 export function planBefore(input: RgbImage): BeforePlan {
   const low = BLEND_RAMP_START - 0.01
   const start = srgbDecode(BLEND_RAMP_START)
@@ -129,8 +133,11 @@ export function finishBefore(plan: BeforePlan, result: RgbImage): { before: RgbI
 }
 
 /** The input linearised with the sRGB curve (low light's results are compared with that). */
-export function srgbLinearised(input: RgbImage): RgbImage {
-  return { width: input.width, height: input.height, data: input.data.map(srgbDecode) }
+export function srgbLinearised(input: PixelSource): RgbImage {
+  const unit = sampleUnit(input.data)
+  const data = new Float32Array(input.data.length)
+  for (let i = 0; i < data.length; i++) data[i] = srgbDecode(Math.fround(input.data[i] * unit))
+  return { width: input.width, height: input.height, data }
 }
 
 /** A rectangle of full-resolution pixels. */
@@ -152,19 +159,17 @@ export function crop(image: PixelSource, region: Region): RgbImage {
     const from = ((y + row) * image.width + x) * 3
     data.set(image.data.subarray(from, from + width * 3), row * width * 3)
   }
-  if (!(image.data instanceof Float32Array)) {
-    const scale = 1 / (image.data instanceof Uint16Array ? 65535 : 255)
-    for (let i = 0; i < data.length; i++) data[i] *= scale
-  }
+  const unit = sampleUnit(image.data)
+  if (unit !== 1) for (let i = 0; i < data.length; i++) data[i] *= unit
   return { width, height, data }
 }
 
 /** The smallest integer sample whose float value (`samplesToImage`'s) is at least `level`. */
 function firstSampleAtLeast(samples: PixelSource, level: number): number {
-  const max = samples.data instanceof Uint16Array ? 65535 : 255
-  const scale = 1 / max
+  const unit = sampleUnit(samples.data)
+  const max = Math.round(1 / unit)
   let code = Math.max(0, Math.floor(level * max) - 1)
-  while (code <= max && Math.fround(code * scale) < level) code++
+  while (code <= max && Math.fround(code * unit) < level) code++
   return code
 }
 
@@ -172,15 +177,14 @@ function firstSampleAtLeast(samples: PixelSource, level: number): number {
  * "Before" for a prediction, linearised as its result is (`linearisedInput`; low light's with the
  * sRGB curve), whole or a region; the ramp level is found once per prediction, or taken from it.
  */
-export function createBeforeImages(): (prediction: Prediction, photo: DecodedPhoto, region?: Region) => RgbImage {
+export function createBeforeImages(): (prediction: Prediction, input: PixelSource, region?: Region) => RgbImage {
   const levels = new WeakMap<Prediction, number>()
-  // A region is cut from the samples; only a whole "before" (or an unknown ramp level) needs the float copy.
-  return (prediction, photo, region) => {
-    if (prediction.mode === 'lowlight') return srgbLinearised(region ? crop(photo.samples, region) : photo.image)
+  return (prediction, input, region) => {
+    if (prediction.mode === 'lowlight') return srgbLinearised(region ? crop(input, region) : input)
     let level = prediction.rampLevel ?? levels.get(prediction)
-    if (level === undefined) levels.set(prediction, (level = rampLevel(photo.image, prediction.linear)))
+    if (level === undefined) levels.set(prediction, (level = rampLevel(input, prediction.linear)))
     return region
-      ? linearisedInput(crop(photo.samples, region), crop(prediction.linear, region), level)
-      : linearisedInput(photo.image, prediction.linear, level)
+      ? linearisedInput(crop(input, region), crop(prediction.linear, region), level)
+      : linearisedInput(input, prediction.linear, level)
   }
 }

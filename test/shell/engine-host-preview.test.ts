@@ -74,7 +74,7 @@ describe('the first result at preview size', () => {
     for (let row = 0; row < 48; row++) {
       const from = ((300 + row) * WIDTH + 1700) * 3
       expect(region.hdr?.subarray(row * 64 * 3, (row + 1) * 64 * 3)).toEqual(full.data.subarray(from, from + 64 * 3))
-      // Its input is cut from the photo's samples, the host having made no float copy: the same values.
+      // Its input is cut from the photo's samples: the very values of the photo's float copy.
       expect(region.ldr.subarray(row * 64 * 3, (row + 1) * 64 * 3)).toEqual(input.data.subarray(from, from + 64 * 3))
     }
 

@@ -113,9 +113,12 @@ export function blockBounds(
     }
   }
   const linear = new Float32Array(bandSamples)
-  // The same kind of samples as the photo's, so the same table.
-  const band = { width: w, height: ya1 - ya0, data: largest, bits: full.data instanceof Uint16Array ? 16 : 8 }
-  lineariseSamples(band as PixelSource, 0, bandSamples, linear)
+  // The same kind of values as the photo's, so the same table (chosen by the array's type).
+  const band: PixelSource =
+    largest instanceof Float32Array
+      ? { width: w, height: ya1 - ya0, data: largest }
+      : { width: w, height: ya1 - ya0, data: largest, bits: largest instanceof Uint16Array ? 16 : 8 }
+  lineariseSamples(band, 0, bandSamples, linear)
   const gLow = Math.log(RATIO_EPSILON)
   for (let ya = ya0; ya < ya1; ya++) {
     const above = ya * w

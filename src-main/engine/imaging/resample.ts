@@ -1,6 +1,7 @@
 /**
  * Size reduction: the model's reduced input and the app's preview copies.
  */
+import { sampleUnit } from './samples'
 import type { PixelSource, RgbImage } from '../types'
 
 /**
@@ -12,7 +13,7 @@ import type { PixelSource, RgbImage } from '../types'
  */
 export function downscaleArea(image: PixelSource, width: number, height: number): RgbImage {
   const { width: W, height: H, data } = image
-  const unit = data instanceof Uint8Array ? 1 / 255 : data instanceof Uint16Array ? 1 / 65535 : 1
+  const unit = sampleUnit(data)
   const out = new Float32Array(width * height * 3)
   const rowLength = W * 3
   const colStart = Int32Array.from({ length: width + 1 }, (_, x) => Math.floor((x * W) / width))

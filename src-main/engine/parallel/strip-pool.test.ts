@@ -143,6 +143,14 @@ describe('createStripPool', () => {
     await dying.ready
     expect(await dying.peak(j.field, j.source)).toBe(expected)
     expect(dying.size).toBe(0)
+    // 16-bit samples and floats take their own tables in the bounds: the same peak as on one thread.
+    const { width, height } = j.source
+    const wide = { width, height, bits: 16 as const, data: Uint16Array.from(j.source.data, (v) => v * 257 + (v % 3)) }
+    const floats = { width, height, data: Float32Array.from(j.source.data, (v) => v / 255) }
+    for (const source of [wide, floats]) expect(await p.peak(j.field, source)).toBe(ratioPeak(j.field, source))
+    const cancelled = new AbortController()
+    cancelled.abort()
+    await expect(p.peak(j.field, j.source, cancelled.signal)).rejects.toThrow(/Cancelled/)
   })
 
   it('computes the strips of a thread that dies on this thread, with the same result', async () => {

@@ -35,7 +35,7 @@ export interface StripPool {
    * `ratioPeak`, bit for bit, with its per-block bounds (most of its work) split over the threads:
    * the automatic white point's peak, computed while the threads would otherwise wait for it.
    */
-  peak(field: RatioField, source: PixelSource): Promise<number>
+  peak(field: RatioField, source: PixelSource, signal?: AbortSignal): Promise<number>
   dispose(): Promise<void>
 }
 
@@ -174,7 +174,8 @@ export function createStripPool(entry: string | URL, size = Math.min(availablePa
       return finishRatioField(inputs)
     },
 
-    async peak(field, source) {
+    async peak(field, source, signal) {
+      throwIfAborted(signal)
       const shared = { field: shareField(field), source: shareSource(source) }
       const bounds = new Float64Array(new SharedArrayBuffer(field.width * field.height * 8))
       const parts = Math.max(1, live().length)
@@ -189,6 +190,7 @@ export function createStripPool(entry: string | URL, size = Math.min(availablePa
           )
         })
       )
+      throwIfAborted(signal)
       return ratioPeak(shared.field, shared.source, bounds)
     },
 

@@ -1,6 +1,7 @@
 /**
  * Worker-thread side of the strip pool (`strip-pool.ts`): holds the jobs it is given (their big
- * arrays live in shared memory, so nothing is copied) and computes the strips it is sent.
+ * arrays live in shared memory, so nothing is copied) and computes the strips it is sent, and the
+ * ratio fit's channels and the peak's block bounds it is asked for.
  */
 import { parentPort, type MessagePort } from 'node:worker_threads'
 import { fitRatioChannel } from '../imaging/ratio-fit'

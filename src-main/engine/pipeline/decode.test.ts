@@ -33,6 +33,8 @@ describe('decodeImage: formats', () => {
 
   it('keeps the samples, and makes their float copy once, when first read', async () => {
     const photo = await decodeImage(file('a.png'))
+    // A getter, not a value: nothing is made until something reads it.
+    expect(Object.getOwnPropertyDescriptor(photo, 'image')?.get).toBeTypeOf('function')
     expect(photo.samples).toMatchObject({ width: 37, height: 23, bits: 8 })
     expect(Array.from(photo.samples.data)).toEqual(Array.from(renderRaw(37, 23, gradient)))
     const first = photo.image

@@ -1,7 +1,8 @@
 /**
- * Reads a photo into sRGB floats: orientation applied, embedded ICC profile converted to sRGB,
- * grey/CMYK/palette made RGB, alpha flattened, first frame of animations and multi-page files.
- * A photo in a wide-gamut matrix/TRC space also keeps its own samples (`decode-source-colour.ts`).
+ * Reads a photo into 8- or 16-bit sRGB samples (and, on demand, their float copy): orientation
+ * applied, embedded ICC profile converted to sRGB, grey/CMYK/palette made RGB, alpha flattened,
+ * first frame of animations and multi-page files. A photo in a wide-gamut matrix/TRC space also keeps
+ * its pixels in its own colour space (`decode-source-colour.ts`).
  */
 import { constants } from 'node:fs'
 import { access, open, readFile, stat } from 'node:fs/promises'
@@ -9,11 +10,12 @@ import path from 'node:path'
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp'
 import { UnclipError } from '../errors'
 import { readError } from '../fs-errors'
+import { sampleUnit } from '../imaging/samples'
 import { srgbCopy } from '../imaging/source-colour'
 import { decodeSourceColour, ownProfile, type SourceColourOutput } from './decode-source-colour'
 import type { DecodedImage, RgbImage, RgbSamples, SourceMetadata } from '../types'
 
-/** A decoded photo, plus (wide-gamut photos only) its own samples and profile for handing TIFFs back. */
+/** A decoded photo, plus (wide-gamut photos only) its pixels and profile in its own space for handing TIFFs back. */
 export interface DecodedPhoto extends DecodedImage {
   /**
    * The decoded 8- or 16-bit samples. `image`, their float copy (four times the memory, ~0.2 s to
@@ -74,7 +76,7 @@ const CAMERA_RAW = new Set([
 const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'tiff', 'heif', 'gif', 'avif', 'vips'])
 
 /**
- * Decodes an image file for the engine as float sRGB values.
+ * Decodes an image file for the engine: its sRGB samples, and their float copy made when first read.
  *
  * Transparent pixels are flattened onto black: a white matte would look like clipped highlight to
  * the model and be inflated into a glowing background, whereas black is zero radiance — what
@@ -82,7 +84,8 @@ const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'tiff', 'heif', 'gif', 'avif',
  *
  * @param filePath Absolute path of the image.
  * @param options `maxPixels` limit (default 200 MP).
- * @returns sRGB-encoded RGB in [0,1] (8- or 16-bit precision as the source has) and metadata.
+ * @returns The samples, `image` (sRGB-encoded RGB in [0,1], 8- or 16-bit precision as the source has,
+ *   made on first read) and metadata.
  * @throws UnclipError `FILE_NOT_FOUND`, `NOT_AN_IMAGE`, `UNSUPPORTED_FORMAT`, `CORRUPT_IMAGE`, `TOO_LARGE`.
  * @example
  * const { image, metadata } = await decodeImage('/photos/beach.jpg')
@@ -102,8 +105,8 @@ export async function decodeImage(filePath: string, options: DecodeOptions = {})
 }
 
 /**
- * Decodes like `decodeImage` but keeps the integer samples (a quarter of the memory for 8-bit
- * sources); `convertFile` uses this so big photos never exist as full-size floats.
+ * Decodes like `decodeImage`, the samples alone (a quarter of the floats' memory for 8-bit sources);
+ * `convertFile` uses this so big photos never exist as full-size floats.
  * @param filePath Absolute path of the image.
  * @param options `maxPixels` limit (default 200 MP).
  * @returns 8- or 16-bit sRGB samples (16 when the source has more than 8 bits), metadata, and the
@@ -250,7 +253,7 @@ function toSamples(data: Uint8Array, info: OutputInfo, sixteenBit: boolean): Rgb
 export function samplesToImage(samples: RgbSamples): RgbImage {
   const { data } = samples
   const out = new Float32Array(data.length)
-  const scale = 1 / (samples.bits === 16 ? 65535 : 255)
+  const scale = sampleUnit(data)
   for (let i = 0; i < data.length; i++) out[i] = data[i] * scale
   return { width: samples.width, height: samples.height, data: out }
 }

@@ -117,8 +117,9 @@ export interface Engine {
    * result (`ratioPeak`), its work split over the engine's threads: the automatic white point's peak.
    * @param ratio `predictRatio`'s result for `image`.
    * @param image The photo at full resolution.
+   * @throws UnclipError `CANCELLED` when `signal` fires (checked before and after the threads' part).
    */
-  resultPeak(ratio: RatioPrediction, image: PixelSource): Promise<number>
+  resultPeak(ratio: RatioPrediction, image: PixelSource, signal?: AbortSignal): Promise<number>
   /**
    * Same prediction, streamed: calls `sink` with consecutive full-width strips of rows, so the
    * full-size float output never exists. Also takes the integer samples `decodeSamples` returns.

@@ -18,6 +18,7 @@ import { defaultModelsDir, selectModel } from '../model/model-registry'
 import { createSession, providersAvailable } from '../model/providers'
 import { createStripPool, type StripPool } from '../parallel/strip-pool'
 import { MODES } from '../domain/modes'
+import { cardInferenceSize, cardLongSide, inferenceSize, MIN_INFERENCE_SHORT_SIDE } from './inference-size'
 import { warmUp } from './warm-up'
 import type {
   Engine,
@@ -41,24 +42,8 @@ export type {
   RatioPrediction,
   StripSink
 } from './engine-types'
+export { cardInferenceSize, cardLongSide, DEFAULT_INFERENCE_LONG_SIDE, inferenceSize } from './inference-size'
 
-/** Default long side the model runs at when the card does not say. */
-export const DEFAULT_INFERENCE_LONG_SIDE = 1024
-
-/** The long side a model card asks its model to run at, or the default. */
-export function cardLongSide(card: ModelCard): number {
-  return card.inference_long_side ?? DEFAULT_INFERENCE_LONG_SIDE
-}
-
-/** `inferenceSize` for a model card, before (or without) its session. */
-export function cardInferenceSize(
-  card: ModelCard
-): (width: number, height: number) => { width: number; height: number } {
-  const longSide = cardLongSide(card)
-  return (width, height) => inferenceSize(width, height, longSide)
-}
-/** A reduced copy keeps at least this short side, so panoramas keep vertical detail (and get tiled). */
-const MIN_INFERENCE_SHORT_SIDE = 256
 /**
  * Target pixels per output strip: ~6 MB of float rows, and enough strips that every worker thread
  * stays busy to the end. The same with and without threads, so both write identical files.
@@ -156,20 +141,6 @@ function defaultStripWorkerEntry(): URL {
   return new URL(name, import.meta.url)
 }
 
-/**
- * Size the model runs at for a photo: long side reduced to `longSide`, but the short side kept
- * at ≥ 256 px (wide panoramas are then tiled); photos already small run as they are.
- * @param width Photo width in pixels.
- * @param height Photo height in pixels.
- * @param longSide The card's `inference_long_side` (default 1024).
- * @returns Width and height, each ≥ 1 and ≤ the input's.
- */
-export function inferenceSize(width: number, height: number, longSide: number): { width: number; height: number } {
-  let scale = Math.min(1, longSide / Math.max(width, height))
-  scale = Math.max(scale, Math.min(1, MIN_INFERENCE_SHORT_SIDE / Math.min(width, height)))
-  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) }
-}
-
 class SessionEngine implements Engine {
   constructor(
     private readonly session: InferenceSession,
@@ -259,7 +230,7 @@ class SessionEngine implements Engine {
       width: image.width,
       height: image.height,
       // Exact without making the result: only the bands that could hold the peak are computed.
-      peak: () => (peak ??= this.resultPeak(ratio, image))
+      peak: () => (peak ??= this.resultPeak(ratio, image, signal))
     }
     await options.beforeStrips?.(summary)
     const encode = typeof options.encode === 'function' ? await options.encode(summary) : options.encode
@@ -301,10 +272,15 @@ class SessionEngine implements Engine {
     return timings
   }
 
-  async resultPeak(ratio: RatioPrediction, image: PixelSource): Promise<number> {
+  async resultPeak(ratio: RatioPrediction, image: PixelSource, signal?: AbortSignal): Promise<number> {
+    throwIfAborted(signal)
     const { field, small } = ratio
     if (!field) return peakOf(small.data)
-    return this.pool && this.pool.size > 0 ? this.pool.peak(field, image) : ratioPeak(field, image)
+    // On the threads when they can read the photo without a big copy (as `predict` decides).
+    const shareable =
+      image.data.buffer instanceof SharedArrayBuffer || image.width * image.height <= SHARE_COPY_MAX_PIXELS
+    const pool = this.pool && this.pool.size > 0 && shareable ? this.pool : undefined
+    return pool ? pool.peak(field, image, signal) : ratioPeak(field, image)
   }
 
   async dispose(): Promise<void> {
