@@ -30,6 +30,28 @@ describe('the host reads integer samples as their float copy would be read', () 
       expect(fraction).toBeLessThan(1)
     })
 
+    it(`counts clipped ${bits}-bit pixels in any position, aligned or not, as one at a time would`, () => {
+      const random = prng(bits)
+      const max = bits === 8 ? 255 : 65535
+      const pixels = 4 * 1000 + 3
+      // One buffer, read at a 4-byte-aligned offset and at an odd one; clipped pixels are rare (1 in 40).
+      const buffer = new ArrayBuffer((pixels * 3 + 4) * (bits / 8))
+      for (const offset of [0, 1]) {
+        const Samples = bits === 8 ? Uint8Array : Uint16Array
+        const data = new Samples(buffer, offset * (bits / 8) * (bits === 8 ? 1 : 2), pixels * 3)
+        for (let i = 0; i < data.length; i++)
+          data[i] = random() < 1 / 120 ? max - Math.floor(random() * 2) : Math.floor(random() * max * 0.99)
+        const samples: RgbSamples = { width: pixels, height: 1, bits, data }
+        let expected = 0
+        const floats = samplesToImage(samples).data
+        for (let i = 0; i < floats.length; i += 3)
+          if (floats[i] >= CLIP_THRESHOLD || floats[i + 1] >= CLIP_THRESHOLD || floats[i + 2] >= CLIP_THRESHOLD)
+            expected++
+        expect(expected).toBeGreaterThan(20)
+        expect(clippedFraction(samples)).toBe(expected / pixels)
+      }
+    })
+
     it(`linearises ${bits}-bit samples, whole and by ramp, exactly as their floats`, () => {
       const samples = samplesAround(bits)
       const floats = samplesToImage(samples)

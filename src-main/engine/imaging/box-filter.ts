@@ -24,13 +24,27 @@ export function boxMean(
 ): Float32Array {
   // 1 / (pixels the window covers) along each axis; only the 2r border entries differ from 1/(2r+1).
   const inverseX = inverseCounts(width, r)
+  // Columns whose window still gains a value on the right: [0, entering); loses one on the left: [r, width).
+  const entering = Math.max(0, width - r - 1)
+  const bothEnds = Math.min(r, entering)
   for (let y = 0; y < height; y++) {
     const row = y * width
     let sum = 0
     for (let x = 0; x <= Math.min(r, width - 1); x++) sum += src[row + x]
-    for (let x = 0; x < width; x++) {
+    // Each column: its mean, then the value entering, then the one leaving (the same order in every
+    // range, so the same sums); the ranges spare the loop two tests a pixel.
+    let x = 0
+    for (; x < bothEnds; x++) {
       scratch[row + x] = sum * inverseX[x]
-      if (x + r + 1 < width) sum += src[row + x + r + 1]
+      sum += src[row + x + r + 1]
+    }
+    for (; x < entering; x++) {
+      scratch[row + x] = sum * inverseX[x]
+      sum += src[row + x + r + 1]
+      sum -= src[row + x - r]
+    }
+    for (; x < width; x++) {
+      scratch[row + x] = sum * inverseX[x]
       if (x >= r) sum -= src[row + x - r]
     }
   }
@@ -41,9 +55,18 @@ export function boxMean(
   for (let y = 0; y < height; y++) {
     const inverse = inverseY[y]
     const row = y * width
-    for (let x = 0; x < width; x++) out[row + x] = columns[x] * inverse
     const enter = y + r + 1
     const leave = y - r
+    if (enter < height && leave >= 0) {
+      // One pass where a row enters and one leaves: the same two operations, in the same order.
+      for (let x = 0, e = enter * width, l = leave * width; x < width; x++) {
+        const column = columns[x]
+        out[row + x] = column * inverse
+        columns[x] = column + scratch[e + x] - scratch[l + x]
+      }
+      continue
+    }
+    for (let x = 0; x < width; x++) out[row + x] = columns[x] * inverse
     if (enter < height) for (let x = 0, e = enter * width; x < width; x++) columns[x] += scratch[e + x]
     if (leave >= 0) for (let x = 0, l = leave * width; x < width; x++) columns[x] -= scratch[l + x]
   }
