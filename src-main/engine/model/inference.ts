@@ -157,16 +157,31 @@ function accumulate(
 ): void {
   const plane = tile.paddedWidth * tile.paddedHeight
   const src = tile.data
+  if (!weightSum) {
+    // One tile (the usual case): each output pixel is written once, 0 + 1 · v being v.
+    for (let y = 0; y < region.height; y++) {
+      const s0 = (tile.originY + y) * tile.paddedWidth + tile.originX
+      const p0 = (region.y + y) * width + region.x
+      for (let x = 0; x < region.width; x++) {
+        const s = s0 + x
+        const o = 3 * (p0 + x)
+        out[o] = clean(src[s])
+        out[o + 1] = clean(src[plane + s])
+        out[o + 2] = clean(src[2 * plane + s])
+      }
+    }
+    return
+  }
   for (let y = 0; y < region.height; y++) {
-    const wy = weightSum ? featherWeight(y, row) : 1
+    const wy = featherWeight(y, row)
     for (let x = 0; x < region.width; x++) {
-      const w = weightSum ? wy * featherWeight(x, column) : 1
+      const w = wy * featherWeight(x, column)
       const s = (tile.originY + y) * tile.paddedWidth + tile.originX + x
       const p = (region.y + y) * width + region.x + x
       out[3 * p] += w * clean(src[s])
       out[3 * p + 1] += w * clean(src[plane + s])
       out[3 * p + 2] += w * clean(src[2 * plane + s])
-      if (weightSum) weightSum[p] += w
+      weightSum[p] += w
     }
   }
 }
