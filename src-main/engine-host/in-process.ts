@@ -13,7 +13,7 @@ import { decodeForModel } from './decode-for-model'
 import { UnclipError, untilCancelled } from '../engine/errors'
 import { ProtectedFiles } from '../engine/pipeline/writers/file-commit'
 import type { WriterContext } from '../engine/pipeline/writers/temp-file-writer'
-import type { Mode, Stage } from '../engine/types'
+import type { Mode, RgbImage, Stage } from '../engine/types'
 import { createJobRegistry } from './jobs'
 import {
   assertMayReplace,
@@ -104,6 +104,13 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
 
   const beforeImage = createBeforeImages()
 
+  /** The photo at preview size, from its samples, made once (`openImage` shows it, the first result uses it). */
+  const previewCopy = (entry: CachedImage): RgbImage => {
+    const { samples } = entry.decoded
+    const size = previewSize(samples.width, samples.height, PREVIEW_MAX_SIDE)
+    return (entry.preview ??= downscaleArea(samples, size.width, size.height))
+  }
+
   /**
    * HDR mode's first result at preview size (`predictPreviewFirst`), its full resolution following;
    * undefined where that saves nothing (a result kept or on its way, a photo no larger than its preview).
@@ -114,11 +121,10 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
   ): Promise<PreviewResult | undefined> => {
     // The samples, not their float copy: the model, the peak and the full resolution read them alike.
     const input = entry.decoded.samples
-    const size = previewSize(input.width, input.height, PREVIEW_MAX_SIDE)
     if (entry.predictions.hdr || entry.fullHdr) return undefined
-    if (size.width === input.width && size.height === input.height) return undefined
-    entry.preview ??= downscaleArea(input, size.width, size.height)
-    const first = await predictPreviewFirst(await loadEngine(), input, entry.preview, {
+    const preview = previewCopy(entry)
+    if (preview.width === input.width && preview.height === input.height) return undefined
+    const first = await predictPreviewFirst(await loadEngine(), input, preview, {
       ...options,
       reduced: entry.decoded.reduced
     })
@@ -154,14 +160,14 @@ export function createInProcessEngineHost(options: EngineHostOptions): EngineHos
       const image = entry.decoded
       // Opened from the samples alone: the float copy is made only when something needs it.
       const { width, height } = image.samples
-      const size = previewSize(width, height, PREVIEW_MAX_SIDE)
+      const preview = previewCopy(entry)
       return {
         path,
         width,
         height,
-        previewWidth: size.width,
-        previewHeight: size.height,
-        ldr: (entry.preview ??= downscaleArea(image.samples, size.width, size.height)).data,
+        previewWidth: preview.width,
+        previewHeight: preview.height,
+        ldr: preview.data,
         clippedFraction: clippedFraction(image.samples),
         metadata: {
           format: image.metadata.format,

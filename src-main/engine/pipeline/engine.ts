@@ -161,10 +161,8 @@ class SessionEngine implements Engine {
   async predict(image: PixelSource, options: PredictOptions = {}): Promise<RgbImage> {
     const data = new Float32Array(image.width * image.height * 3)
     // Asking for no encodings still puts the strips on the worker threads (the app's preview), with
-    // the same floats; but the photo is first copied into shared memory, so only up to a size.
-    const threads =
-      image.data.buffer instanceof SharedArrayBuffer || image.width * image.height <= SHARE_COPY_MAX_PIXELS
-    const encode = options.encode ?? (threads ? { rgbe: false, png: [] } : undefined)
+    // the same floats, where they can read the photo.
+    const encode = options.encode ?? (threadsCanRead(image) ? { rgbe: false, png: [] } : undefined)
     await this.predictStrips(image, (strip, y) => data.set(strip.data, y * image.width * 3), { ...options, encode })
     return { width: image.width, height: image.height, data }
   }
@@ -276,10 +274,7 @@ class SessionEngine implements Engine {
     throwIfAborted(signal)
     const { field, small } = ratio
     if (!field) return peakOf(small.data)
-    // On the threads when they can read the photo without a big copy (as `predict` decides).
-    const shareable =
-      image.data.buffer instanceof SharedArrayBuffer || image.width * image.height <= SHARE_COPY_MAX_PIXELS
-    const pool = this.pool && this.pool.size > 0 && shareable ? this.pool : undefined
+    const pool = this.pool && this.pool.size > 0 && threadsCanRead(image) ? this.pool : undefined
     return pool ? pool.peak(field, image, signal) : ratioPeak(field, image)
   }
 
@@ -287,6 +282,11 @@ class SessionEngine implements Engine {
     await this.pool?.dispose()
     await this.session.release()
   }
+}
+
+/** True when the strip threads can read `image`: it is in shared memory, or small enough to copy there. */
+function threadsCanRead(image: PixelSource): boolean {
+  return image.data.buffer instanceof SharedArrayBuffer || image.width * image.height <= SHARE_COPY_MAX_PIXELS
 }
 
 function assertImage(image: PixelSource): void {
